@@ -1,0 +1,40 @@
+// `specmoe <command> ...`: the Node entry on the same core as the app. Each command lives in its own file
+// under src/cli/commands and registers itself in COMMANDS below.
+import { CliError, type Command } from './command';
+
+const COMMANDS: Record<string, () => Promise<Command>> = {};
+
+function usage(): string {
+  const names = Object.keys(COMMANDS).sort();
+  return `usage: specmoe <command> [options]\ncommands: ${names.join(', ') || '(none yet)'}\nrun "specmoe <command> --help" for a command's options`;
+}
+
+/** Runs the CLI; returns the process exit code (0 ok, 1 usage, 2 unreadable input or failed run). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`specmoe: unknown command "${name}"\n${usage()}`);
+    return 1;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof CliError) {
+      console.error(`specmoe ${name}: ${err.message}`);
+      return err.exitCode;
+    }
+    console.error(`specmoe ${name}: ${err.name}: ${err.message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,228 @@
+// safetensors: u64 little-endian header length N, N bytes of JSON, then raw little-endian tensor data.
+// https://huggingface.co/docs/safetensors (format description); every offset is checked against the file.
+import { WeightsError } from './errors';
+
+export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'U8';
+
+/** A named tensor as stored: values widened to float32 (float types) or kept as given (F64, I64 → Float64). */
+export interface NamedTensor {
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  /** F32/F16/BF16 → Float32Array; F64 → Float64Array; I64/I32/U8 → Float64Array of the integer values. */
+  readonly data: Float32Array | Float64Array;
+}
+
+export interface SafetensorsFile {
+  readonly tensors: Map<string, NamedTensor>;
+  readonly metadata: Record<string, string>;
+}
+
+const ITEM_SIZE: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1 };
+
+/** Largest JSON header we accept (the format's own reference implementation uses 100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
+  if (bytes.byteLength < 8) throw new WeightsError(`safetensors: file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`, undefined, 0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.byteLength) {
+    throw new WeightsError(`safetensors: header length ${headerLen} at byte 0 exceeds the file size ${bytes.byteLength}`, undefined, 0);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+  } catch (e) {
+    throw new WeightsError(`safetensors: header JSON at bytes 8..${8 + headerLen} is not valid: ${(e as Error).message}`, undefined, 8);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new WeightsError('safetensors: header JSON is not an object', undefined, 8);
+  }
+  const dataStart = 8 + headerLen;
+  const dataLen = bytes.byteLength - dataStart;
+  const tensors = new Map<string, NamedTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      metadata = parseMetadata(entry);
+      continue;
+    }
+    tensors.set(name, parseEntry(name, entry, bytes, dataStart, dataLen));
+  }
+  return { tensors, metadata };
+}
+
+function parseMetadata(entry: unknown): Record<string, string> {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw new WeightsError('safetensors: __metadata__ is not an object of strings', '__metadata__');
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+    if (typeof v !== 'string') throw new WeightsError(`safetensors: __metadata__["${k}"] is not a string`, '__metadata__');
+    out[k] = v;
+  }
+  return out;
+}
+
+function parseEntry(name: string, entry: unknown, bytes: Uint8Array, dataStart: number, dataLen: number): NamedTensor {
+  const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (e === null || typeof e !== 'object') throw new WeightsError(`safetensors: entry "${name}" is not an object`, name);
+  const dtype = e.dtype as SafetensorsDtype;
+  if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
+    throw new WeightsError(`safetensors: tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}`, name);
+  }
+  const shape = e.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new WeightsError(`safetensors: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`, name);
+  }
+  const offsets = e.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+    throw new WeightsError(`safetensors: tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`, name);
+  }
+  const [begin, end] = offsets as [number, number];
+  const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+  const itemSize = ITEM_SIZE[dtype];
+  if (end < begin || end > dataLen) {
+    throw new WeightsError(
+      `safetensors: tensor "${name}" data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes`,
+      name,
+      dataStart + begin,
+    );
+  }
+  if (end - begin !== numel * itemSize) {
+    throw new WeightsError(
+      `safetensors: tensor "${name}" has ${end - begin} bytes but shape [${shape.join(', ')}] × ${dtype} needs ${numel * itemSize}`,
+      name,
+      dataStart + begin,
+    );
+  }
+  return { dtype, shape: shape as number[], data: decode(dtype, bytes, dataStart + begin, numel) };
+}
+
+function decode(dtype: SafetensorsDtype, bytes: Uint8Array, offset: number, numel: number): Float32Array | Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, numel * ITEM_SIZE[dtype]);
+  switch (dtype) {
+    case 'F32': {
+      const out = new Float32Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = view.getFloat32(i * 4, true);
+      return out;
+    }
+    case 'F64': {
+      const out = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = view.getFloat64(i * 8, true);
+      return out;
+    }
+    case 'F16': {
+      const out = new Float32Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
+      return out;
+    }
+    case 'BF16': {
+      const out = new Float32Array(numel);
+      const scratch = new DataView(new ArrayBuffer(4));
+      for (let i = 0; i < numel; i++) {
+        scratch.setUint32(0, view.getUint16(i * 2, true) << 16);
+        out[i] = scratch.getFloat32(0);
+      }
+      return out;
+    }
+    case 'I64': {
+      const out = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = Number(view.getBigInt64(i * 8, true));
+      return out;
+    }
+    case 'I32': {
+      const out = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = view.getInt32(i * 4, true);
+      return out;
+    }
+    case 'U8': {
+      const out = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = view.getUint8(i);
+      return out;
+    }
+  }
+}
+
+/** IEEE 754 binary16 → number. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** number → IEEE 754 binary16 bits (round to nearest even). */
+export function floatToHalf(value: number): number {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exp = (bits >>> 23) & 0xff;
+  let mant = bits & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  return sign | half;
+}
+
+export interface TensorToWrite {
+  readonly dtype: 'F32' | 'F16' | 'F64' | 'I64';
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+}
+
+/**
+ * Writes a safetensors file. Tensors are laid out by decreasing item size so every tensor's absolute offset is
+ * a multiple of its item size (the header is padded with spaces to a multiple of 8).
+ */
+export function writeSafetensors(tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Uint8Array {
+  const names = Object.keys(tensors).sort((a, b) => ITEM_SIZE[tensors[b]!.dtype] - ITEM_SIZE[tensors[a]!.dtype] || (a < b ? -1 : a > b ? 1 : 0));
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors[name]!;
+    const numel = t.shape.reduce((a, b) => a * b, 1);
+    if (numel !== t.data.length) throw new WeightsError(`safetensors: tensor "${name}" has ${t.data.length} values for shape [${t.shape.join(', ')}]`, name);
+    const size = numel * ITEM_SIZE[t.dtype];
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
+  const out = new Uint8Array(8 + json.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let pos = 8 + json.length;
+  for (const name of names) {
+    const t = tensors[name]!;
+    const n = t.data.length;
+    for (let i = 0; i < n; i++) {
+      const v = t.data[i]!;
+      switch (t.dtype) {
+        case 'F32': view.setFloat32(pos, v, true); pos += 4; break;
+        case 'F64': view.setFloat64(pos, v, true); pos += 8; break;
+        case 'F16': view.setUint16(pos, floatToHalf(v), true); pos += 2; break;
+        case 'I64': view.setBigInt64(pos, BigInt(Math.round(v)), true); pos += 8; break;
+      }
+    }
+  }
+  return out;
+}
