@@ -28,7 +28,7 @@ export function displayName(key: string): string {
   return key
     .split('-')
     .map((part) => {
-      const m = /^([A-Z]+)(\d+|Z)?$/.exec(part);
+      const m = /^([A-Z]+?)(\d+|Z)?$/.exec(part);
       if (!m) return part;
       const letters = m[1]!;
       const suffix = m[2] === 'Z' ? 'z' : (m[2] ?? '');
