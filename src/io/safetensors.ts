@@ -2,13 +2,13 @@
 // https://huggingface.co/docs/safetensors (format description); every offset is checked against the file.
 import { WeightsError } from './errors';
 
-export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'U8';
+export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 /** A named tensor as stored: values widened to float32 (float types) or kept as given (F64, I64 → Float64). */
 export interface NamedTensor {
   readonly dtype: SafetensorsDtype;
   readonly shape: readonly number[];
-  /** F32/F16/BF16 → Float32Array; F64 → Float64Array; I64/I32/U8 → Float64Array of the integer values. */
+  /** F32/F16/BF16 → Float32Array; F64 → Float64Array; integer types and BOOL → Float64Array of the values. */
   readonly data: Float32Array | Float64Array;
 }
 
@@ -17,7 +17,7 @@ export interface SafetensorsFile {
   readonly metadata: Record<string, string>;
 }
 
-const ITEM_SIZE: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1 };
+export const ITEM_SIZE: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** Largest JSON header we accept (the format's own reference implementation uses 100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -96,10 +96,11 @@ function parseEntry(name: string, entry: unknown, bytes: Uint8Array, dataStart: 
       dataStart + begin,
     );
   }
-  return { dtype, shape: shape as number[], data: decode(dtype, bytes, dataStart + begin, numel) };
+  return { dtype, shape: shape as number[], data: decodeTensorData(dtype, bytes, dataStart + begin, numel) };
 }
 
-function decode(dtype: SafetensorsDtype, bytes: Uint8Array, offset: number, numel: number): Float32Array | Float64Array {
+/** Decodes `numel` little-endian values of `dtype` starting at byte `offset` (also used for PyTorch storages). */
+export function decodeTensorData(dtype: SafetensorsDtype, bytes: Uint8Array, offset: number, numel: number): Float32Array | Float64Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, numel * ITEM_SIZE[dtype]);
   switch (dtype) {
     case 'F32': {
@@ -136,7 +137,18 @@ function decode(dtype: SafetensorsDtype, bytes: Uint8Array, offset: number, nume
       for (let i = 0; i < numel; i++) out[i] = view.getInt32(i * 4, true);
       return out;
     }
-    case 'U8': {
+    case 'I16': {
+      const out = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = view.getInt16(i * 2, true);
+      return out;
+    }
+    case 'I8': {
+      const out = new Float64Array(numel);
+      for (let i = 0; i < numel; i++) out[i] = view.getInt8(i);
+      return out;
+    }
+    case 'U8':
+    case 'BOOL': {
       const out = new Float64Array(numel);
       for (let i = 0; i < numel; i++) out[i] = view.getUint8(i);
       return out;
