@@ -108,3 +108,16 @@ export function expertEncoderStateDict<T>(specMoE: ReadonlyMap<string, T>, k: nu
 export function specMoEHeadStateDict<T>(specMoE: ReadonlyMap<string, T>): Map<string, T> {
   return new Map([...specMoE].filter(([key]) => !key.startsWith('experts.')));
 }
+
+export type ModelKind = 'expert' | 'specmoe';
+
+/** Whether a state dict is one expert (`Down1.*` ...) or a SpecMoE (`experts.k.*`, gate, classifier). */
+export function modelKindOf(tensors: ReadonlyMap<string, unknown>): ModelKind {
+  const keys = [...tensors.keys()];
+  if (keys.some((k) => k.startsWith('experts.'))) return 'specmoe';
+  if (keys.some(isEncoderKey)) return 'expert';
+  throw new WeightsError(
+    `neither an expert (Down1.*, ...) nor a SpecMoE (experts.0.*, ...) state dict; first keys: ${keys.slice(0, 5).join(', ') || '(none)'}`,
+    keys[0],
+  );
+}
