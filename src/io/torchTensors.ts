@@ -139,6 +139,7 @@ function rebuildTensor(args: readonly PyValue[], at: number): TorchTensor {
   const stride = intTuple(args[3], 'stride', at);
   if (stride.length !== shape.length) throw new WeightsError(`pth: tensor at pickle byte ${at} has size of rank ${shape.length} but stride of rank ${stride.length}`, storage.key, at);
   const numel = shape.reduce((a, b) => a * b, 1);
+  if (offset > storage.numel) throw new WeightsError(`pth: tensor at pickle byte ${at} starts at element ${offset} of storage "${storage.key}" which has ${storage.numel}`, storage.key, at);
   if (numel > 0) {
     const last = shape.reduce((sum, n, d) => sum + (n - 1) * stride[d]!, offset);
     if (last >= storage.numel) {
