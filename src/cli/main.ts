@@ -2,7 +2,9 @@
 // under src/cli/commands and registers itself in COMMANDS below.
 import { CliError, type Command } from './command';
 
-const COMMANDS: Record<string, () => Promise<Command>> = {};
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  info: async () => (await import('./commands/info')).infoCommand,
+};
 
 function usage(): string {
   const names = Object.keys(COMMANDS).sort();
