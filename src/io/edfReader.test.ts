@@ -107,6 +107,17 @@ describeShared('EDF reader: samples', () => {
     }
   });
 
+  it('decodes the same from buffers at odd byte offsets, where no 16-bit view fits', async () => {
+    const bytes = shared(R04);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const odd: ByteSource = { name: 'odd.edf', size: bytes.length, read: async (o, l) => shifted.subarray(1 + o, 1 + Math.min(o + l, bytes.length)) };
+    const all = Array.from({ length: 64 }, (_, i) => i);
+    const [a, b] = await Promise.all([openRecording(odd), openRecording(memory(bytes))].map(async (r) => (await r).readChannels(all, 0, 125)));
+    expect(a!.map((x) => Array.from(x))).toEqual(b!.map((x) => Array.from(x)));
+    expect(a![0]!.subarray(0, 5)).toEqual(Float32Array.of(-5, -12, -77, -66, -45));
+  });
+
   it('clips windows to the data and names a missing channel', async () => {
     const recording = await openRecording(memory(shared(R04)));
     const [before, after] = await Promise.all([recording.readChannels([0], -2, 3), recording.readChannels([0], 124.5, 10)]);

@@ -15,8 +15,15 @@ export interface SampleRequest {
 /** Upper bound of one read, so a long window never needs one huge buffer (at least one record is read). */
 const MAX_READ_BYTES = 8 << 20;
 
+/** Typed-array views use the platform's byte order; EDF is little-endian, as is every platform we know of. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function decodeRun(bytes: Uint8Array, byte: number, n: number, bytesPerSample: 2 | 3, gain: number, offset: number, out: Float32Array, at: number): void {
-  if (bytesPerSample === 2) {
+  if (bytesPerSample === 2 && LITTLE_ENDIAN && (bytes.byteOffset + byte) % 2 === 0) {
+    // A 16-bit view is several times faster than assembling bytes (the bench's EDF figures depend on it).
+    const words = new Int16Array(bytes.buffer, bytes.byteOffset + byte, n);
+    for (let i = 0; i < n; i++) out[at + i] = words[i]! * gain + offset;
+  } else if (bytesPerSample === 2) {
     for (let i = 0; i < n; i++, byte += 2) out[at + i] = (((bytes[byte]! | (bytes[byte + 1]! << 8)) << 16) >> 16) * gain + offset;
   } else {
     for (let i = 0; i < n; i++, byte += 3) out[at + i] = (((bytes[byte]! | (bytes[byte + 1]! << 8) | (bytes[byte + 2]! << 16)) << 8) >> 8) * gain + offset;
