@@ -126,6 +126,7 @@ describeShared('EDF reader: samples', () => {
     expect(after[0]).toHaveLength(80);
     expect(await recording.readSamples(0, 19_990, 100)).toHaveLength(10);
     await expect(recording.readChannels([64], 0, 1)).rejects.toThrow('no data channel 64 (the recording has 64)');
+    await expect(recording.readChannels([0], Number.NaN, 1)).rejects.toThrow('a window needs finite numbers, got start NaN, length 1');
   });
 
   it('keeps the gaps of EDF+D: data time skips them, record start times expose them', async () => {
@@ -195,6 +196,12 @@ describeShared('EDF reader: lenient with non-compliant files', () => {
     const recording = await openRecording(memory(shared('edge-cases/EDFPlusChecker/ExampleEDFPlusFile_BioTrace_Sourced.edf')));
     expect(recording.annotations.map((a) => a.description)).toEqual(["RS232 Trigger: 113('q')", "RS232 Trigger: 177('±')", "RS232 Trigger: 255('ÿ')", "RS232 Trigger: 55('7')"]);
     expect(recording.warnings).toEqual([`2 annotation texts are not valid UTF-8 and were read as Latin-1, e.g. "RS232 Trigger: 177('±')"`]);
+  });
+
+  it('annotations outside the recorded data are kept, with a warning (MNE drops them)', async () => {
+    const recording = await openRecording(memory(shared('edge-cases/edfReader/edfPlusC.edf')));
+    expect(recording.annotations.map((a) => [a.onsetSec, a.description])).toEqual([[0, 'RECORD START'], [600, 'REC STOP']]);
+    expect(recording.warnings).toEqual(['1 annotations lie outside the recorded data (e.g. "REC STOP" at 600 s); kept (MNE drops them)']);
   });
 
   it('a file damaged by LF→CRLF conversion opens, with its unreadable record times as NaN and warnings', async () => {

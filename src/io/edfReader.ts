@@ -4,7 +4,7 @@ import { readEdfAnnotations } from './edfAnnotations';
 import { readEdfHeader, type EdfLayout, type EdfSignal } from './edfHeader';
 import { readSampleRequests } from './edfSamples';
 import { discontinuousRecords, gapToleranceSec } from './recordTimes';
-import type { ByteSource, ChannelInfo, Recording, RecordingHeader } from './recording';
+import type { Annotation, ByteSource, ChannelInfo, Recording, RecordingHeader } from './recording';
 
 function channelInfo(layout: EdfLayout, signal: EdfSignal, index: number): ChannelInfo {
   return {
@@ -23,6 +23,18 @@ function channelInfo(layout: EdfLayout, signal: EdfSignal, index: number): Chann
   };
 }
 
+/** Annotations whose onset lies before the first record or after the end of the last (known) one. */
+function annotationsOutside(annotations: readonly Annotation[], recordStartTimesSec: Float64Array, recordDurationSec: number): Annotation[] {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const start of recordStartTimesSec) {
+    if (start < first) first = start;
+    if (start > last) last = start;
+  }
+  if (first === Infinity) return [];
+  return annotations.filter((a) => a.onsetSec < first || a.onsetSec > last + recordDurationSec);
+}
+
 function clip(value: number, max: number): number {
   return Math.min(Math.max(value, 0), max);
 }
@@ -38,6 +50,11 @@ export async function openEdf(source: ByteSource): Promise<Recording> {
   if (gaps.length > 0 && !layout.format.endsWith('+D')) {
     warnings.push(`${gaps.length} data records of this ${layout.format} file do not follow on from the previous ones (first: record ${gaps[0]})`);
   }
+  const outside = channels.length > 0 ? annotationsOutside(annotations, recordStartTimesSec, layout.recordDurationSec) : [];
+  if (outside.length > 0) {
+    const first = outside[0]!;
+    warnings.push(`${outside.length} annotations lie outside the recorded data (e.g. ${JSON.stringify(first.description)} at ${first.onsetSec} s); kept (MNE drops them)`);
+  }
 
   const header: RecordingHeader = {
     format: layout.format,
@@ -52,6 +69,9 @@ export async function openEdf(source: ByteSource): Promise<Recording> {
     channels,
   };
 
+  const checkWindow = (start: number, length: number) => {
+    if (!Number.isFinite(start) || !Number.isFinite(length)) throw new RangeError(`${source.name}: a window needs finite numbers, got start ${start}, length ${length}`);
+  };
   const checkChannel = (channel: number) => {
     if (!Number.isInteger(channel) || channel < 0 || channel >= channels.length) {
       throw new RangeError(`${source.name}: no data channel ${channel} (the recording has ${channels.length})`);
@@ -68,6 +88,7 @@ export async function openEdf(source: ByteSource): Promise<Recording> {
     durationSec: layout.nRecords * layout.recordDurationSec,
     async readSamples(channel, start, count) {
       checkChannel(channel);
+      checkWindow(start, count);
       const n = channels[channel]!.nSamples;
       const from = clip(Math.floor(start), n);
       const out = new Float32Array(clip(Math.floor(start + count), n) - from);
@@ -75,6 +96,7 @@ export async function openEdf(source: ByteSource): Promise<Recording> {
       return out;
     },
     async readChannels(channelList, startSec, durationSec) {
+      checkWindow(startSec, durationSec);
       const requests = channelList.map((channel) => {
         checkChannel(channel);
         const { sampleRateHz, nSamples } = channels[channel]!;

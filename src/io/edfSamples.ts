@@ -54,8 +54,8 @@ function decodeRequest(chunk: Uint8Array, firstRecord: number, layout: EdfLayout
 export async function readSampleRequests(source: ByteSource, layout: EdfLayout, requests: readonly SampleRequest[]): Promise<void> {
   const live = requests.filter((q) => q.count > 0);
   if (live.length === 0) return;
-  const firstRecord = Math.min(...live.map((q) => Math.floor(q.start / q.signal.samplesPerRecord)));
-  const endRecord = Math.max(...live.map((q) => Math.ceil((q.start + q.count) / q.signal.samplesPerRecord)));
+  const firstRecord = live.reduce((r, q) => Math.min(r, Math.floor(q.start / q.signal.samplesPerRecord)), Infinity);
+  const endRecord = live.reduce((r, q) => Math.max(r, Math.ceil((q.start + q.count) / q.signal.samplesPerRecord)), 0);
   const recordsPerRead = Math.max(1, Math.floor(MAX_READ_BYTES / layout.recordBytes));
   for (let r = firstRecord; r < endRecord; r += recordsPerRead) {
     const records = Math.min(recordsPerRead, endRecord - r);

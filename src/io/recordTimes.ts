@@ -18,6 +18,6 @@ export function discontinuousRecords(recordStartTimesSec: Float64Array, recordDu
 
 /** Half a sample period of the fastest channel: a shift smaller than that is rounding in the TAL, not a gap. */
 export function gapToleranceSec(sampleRatesHz: readonly number[]): number {
-  const fastest = Math.max(0, ...sampleRatesHz.filter(Number.isFinite));
+  const fastest = sampleRatesHz.reduce((max, rate) => (Number.isFinite(rate) && rate > max ? rate : max), 0);
   return fastest > 0 ? 0.5 / fastest : 1e-6;
 }

@@ -65,10 +65,14 @@ export interface Recording {
   /**
    * Start of every data record in seconds after the header start time. For EDF+/BDF+ this comes from the
    * time-keeping TAL (so it includes the sub-second offset of the first record); for plain EDF/BDF it is
-   * `r × recordDurationSec`.
+   * `r × recordDurationSec`. NaN where a record's time-keeping TAL is unreadable (damaged files; a warning says so).
    */
   readonly recordStartTimesSec: Float64Array;
-  /** True for EDF+D/BDF+D files whose records are not back to back (gaps are real, never concatenated away). */
+  /**
+   * True when some record does not start where back-to-back records would put it (first start + r × duration):
+   * the gaps of EDF+D/BDF+D files (real, never concatenated away), or unreadable start times (NaN) in damaged files.
+   * `discontinuousRecords` in recordTimes.ts lists them.
+   */
   readonly hasGaps: boolean;
   /** Non-fatal problems found while reading (non-compliant but readable files). */
   readonly warnings: readonly string[];
@@ -76,7 +80,8 @@ export interface Recording {
   readonly durationSec: number;
   /**
    * Physical samples [start, start + count) of data channel `channel` (sample indices run over the records in
-   * file order; use recordStartTimesSec to place them in time). Reads only the records it needs.
+   * file order; use recordStartTimesSec to place them in time), clipped to the data. Reads only the records it
+   * needs. A channel that does not exist or a non-finite start/count is a RangeError.
    */
   readSamples(channel: number, start: number, count: number): Promise<Float32Array>;
   /**
