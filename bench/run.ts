@@ -1,7 +1,9 @@
 export {};
 // `npm run bench -- <suite> [options]`: measures speed and memory against the named peer and prints a table.
 // Each suite lives in bench/<suite>.ts and exports `run(argv): Promise<void>`.
-const SUITES: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {};
+const SUITES: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
+  edf: () => import('./edf'),
+};
 
 const [suite, ...rest] = process.argv.slice(2);
 const names = Object.keys(SUITES).sort();
