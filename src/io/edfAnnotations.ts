@@ -53,7 +53,9 @@ export async function readEdfAnnotations(source: ByteSource, layout: EdfLayout):
   }
   const annotationBytes = blocks.reduce((sum, b) => sum + b.length, 0);
   const wholeRecords = recordBytes - annotationBytes <= annotationBytes;
-  const recordsPerBatch = Math.max(1, Math.min(Math.floor(BATCH_BYTES / (wholeRecords ? recordBytes : annotationBytes)), wholeRecords ? Infinity : Math.floor(BATCH_READS / blocks.length)));
+  const recordsPerBatch = wholeRecords
+    ? Math.max(1, Math.floor(BATCH_BYTES / recordBytes))
+    : Math.max(1, Math.min(Math.floor(BATCH_BYTES / annotationBytes), Math.floor(BATCH_READS / blocks.length)));
 
   const annotations: Annotation[] = [];
   const latin1Texts: string[] = [];
