@@ -51,6 +51,8 @@ const PLAIN_DATA_GLOBALS = new Map<string, PyGlobal>(
   ].map((g) => [g.qualifiedName, g]),
 );
 
+// Python writes str as UTF-8 with lone surrogates allowed ('surrogatepass'); those decode to U+FFFD here.
+const UTF8 = new TextDecoder('utf-8');
 const MAX_MARK_DEPTH = 1000;
 const MAX_STACK_ITEMS = 1 << 22;
 const MAX_MEMO_ENTRIES = 1 << 22;
@@ -328,7 +330,7 @@ class Machine {
 
   private utf8(n: number): string {
     const start = this.take(n);
-    return new TextDecoder('utf-8').decode(this.bytes.subarray(start, start + n));
+    return UTF8.decode(this.bytes.subarray(start, start + n));
   }
 
   private latin1(n: number): string {
