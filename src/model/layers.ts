@@ -1,0 +1,153 @@
+// The primitive layers of ARCHITECTURE.md §2 on NWC tensors ([batch, length, features], tfjs' conv layout).
+// Every op used here has a gradient on tfjs' cpu back-end, so the same code trains (issue 7): dilated kernels are
+// expanded with zeros when training because tfjs conv gradients refuse dilation > 1.
+import * as tf from '@tensorflow/tfjs';
+import type { BatchNormSpec, ConvSpec, ConvTSpec, LayerSpec, PoolSpec } from './architecture';
+import type { ParamStore } from './params';
+
+export interface LayerContext {
+  readonly params: ParamStore;
+  /** Training: batch statistics in BatchNorm, gradient-friendly convolutions. */
+  readonly training: boolean;
+  /** Running-statistics updates collected in training mode (key prefix → batch mean / unbiased var). */
+  readonly batchStats?: Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>;
+}
+
+const BN_EPS = 1e-5;
+
+/** Conv1d weight [out, in, k] → tfjs filter [k, in, out]. */
+function convFilter(weight: tf.Tensor): tf.Tensor3D {
+  return tf.transpose(weight, [2, 1, 0]) as tf.Tensor3D;
+}
+
+/** Inserts d−1 zeros between the taps of a [k, in, out] filter → [(k−1)·d + 1, in, out]. */
+function dilateFilter(filter: tf.Tensor3D, dilation: number): tf.Tensor3D {
+  if (dilation === 1) return filter;
+  const [k, inCh, outCh] = filter.shape;
+  const spaced = tf.pad(tf.reshape(filter, [k, 1, inCh, outCh]), [[0, 0], [0, dilation - 1], [0, 0], [0, 0]]);
+  return tf.slice(tf.reshape(spaced, [k * dilation, inCh, outCh]), [0, 0, 0], [(k - 1) * dilation + 1, inCh, outCh]);
+}
+
+export function conv1d(x: tf.Tensor3D, spec: ConvSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
+  let filter = convFilter(ctx.params.get(`${prefix}.${spec.idx}.weight`));
+  let dilation = spec.dilation;
+  if (ctx.training && dilation > 1) {
+    filter = dilateFilter(filter, dilation);
+    dilation = 1;
+  }
+  const padded = spec.pad[0] || spec.pad[1] ? tf.pad(x, [[0, 0], [spec.pad[0], spec.pad[1]], [0, 0]]) : x;
+  let y: tf.Tensor3D;
+  if (spec.stride > 1 && dilation > 1) {
+    // tf.conv1d refuses stride and dilation together: run at stride 1 and keep every stride-th output.
+    const full = tf.conv1d(padded, filter, 1, 'valid', 'NWC', dilation);
+    y = tf.stridedSlice(full, [0, 0, 0], full.shape, [1, spec.stride, 1]) as tf.Tensor3D;
+  } else {
+    y = tf.conv1d(padded, filter, spec.stride, 'valid', 'NWC', dilation);
+  }
+  return spec.bias ? tf.add(y, ctx.params.get(`${prefix}.${spec.idx}.bias`)) : y;
+}
+
+/**
+ * ConvTranspose1d (§2): the un-padded full output (L−1)·s + d·(k−1) + 1 by tf.conv2dTranspose with a zero-dilated
+ * kernel, then full[p : p + Lout] with Lout = (L−1)·s − 2p + d·(k−1) + output_padding + 1.
+ */
+export function convTranspose1d(x: tf.Tensor3D, spec: ConvTSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
+  const [batch, length] = x.shape;
+  const weight = ctx.params.get(`${prefix}.${spec.idx}.weight`); // [in, out, k]
+  const kernel = dilateFilter(tf.transpose(weight, [2, 1, 0]) as tf.Tensor3D, spec.dilation); // [kEff, out, in]
+  const kEff = kernel.shape[0];
+  const fullLength = (length - 1) * spec.stride + kEff;
+  const full = tf.conv2dTranspose(
+    tf.reshape(x, [batch, 1, length, spec.inCh]) as tf.Tensor4D,
+    tf.reshape(kernel, [1, kEff, spec.outCh, spec.inCh]) as tf.Tensor4D,
+    [batch, 1, fullLength, spec.outCh],
+    [1, spec.stride],
+    'valid',
+  );
+  const outLength = (length - 1) * spec.stride - 2 * spec.pad + kEff + spec.outputPadding;
+  const cropped = tf.slice(tf.reshape(full, [batch, fullLength, spec.outCh]), [0, spec.pad, 0], [batch, outLength, spec.outCh]);
+  return tf.add(cropped, ctx.params.get(`${prefix}.${spec.idx}.bias`));
+}
+
+export function batchNorm(x: tf.Tensor3D, spec: BatchNormSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
+  const key = `${prefix}.${spec.idx}`;
+  const weight = ctx.params.get(`${key}.weight`);
+  const bias = ctx.params.get(`${key}.bias`);
+  if (ctx.training) {
+    const { mean, variance } = tf.moments(x, [0, 1]);
+    if (ctx.batchStats) {
+      const n = x.shape[0] * x.shape[1];
+      ctx.batchStats.set(key, { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(tf.mul(variance, n / Math.max(n - 1, 1))) as tf.Tensor1D });
+    }
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))), weight), bias);
+  }
+  const scale = tf.div(weight, tf.sqrt(tf.add(ctx.params.get(`${key}.running_var`), BN_EPS)));
+  const shift = tf.sub(bias, tf.mul(ctx.params.get(`${key}.running_mean`), scale));
+  return tf.add(tf.mul(x, scale), shift);
+}
+
+/** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as T;
+}
+
+/** MaxPool1d with implicit −∞ padding, or AvgPool1d with zero padding counted (divisor k), floor mode. */
+export function pool1d(x: tf.Tensor3D, spec: PoolSpec): tf.Tensor3D {
+  const [batch, length, ch] = x.shape;
+  const padValue = spec.kind === 'maxPool' ? -Infinity : 0;
+  const padded = spec.pad > 0 ? tf.pad(x, [[0, 0], [spec.pad, spec.pad], [0, 0]], padValue) : x;
+  const x4 = tf.reshape(padded, [batch, 1, length + 2 * spec.pad, ch]) as tf.Tensor4D;
+  const y = spec.kind === 'maxPool' ? tf.maxPool(x4, [1, spec.k], [1, spec.stride], 'valid') : tf.avgPool(x4, [1, spec.k], [1, spec.stride], 'valid');
+  return tf.reshape(y, [batch, y.shape[2], ch]);
+}
+
+/** Runs one of the architecture's convolution stacks (module path `prefix`) on an NWC tensor. */
+export function runStack(x: tf.Tensor3D, prefix: string, layers: readonly LayerSpec[], ctx: LayerContext): tf.Tensor3D {
+  let y = x;
+  for (const layer of layers) {
+    switch (layer.kind) {
+      case 'conv':
+        y = conv1d(y, layer, prefix, ctx);
+        break;
+      case 'convT':
+        y = convTranspose1d(y, layer, prefix, ctx);
+        break;
+      case 'bn':
+        y = batchNorm(y, layer, prefix, ctx);
+        break;
+      case 'gelu':
+        y = gelu(y);
+        break;
+      case 'maxPool':
+      case 'avgPool':
+        y = pool1d(y, layer);
+        break;
+    }
+  }
+  return y;
+}
+
+/** Linear y = x·Wᵀ + b on the last axis; weight [out, in]. */
+export function linear(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tensor {
+  const weight = ctx.params.get(`${prefix}.weight`);
+  const bias = ctx.params.get(`${prefix}.bias`);
+  const inDim = x.shape[x.shape.length - 1]!;
+  const flat = tf.reshape(x, [-1, inDim]);
+  const y = tf.add(tf.matMul(flat, weight, false, true), bias);
+  return tf.reshape(y, [...x.shape.slice(0, -1), weight.shape[0]!]);
+}
+
+/** The transformer's LayerNorm (§2): a_2·(x − mean)/(std + 1e-6) + b_2 with the unbiased std. */
+export function customLayerNorm(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tensor {
+  const n = x.shape[x.shape.length - 1]!;
+  const mean = tf.mean(x, -1, true);
+  const centred = tf.sub(x, mean);
+  const std = tf.sqrt(tf.div(tf.sum(tf.square(centred), -1, true), n - 1));
+  return tf.add(tf.mul(ctx.params.get(`${prefix}.a_2`), tf.div(centred, tf.add(std, 1e-6))), ctx.params.get(`${prefix}.b_2`));
+}
+
+/** nn.LayerNorm (classifier): (x − mean)/sqrt(var + 1e-5)·weight + bias, biased variance. */
+export function layerNorm(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), ctx.params.get(`${prefix}.weight`)), ctx.params.get(`${prefix}.bias`));
+}
