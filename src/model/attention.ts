@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { customLayerNorm, type LayerContext, linear } from './layers';
 
 /** Score elements per key block (batch × keys × queries): ~16 MB of float32. */
-const BLOCK_ELEMENTS = 4 << 20;
+const BLOCK_ELEMENTS = 2 << 20;
 
 /** RoPE frequencies ω_m = 1/10000^(2m/hd), rounded through float32 like the reference (§5). */
 function ropeFrequencies(headDim: number): Float32Array {
@@ -18,43 +18,69 @@ function ropeFrequencies(headDim: number): Float32Array {
   return omega;
 }
 
-/** Rotates interleaved pairs (2m, 2m+1) of y [B, H, L, hd] by angles [B, 1, L, hd/2]. */
-function rotate(y: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
+/**
+ * RoPE tables for positions [B, L]: cos and signed sin per component, [B, 1, L, hd], so that for every pair
+ * (2m, 2m+1): y'[2m] = y[2m]·cos − y[2m+1]·sin and y'[2m+1] = y[2m+1]·cos + y[2m]·sin becomes
+ * y' = y·cos + swapPairs(y)·signedSin. (Splitting even/odd lanes with tf.split is ~10× slower on wasm.)
+ */
+function ropeTables(positions: tf.Tensor2D, headDim: number): { cos: tf.Tensor4D; signedSin: tf.Tensor4D; swap: tf.Tensor2D } {
+  const [batch, length] = positions.shape;
+  const omega = ropeFrequencies(headDim);
+  const perComponent = new Float32Array(headDim);
+  const sign = new Float32Array(headDim);
+  const swap = new Float32Array(headDim * headDim);
+  for (let i = 0; i < headDim; i++) {
+    perComponent[i] = omega[i >> 1]!;
+    sign[i] = i % 2 === 0 ? -1 : 1;
+    swap[i * headDim + (i ^ 1)] = 1; // row i of the permutation picks component i^1
+  }
+  const angles = tf.mul(tf.reshape(positions, [batch, 1, length, 1]), tf.tensor(perComponent, [1, 1, 1, headDim]));
+  return {
+    cos: tf.cos(angles) as tf.Tensor4D,
+    signedSin: tf.mul(tf.sin(angles), tf.tensor(sign, [1, 1, 1, headDim])) as tf.Tensor4D,
+    swap: tf.tensor2d(swap, [headDim, headDim]),
+  };
+}
+
+/** Applies RoPE to y [B, H, L, hd]; the pair swap is an exact permutation matmul. */
+function rotate(y: tf.Tensor4D, tables: ReturnType<typeof ropeTables>): tf.Tensor4D {
   const [b, h, l, hd] = y.shape;
-  const pairs = tf.reshape(y, [b, h, l, hd / 2, 2]);
-  const [even, odd] = tf.split(pairs, 2, 4).map((t) => tf.reshape(t, [b, h, l, hd / 2]));
-  const evenOut = tf.sub(tf.mul(even!, cos), tf.mul(odd!, sin));
-  const oddOut = tf.add(tf.mul(odd!, cos), tf.mul(even!, sin));
-  return tf.reshape(tf.stack([evenOut, oddOut], 4), [b, h, l, hd]);
+  const swapped = tf.reshape(tf.matMul(tf.reshape(y, [b * h * l, hd]), tables.swap), [b, h, l, hd]);
+  return tf.add(tf.mul(y, tables.cos), tf.mul(swapped, tables.signedSin)) as tf.Tensor4D;
 }
 
 /**
- * One head: O[i] = Σ_j A[i, j]·V[j] with A = softmax over queries i of (Q[i]·K[j]/√hd, diagonal set to 0).
- * q, k, v: [B, L, hd] after RoPE. Keys on rows, so the dim-2 softmax is a last-axis softmax.
+ * All heads: O_h[i] = Σ_j A_h[i, j]·V_h[j] with A_h = softmax over queries i of (Q_h[i]·K_h[j]/√hd, diagonal
+ * set to 0). q, k, v: per head [B, L, hd] after RoPE. Scores are laid out keys × queries, so the dim-2 softmax
+ * is a last-axis softmax, and each output is accumulated transposed (Oᵀ += V_blockᵀ·A_block) so no L-sized
+ * matrix is ever transposed. The diagonal mask of a key block is built once and shared by the heads.
  */
-function headAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, training: boolean): tf.Tensor3D {
-  const [batch, length, headDim] = q.shape;
-  const qT = tf.transpose(tf.mul(q, 1 / Math.sqrt(headDim)), [0, 2, 1]) as tf.Tensor3D; // [B, hd, L]
+function multiHeadAttention(q: tf.Tensor3D[], k: tf.Tensor3D[], v: tf.Tensor3D[], training: boolean): tf.Tensor3D[] {
+  const [batch, length, headDim] = q[0]!.shape;
+  const qT = q.map((t) => tf.transpose(tf.mul(t, 1 / Math.sqrt(headDim)), [0, 2, 1]) as tf.Tensor3D); // [B, hd, L]
   const blockKeys = training ? length : Math.max(64, Math.min(length, Math.floor(BLOCK_ELEMENTS / (batch * length))));
-  let out: tf.Tensor3D | null = null;
+  let outT: tf.Tensor3D[] = []; // per head [B, hd, L]
   for (let start = 0; start < length; start += blockKeys) {
     const n = Math.min(blockKeys, length - start);
-    const contribution = (): tf.Tensor3D => {
-      const kBlock = tf.slice(k, [0, start, 0], [batch, n, headDim]);
-      const vBlock = tf.slice(v, [0, start, 0], [batch, n, headDim]);
-      const scores = tf.matMul(kBlock, qT); // [B, n, L]: row j = key start + j
+    const block = (): tf.Tensor3D[] => {
       // oneHot in int32 then cast: tfjs-backend-wasm 4.22's float32 oneHot writes integer bit patterns.
       const offDiagonal = tf.sub(1, tf.cast(tf.oneHot(tf.range(start, start + n, 1, 'int32'), length), 'float32'));
-      const weights = tf.softmax(tf.mul(scores, offDiagonal));
-      const part = tf.matMul(weights, vBlock, true, false) as tf.Tensor3D; // [B, L, hd]
-      return out ? tf.add(out, part) : part;
+      return qT.map((qTh, h) => {
+        const kBlock = tf.slice(k[h]!, [0, start, 0], [batch, n, headDim]);
+        const vBlockT = tf.transpose(tf.slice(v[h]!, [0, start, 0], [batch, n, headDim]), [0, 2, 1]);
+        const scores = tf.matMul(kBlock, qTh); // [B, n, L]: row j = key start + j
+        const weights = tf.softmax(tf.mul(scores, offDiagonal)); // the diagonal logit is 0, not −∞ (§4 step 4)
+        const part = tf.matMul(vBlockT, weights) as tf.Tensor3D; // [B, hd, L]
+        return outT[h] ? tf.add(outT[h]!, part) : part;
+      });
     };
-    const next: tf.Tensor3D = training ? contribution() : tf.tidy(contribution);
-    if (!training && out) out.dispose();
-    out = next;
+    const next = training ? block() : tf.tidy(block);
+    if (!training) tf.dispose(outT);
+    outT = next;
   }
-  if (!training) qT.dispose();
-  return out!;
+  const out = outT.map((t) => tf.transpose(t, [0, 2, 1]) as tf.Tensor3D);
+  if (!training) tf.dispose([...qT, ...outT]);
+  return out;
 }
 
 /**
@@ -76,15 +102,10 @@ export function transformerLayer(
   const v = linear(x, `${prefix}.MultiH_Attn.v_proj`, ctx);
   // Head split by raw reinterpretation [B, L, D] → [B, H, L, hd] (no transpose), §4 step 2.
   const split = (t: tf.Tensor) => tf.reshape(t, [batch, heads, length, headDim]) as tf.Tensor4D;
-  const angles = tf.mul(tf.reshape(positions, [batch, 1, length, 1]), tf.tensor(ropeFrequencies(headDim), [1, 1, 1, headDim / 2]));
-  const cos = tf.cos(angles) as tf.Tensor4D;
-  const sin = tf.sin(angles) as tf.Tensor4D;
-  const [qr, kr, vr] = [q, k, v].map((t) => rotate(split(t), cos, sin)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-  const headOutputs: tf.Tensor3D[] = [];
-  for (let h = 0; h < heads; h++) {
-    const pick = (t: tf.Tensor4D) => tf.reshape(tf.slice(t, [0, h, 0, 0], [batch, 1, length, headDim]), [batch, length, headDim]) as tf.Tensor3D;
-    headOutputs.push(headAttention(pick(qr), pick(kr), pick(vr), ctx.training));
-  }
+  const tables = ropeTables(positions, headDim);
+  const [qr, kr, vr] = [q, k, v].map((t) => rotate(split(t), tables)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  const perHead = (t: tf.Tensor4D) => tf.unstack(t, 1) as tf.Tensor3D[];
+  const headOutputs = multiHeadAttention(perHead(qr), perHead(kr), perHead(vr), ctx.training);
   // Head merge with the usual transpose: Om[b, l, h·hd + e] = O[b, h, l, e] (§4 step 7).
   const merged = tf.reshape(tf.stack(headOutputs, 2), [batch, length, dim]);
   const attended = linear(merged, `${prefix}.MultiH_Attn.out_proj`, ctx) as tf.Tensor3D;
