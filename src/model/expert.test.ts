@@ -16,7 +16,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
   describeShared(`expert parity on ${backend} (expert_small_io)`, () => {
     let expert: Expert;
     const io = readSafetensors(readFileSync(`${REFERENCE_DIR}/expert_small_io.safetensors`)).tensors;
-    const input = (name: string) => tf.tensor(io.get(name)!.data as Float32Array, io.get(name)!.shape as number[]) as tf.Tensor3D;
+    const input = (name: string) => tf.tensor3d(io.get(name)!.data as Float32Array, io.get(name)!.shape as [number, number, number]);
 
     beforeAll(async () => {
       await initBackend([backend]);

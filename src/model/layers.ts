@@ -25,7 +25,7 @@ function dilateFilter(filter: tf.Tensor3D, dilation: number): tf.Tensor3D {
   if (dilation === 1) return filter;
   const [k, inCh, outCh] = filter.shape;
   const spaced = tf.pad(tf.reshape(filter, [k, 1, inCh, outCh]), [[0, 0], [0, dilation - 1], [0, 0], [0, 0]]);
-  return tf.slice(tf.reshape(spaced, [k * dilation, inCh, outCh]), [0, 0, 0], [(k - 1) * dilation + 1, inCh, outCh]);
+  return tf.slice(tf.reshape(spaced, [k * dilation, inCh, outCh]) as tf.Tensor3D, [0, 0, 0], [(k - 1) * dilation + 1, inCh, outCh]);
 }
 
 export function conv1d(x: tf.Tensor3D, spec: ConvSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
