@@ -3,6 +3,7 @@ export {};
 // Each suite lives in bench/<suite>.ts and exports `run(argv): Promise<void>`.
 const SUITES: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   edf: () => import('./edf'),
+  model: () => import('./model'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);
