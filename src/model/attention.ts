@@ -3,7 +3,7 @@
 // columns are complete on their own and the blocks' contributions simply add up — exact, and the 8 × L × L score
 // tensor (462 MB at L = 3 800) never exists.
 import * as tf from '@tensorflow/tfjs';
-import { customLayerNorm, type LayerContext, linear } from './layers';
+import { customLayerNorm, type LayerContext, linear, stack } from './layers';
 
 /** Score elements per key block (batch × keys × queries): ~16 MB of float32. */
 const BLOCK_ELEMENTS = 2 << 20;
@@ -104,10 +104,12 @@ export function transformerLayer(
   const split = (t: tf.Tensor) => tf.reshape(t, [batch, heads, length, headDim]) as tf.Tensor4D;
   const tables = ropeTables(positions, headDim);
   const [qr, kr, vr] = [q, k, v].map((t) => rotate(split(t), tables)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-  const perHead = (t: tf.Tensor4D) => tf.unstack(t, 1) as tf.Tensor3D[];
+  // Slices rather than tf.unstack/tf.stack, whose wasm kernels (and gradients) are ~10× slower.
+  const perHead = (t: tf.Tensor4D) =>
+    Array.from({ length: heads }, (_, h) => tf.reshape(tf.slice(t, [0, h, 0, 0], [batch, 1, length, headDim]), [batch, length, headDim]) as tf.Tensor3D);
   const headOutputs = multiHeadAttention(perHead(qr), perHead(kr), perHead(vr), ctx.training);
   // Head merge with the usual transpose: Om[b, l, h·hd + e] = O[b, h, l, e] (§4 step 7).
-  const merged = tf.reshape(tf.stack(headOutputs, 2), [batch, length, dim]);
+  const merged = tf.reshape(stack(headOutputs, 2), [batch, length, dim]);
   const attended = linear(merged, `${prefix}.MultiH_Attn.out_proj`, ctx) as tf.Tensor3D;
   onAttention?.(attended);
   // The residual is the lin_1 output Q, not x (§4 step 8).

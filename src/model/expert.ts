@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expertArchitecture, type ExpertArchitecture, transformerWidths } from './architecture';
 import { timeSetPooling, TIMESET_POOL_1, TIMESET_POOL_2, transformerLayer } from './attention';
 import { checkInputLength, type ExpertConfig } from './config';
-import { type LayerContext, linear, runStack } from './layers';
+import { concat, type LayerContext, linear, runStack } from './layers';
 import type { ParamStore } from './params';
 
 /** NWC [B, L, F] → NCW [B, F, L] (a real transpose). */
@@ -19,7 +19,7 @@ const toNWC = toNCW;
 function joinBranches(a: tf.Tensor3D, b: tf.Tensor3D, nChannels: number): tf.Tensor4D {
   const [batch, length, features] = a.shape;
   const shape: [number, number, number, number] = [batch, features, nChannels, length / nChannels];
-  return tf.concat([tf.reshape(toNCW(a), shape), tf.reshape(toNCW(b), shape)], 3) as tf.Tensor4D;
+  return concat([tf.reshape(toNCW(a), shape), tf.reshape(toNCW(b), shape)], 3) as tf.Tensor4D;
 }
 
 /** Splits [B, F, C, n] into its first and second time halves, each reinterpreted [B, F, C·n/2] → NWC. */
@@ -149,7 +149,7 @@ export class Expert {
     const [batch, d3, , T3] = D3.shape;
     // Up1: u = reinterpret(x_bot2 NCW, [B, d3, C, T3]), skip D3, features concatenated (§3.6).
     const u1 = tf.reshape(toNCW(xBot2), [batch, d3, C, T3]) as tf.Tensor4D;
-    const [z1a, z1b] = splitHalves(tf.concat([u1, D3], 1) as tf.Tensor4D);
+    const [z1a, z1b] = splitHalves(concat([u1, D3], 1) as tf.Tensor4D);
     const U1 = joinBranches(this.stack(z1a, 'Up1.features1', ctx), this.stack(z1b, 'Up1.features3', ctx), C); // [B, d2, C, T4]
     const [, d2, , T4] = U1.shape;
     // TransformerEnc3 on tokens (c·T4 + t) = the features at (c, t) (§3.7).
@@ -159,14 +159,14 @@ export class Expert {
     // Up2: skip is transpose(tok1) reinterpreted, not D2 (§3.8, quirk 3).
     const u2 = tf.reshape(toNCW(U1attn), [batch, d2, C, T4]) as tf.Tensor4D;
     const skip2 = tf.reshape(toNCW(tok1), [batch, d2, C, T4]) as tf.Tensor4D;
-    const [z2a, z2b] = splitHalves(tf.concat([u2, skip2], 1) as tf.Tensor4D);
+    const [z2a, z2b] = splitHalves(concat([u2, skip2], 1) as tf.Tensor4D);
     const U2 = joinBranches(this.stack(z2a, 'Up2.features1', ctx), this.stack(z2b, 'Up2.features3', ctx), C); // [B, d2, C, T5]
     const T5 = U2.shape[3];
     const tokU2 = tf.reshape(tf.transpose(U2, [0, 2, 3, 1]), [batch, C * T5, d2]);
     const auxU2 = toNCW(linear(tokU2, 'aux_head_up2.0', ctx) as tf.Tensor3D);
     // Up3: skip = concat(a1, a3) along length, reinterpreted [B, d2, C, T5] (§3.9, quirk 4).
-    const skip3 = tf.reshape(tf.concat([toNCW(a1), toNCW(a3)], 2), [batch, d2, C, T5]) as tf.Tensor4D;
-    const [z3a, z3b] = splitHalves(tf.concat([U2, skip3], 1) as tf.Tensor4D);
+    const skip3 = tf.reshape(concat([toNCW(a1), toNCW(a3)], 2), [batch, d2, C, T5]) as tf.Tensor4D;
+    const [z3a, z3b] = splitHalves(concat([U2, skip3], 1) as tf.Tensor4D);
     const length = (C * T5 * 15) / (2 * C);
     const o1 = this.stack(z3a, 'Up3.features1', ctx);
     const o3 = this.stack(z3b, 'Up3.features3', ctx);

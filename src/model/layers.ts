@@ -1,6 +1,6 @@
 // The primitive layers of ARCHITECTURE.md §2 on NWC tensors ([batch, length, features], tfjs' conv layout).
-// Every op used here has a gradient on tfjs' cpu back-end, so the same code trains (issue 7): dilated kernels are
-// expanded with zeros when training because tfjs conv gradients refuse dilation > 1.
+// The same code trains (issue 7): in training mode convolutions carry their own gradient (see trainableConv),
+// which works on every back-end including wasm (whose conv kernels lack the filter gradient).
 import * as tf from '@tensorflow/tfjs';
 import type { BatchNormSpec, ConvSpec, ConvTSpec, LayerSpec, PoolSpec } from './architecture';
 import type { ParamStore } from './params';
@@ -15,6 +15,37 @@ export interface LayerContext {
 
 const BN_EPS = 1e-5;
 
+/**
+ * tf.concat whose gradient is plain slices. tfjs differentiates concat with SplitV and stack with Unpack, and both
+ * kernels are ~10× slower than slicing on tfjs-backend-wasm — they dominated a training step.
+ */
+export function concat<T extends tf.Tensor>(tensors: readonly T[], axis: number): T {
+  if (tensors.length === 1) return tensors[0]!;
+  const rank = tensors[0]!.rank;
+  const ax = axis < 0 ? axis + rank : axis;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const inputs = args.slice(0, tensors.length) as tf.Tensor[];
+    return {
+      value: tf.concat(inputs, ax),
+      gradFunc: (dy: tf.Tensor) => {
+        let offset = 0;
+        return inputs.map((t) => {
+          const begin = new Array<number>(rank).fill(0);
+          begin[ax] = offset;
+          offset += t.shape[ax]!;
+          return tf.slice(dy, begin, t.shape);
+        });
+      },
+    };
+  });
+  return op(...tensors) as T;
+}
+
+/** tf.stack along `axis` by concat (see concat above). */
+export function stack<T extends tf.Tensor>(tensors: readonly tf.Tensor[], axis: number): T {
+  return concat(tensors.map((t) => tf.expandDims(t, axis)), axis) as T;
+}
+
 /** Conv1d weight [out, in, k] → tfjs filter [k, in, out]. */
 function convFilter(weight: tf.Tensor): tf.Tensor3D {
   return tf.transpose(weight, [2, 1, 0]) as tf.Tensor3D;
@@ -28,22 +59,81 @@ function dilateFilter(filter: tf.Tensor3D, dilation: number): tf.Tensor3D {
   return tf.slice(tf.reshape(spaced, [k * dilation, inCh, outCh]) as tf.Tensor3D, [0, 0, 0], [(k - 1) * dilation + 1, inCh, outCh]);
 }
 
-export function conv1d(x: tf.Tensor3D, spec: ConvSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
-  let filter = convFilter(ctx.params.get(`${prefix}.${spec.idx}.weight`));
-  let dilation = spec.dilation;
-  if (ctx.training && dilation > 1) {
-    filter = dilateFilter(filter, dilation);
-    dilation = 1;
-  }
-  const padded = spec.pad[0] || spec.pad[1] ? tf.pad(x, [[0, 0], [spec.pad[0], spec.pad[1]], [0, 0]]) : x;
-  let y: tf.Tensor3D;
-  if (spec.stride > 1 && dilation > 1) {
+/** Forward 'valid' convolution of an already padded NWC tensor with a [k, in, out] filter (no gradient needed). */
+function convForward(x: tf.Tensor3D, filter: tf.Tensor3D, stride: number, dilation: number): tf.Tensor3D {
+  if (stride > 1 && dilation > 1) {
     // tf.conv1d refuses stride and dilation together: run at stride 1 and keep every stride-th output.
-    const full = tf.conv1d(padded, filter, 1, 'valid', 'NWC', dilation);
-    y = tf.stridedSlice(full, [0, 0, 0], full.shape, [1, spec.stride, 1]) as tf.Tensor3D;
-  } else {
-    y = tf.conv1d(padded, filter, spec.stride, 'valid', 'NWC', dilation);
+    const full = tf.conv1d(x, filter, 1, 'valid', 'NWC', dilation);
+    return tf.stridedSlice(full, [0, 0, 0], full.shape, [1, stride, 1]) as tf.Tensor3D;
   }
+  return tf.conv1d(x, filter, stride, 'valid', 'NWC', dilation);
+}
+
+/** Rows n·stride + offset (n < count) of x [B, L, C], as [B, count, C]. */
+function everyStrideRow(x: tf.Tensor3D, offset: number, stride: number, count: number): tf.Tensor3D {
+  const [batch, length, ch] = x.shape;
+  if (stride === 1) return tf.slice(x, [0, offset, 0], [batch, count, ch]);
+  const needed = count * stride;
+  const available = length - offset;
+  const window =
+    available >= needed
+      ? tf.slice(x, [0, offset, 0], [batch, needed, ch])
+      : tf.pad(tf.slice(x, [0, offset, 0], [batch, available, ch]), [[0, 0], [0, needed - available], [0, 0]]);
+  return tf.reshape(tf.slice(tf.reshape(window, [batch, count, stride, ch]), [0, 0, 0, 0], [batch, count, 1, ch]), [batch, count, ch]);
+}
+
+/**
+ * A 'valid' convolution with a hand-written gradient. tfjs-backend-wasm has no Conv2DBackpropFilter kernel and tfjs
+ * refuses conv gradients with dilation > 1, so: dx is the transposed convolution of dy (dy zero-stuffed for a
+ * stride, then one dilated conv1d with the flipped, in/out-swapped kernel) and dW[t] = Σ x_tᵀ·dy over the rows x_t
+ * that tap t sees, one matMul per tap.
+ */
+function trainableConv(x: tf.Tensor3D, filter: tf.Tensor3D, stride: number, dilation: number): tf.Tensor3D {
+  const op = tf.customGrad((xIn, wIn, save) => {
+    const input = xIn as tf.Tensor3D;
+    const weights = wIn as tf.Tensor3D;
+    (save as tf.GradSaveFunc)([input, weights]);
+    return {
+      value: convForward(input, weights, stride, dilation),
+      gradFunc: (dy, saved) => {
+        const [xs, ws] = saved as [tf.Tensor3D, tf.Tensor3D];
+        const [batch, length, inCh] = xs.shape;
+        const [k, , outCh] = ws.shape;
+        const dy3 = dy as tf.Tensor3D;
+        const outRows = dy3.shape[1];
+        const span = dilation * (k - 1);
+        const rows = length - span; // the stride-1 output length
+        // dx: stuff stride−1 zeros between dy rows, pad by the kernel span, correlate with the flipped kernel.
+        let stuffed: tf.Tensor3D = dy3;
+        if (stride > 1) {
+          const zeros = tf.zeros([batch, outRows, stride - 1, outCh]);
+          stuffed = tf.reshape(tf.concat([tf.expandDims(dy3, 2), zeros], 2), [batch, outRows * stride, outCh]);
+        }
+        stuffed =
+          stuffed.shape[1] >= rows ? tf.slice(stuffed, [0, 0, 0], [batch, rows, outCh]) : tf.pad(stuffed, [[0, 0], [0, rows - stuffed.shape[1]], [0, 0]]);
+        const flipped = tf.transpose(tf.reverse(ws, 0), [0, 2, 1]) as tf.Tensor3D; // [k, out, in]
+        const dx = tf.conv1d(tf.pad(stuffed, [[0, 0], [span, span], [0, 0]]), flipped, 1, 'valid', 'NWC', dilation);
+        // dW: one [in, out] matMul per tap.
+        const dyFlat = tf.reshape(dy3, [batch * outRows, outCh]);
+        const taps = Array.from({ length: k }, (_, t) =>
+          tf.matMul(tf.reshape(everyStrideRow(xs, t * dilation, stride, outRows), [batch * outRows, inCh]), dyFlat, true, false),
+        );
+        return [dx, tf.stack(taps, 0)];
+      },
+    };
+  });
+  return op(x, filter) as tf.Tensor3D;
+}
+
+/** A 'valid' convolution of an already padded NWC tensor with a [k, in, out] filter. */
+function convValid(x: tf.Tensor3D, filter: tf.Tensor3D, stride: number, dilation: number, training: boolean): tf.Tensor3D {
+  return training ? trainableConv(x, filter, stride, dilation) : convForward(x, filter, stride, dilation);
+}
+
+export function conv1d(x: tf.Tensor3D, spec: ConvSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
+  const filter = convFilter(ctx.params.get(`${prefix}.${spec.idx}.weight`));
+  const padded = spec.pad[0] || spec.pad[1] ? tf.pad(x, [[0, 0], [spec.pad[0], spec.pad[1]], [0, 0]]) : x;
+  const y = convValid(padded, filter, spec.stride, spec.dilation, ctx.training);
   return spec.bias ? tf.add(y, ctx.params.get(`${prefix}.${spec.idx}.bias`)) : y;
 }
 
@@ -64,13 +154,13 @@ export function convTranspose1d(x: tf.Tensor3D, spec: ConvTSpec, prefix: string,
   const phases: tf.Tensor3D[] = [];
   for (let r = 0; r < s; r++) {
     const taps = Math.ceil((kEff - r) / s);
-    // Taps r + (taps−1)·s, …, r + s, r: the phase's sub-kernel already flipped (gather has a gradient; stridedSlice not).
-    const tapIndices = Array.from({ length: taps }, (_, j) => r + (taps - 1 - j) * s);
-    const sub = tf.gather(kernel, tapIndices, 0) as tf.Tensor3D;
-    const y = tf.conv1d(tf.pad(x, [[0, 0], [taps - 1, taps - 1], [0, 0]]), sub, 1, 'valid');
+    // Taps r + (taps−1)·s, …, r + s, r: the phase's sub-kernel, flipped. Single-tap slices and a concat, because
+    // stridedSlice has no gradient and gather's needs UnsortedSegmentSum, which tfjs-backend-wasm lacks.
+    const sub = concat(Array.from({ length: taps }, (_, j) => tf.slice(kernel, [r + (taps - 1 - j) * s, 0, 0], [1, spec.inCh, spec.outCh])), 0);
+    const y = convValid(tf.pad(x, [[0, 0], [taps - 1, taps - 1], [0, 0]]), sub, 1, 1, ctx.training);
     phases.push(y.shape[1] < phaseLength ? tf.pad(y, [[0, 0], [0, phaseLength - y.shape[1]], [0, 0]]) : y);
   }
-  const full = s === 1 ? phases[0]! : (tf.reshape(tf.stack(phases, 2), [batch, phaseLength * s, spec.outCh]) as tf.Tensor3D);
+  const full = s === 1 ? phases[0]! : (tf.reshape(stack(phases, 2), [batch, phaseLength * s, spec.outCh]) as tf.Tensor3D);
   const outLength = (length - 1) * s - 2 * spec.pad + kEff + spec.outputPadding;
   const cropped = tf.slice(full, [0, spec.pad, 0], [batch, outLength, spec.outCh]);
   return tf.add(cropped, ctx.params.get(`${prefix}.${spec.idx}.bias`));
