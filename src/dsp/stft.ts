@@ -1,0 +1,118 @@
+// STFT and inverse STFT equal to scipy.signal.stft / istft with their defaults (periodic Hann window, nfft =
+// nperseg, boundary='zeros', padded=True, scaling='spectrum', one-sided), for any nperseg and noverlap.
+// Float64 throughout; the frames' FFTs come from ./fft (any length).
+import { fftInPlace } from './fft';
+import { periodicHann } from './welch';
+
+export interface StftOptions {
+  readonly sampleRateHz: number;
+  readonly nperseg: number;
+  readonly noverlap: number;
+}
+
+/** Complex STFT [F, NT] row-major (frequency-major, like scipy's Zxx), with its axes. */
+export interface Stft {
+  readonly nFreqs: number;
+  readonly nFrames: number;
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  /** Hz, k·fs/nperseg. */
+  readonly freqs: Float64Array;
+  /** Seconds of each frame's centre, 0, step/fs, … (scipy's convention with boundary extension). */
+  readonly times: Float64Array;
+}
+
+function checkOptions({ nperseg, noverlap, sampleRateHz }: StftOptions): void {
+  if (!Number.isInteger(nperseg) || nperseg < 1) throw new RangeError(`nperseg must be a positive integer, got ${nperseg}`);
+  if (!Number.isInteger(noverlap) || noverlap < 0 || noverlap >= nperseg) throw new RangeError(`noverlap must be an integer in [0, ${nperseg}), got ${noverlap}`);
+  if (!(sampleRateHz > 0)) throw new RangeError(`sample rate must be positive, got ${sampleRateHz}`);
+}
+
+/** Length after scipy's boundary extension (nperseg//2 zeros each side) and end padding to whole hops. */
+function extendedLength(length: number, nperseg: number, step: number): number {
+  const extended = length + 2 * Math.floor(nperseg / 2);
+  const add = (((-(extended - nperseg)) % step) + step) % step % nperseg;
+  return extended + add;
+}
+
+export function stft(signal: ArrayLike<number>, options: StftOptions): Stft {
+  checkOptions(options);
+  const { nperseg, noverlap, sampleRateHz } = options;
+  const step = nperseg - noverlap;
+  const edge = Math.floor(nperseg / 2);
+  const total = extendedLength(signal.length, nperseg, step);
+  const nFrames = total >= nperseg ? Math.floor((total - nperseg) / step) + 1 : 0;
+  const nFreqs = Math.floor(nperseg / 2) + 1;
+  const window = periodicHann(nperseg);
+  let windowSum = 0;
+  for (const w of window) windowSum += w;
+  const re = new Float64Array(nFreqs * nFrames);
+  const im = new Float64Array(nFreqs * nFrames);
+  const frameRe = new Float64Array(nperseg);
+  const frameIm = new Float64Array(nperseg);
+  for (let f = 0; f < nFrames; f++) {
+    const start = f * step - edge; // index into the original signal
+    for (let n = 0; n < nperseg; n++) {
+      const i = start + n;
+      frameRe[n] = i >= 0 && i < signal.length ? signal[i]! * window[n]! : 0;
+      frameIm[n] = 0;
+    }
+    fftInPlace(frameRe, frameIm);
+    for (let k = 0; k < nFreqs; k++) {
+      re[k * nFrames + f] = frameRe[k]! / windowSum;
+      im[k * nFrames + f] = frameIm[k]! / windowSum;
+    }
+  }
+  const freqs = new Float64Array(nFreqs).map((_, k) => (k * sampleRateHz) / nperseg);
+  const times = new Float64Array(nFrames).map((_, f) => (f * step) / sampleRateHz);
+  return { nFreqs, nFrames, re, im, freqs, times };
+}
+
+/**
+ * scipy.signal.istft with its defaults: inverse rFFT of each frame (n = nperseg), × Σw (undoing 'spectrum'),
+ * × window, overlap-add, divided by the overlap-added w² where it exceeds 1e-10, nperseg//2 samples dropped at
+ * both ends. Returns (nFrames − 1)·step + nperseg − 2·(nperseg//2) samples.
+ */
+export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 're' | 'im'>, options: StftOptions): Float64Array {
+  checkOptions(options);
+  const { nperseg, noverlap } = options;
+  const { nFreqs, nFrames, re, im } = spec;
+  if (nFreqs !== Math.floor(nperseg / 2) + 1) throw new RangeError(`istft: ${nFreqs} frequency bins do not fit nperseg ${nperseg}`);
+  const step = nperseg - noverlap;
+  const window = periodicHann(nperseg);
+  let windowSum = 0;
+  for (const w of window) windowSum += w;
+  const outLength = nperseg + (nFrames - 1) * step;
+  const sum = new Float64Array(outLength);
+  const norm = new Float64Array(outLength);
+  const bufRe = new Float64Array(nperseg);
+  const bufIm = new Float64Array(nperseg);
+  for (let f = 0; f < nFrames; f++) {
+    // Hermitian completion of the one-sided spectrum, then an inverse DFT (imaginary parts of DC/Nyquist ignored,
+    // as numpy's irfft does).
+    for (let k = 0; k < nFreqs; k++) {
+      bufRe[k] = re[k * nFrames + f]!;
+      bufIm[k] = im[k * nFrames + f]!;
+    }
+    bufIm[0] = 0;
+    if (nperseg % 2 === 0) bufIm[nFreqs - 1] = 0;
+    for (let k = nFreqs; k < nperseg; k++) {
+      bufRe[k] = bufRe[nperseg - k]!;
+      bufIm[k] = -bufIm[nperseg - k]!;
+    }
+    fftInPlace(bufRe, bufIm, true);
+    const base = f * step;
+    for (let n = 0; n < nperseg; n++) {
+      const w = window[n]!;
+      sum[base + n] += (bufRe[n]! / nperseg) * windowSum * w;
+      norm[base + n] += w * w;
+    }
+  }
+  const edge = Math.floor(nperseg / 2);
+  const out = new Float64Array(Math.max(0, outLength - 2 * edge));
+  for (let i = 0; i < out.length; i++) {
+    const n = norm[i + edge]!;
+    out[i] = sum[i + edge]! / (n > 1e-10 ? n : 1);
+  }
+  return out;
+}
