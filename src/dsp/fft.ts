@@ -65,11 +65,13 @@ function bluesteinPlan(n: number): BluesteinPlan {
   while (m < 2 * n - 1) m *= 2;
   const chirpCos = new Float64Array(n);
   const chirpSin = new Float64Array(n);
+  // i² mod 2N, updated incrementally ((i+1)² = i² + 2i + 1), keeps the angle small so cos/sin stay accurate.
+  let square = 0;
   for (let i = 0; i < n; i++) {
-    // n² mod 2N keeps the angle small, so cos/sin stay accurate for large N.
-    const angle = (Math.PI * Number((BigInt(i) * BigInt(i)) % BigInt(2 * n))) / n;
+    const angle = (Math.PI * square) / n;
     chirpCos[i] = Math.cos(angle);
     chirpSin[i] = Math.sin(angle);
+    square = (square + 2 * i + 1) % (2 * n);
   }
   const filterRe = new Float64Array(m);
   const filterIm = new Float64Array(m);
