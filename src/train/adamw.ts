@@ -1,0 +1,70 @@
+// AdamW (decoupled weight decay, as torch.optim.AdamW) with global-norm gradient clipping and a cosine learning-rate
+// schedule — the pretraining recipe of ARCHITECTURE.md §8. Written out (not tf.train.adam) so its moments are plain
+// named tensors that a checkpoint can save and a resumed run can load.
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamWOptions {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+}
+
+export const PAPER_ADAMW: AdamWOptions = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 };
+
+/** Cosine annealing from lr0 to lrMin over `total` steps (CosineAnnealingLR). */
+export function cosineLearningRate(step: number, total: number, lr0: number, lrMin: number): number {
+  const t = Math.min(step, total);
+  return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / total));
+}
+
+/** Scales gradients so their global L2 norm is at most maxNorm; returns the norm before clipping. */
+export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): number {
+  const norm = Math.sqrt(tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]!));
+  if (norm > maxNorm) {
+    const factor = maxNorm / (norm + 1e-6);
+    for (const key of Object.keys(grads)) {
+      const scaled = tf.mul(grads[key]!, factor);
+      grads[key]!.dispose();
+      grads[key] = scaled;
+    }
+  }
+  return norm;
+}
+
+export class AdamW {
+  /** Number of updates applied so far. */
+  step = 0;
+  readonly moments = new Map<string, { m: tf.Tensor; v: tf.Tensor }>();
+
+  constructor(readonly options: AdamWOptions) {}
+
+  /** Applies one update to `variables` (keyed by a stable name) with `grads` (same keys) at learning rate lr. */
+  apply(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+    this.step++;
+    const { beta1, beta2, epsilon, weightDecay } = this.options;
+    const c1 = 1 - beta1 ** this.step;
+    const c2 = 1 - beta2 ** this.step;
+    for (const [name, variable] of variables) {
+      const g = grads[name];
+      if (!g) continue;
+      const old = this.moments.get(name) ?? { m: tf.zerosLike(variable), v: tf.zerosLike(variable) };
+      const m = tf.tidy(() => tf.add(tf.mul(old.m, beta1), tf.mul(g, 1 - beta1)));
+      const v = tf.tidy(() => tf.add(tf.mul(old.v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+      tf.tidy(() => {
+        const decayed = tf.mul(variable, 1 - lr * weightDecay);
+        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
+        variable.assign(tf.sub(decayed, tf.mul(update, lr)));
+      });
+      old.m.dispose();
+      old.v.dispose();
+      this.moments.set(name, { m, v });
+    }
+  }
+
+  dispose(): void {
+    for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
+    this.moments.clear();
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { fileSource } from '../cli/files';
+import { PAPER_MASK_PARAMS } from '../dsp/masks';
+import { openRecording } from '../io/open';
+import { initBackend } from '../model/backend';
+import { initExpertParams } from '../model/init';
+import { REPO_ROOT } from '../testing/shared';
+import { PAPER_ADAMW } from './adamw';
+import { Pretrainer } from './pretrain';
+import { extractWindows } from './pretrainData';
+
+const CHANNELS = ['C3', 'Cz', 'C4', 'FCz'];
+
+describe('pretraining pipeline on a tiny config (vendored demo recording S001R04)', () => {
+  it('masks real EEG windows and lowers the reconstruction loss within a few AdamW steps', async () => {
+    await initBackend(['wasm']);
+    const recording = await openRecording(await fileSource(`${REPO_ROOT}/public/demo/S001R04.edf.gz`));
+    const { windows, dropped } = await extractWindows(recording, 'S001R04', {
+      channels: CHANNELS,
+      windowSec: 2.4,
+      sampleRateHz: 200,
+      artifactUv: 200,
+      lowHz: 0.3,
+      highHz: 75,
+      notchHz: 60,
+    });
+    await recording.close();
+    expect(windows.length + dropped).toBe(52); // 125 s / 2.4 s
+    expect(windows.length).toBeGreaterThan(8);
+    const expert = { d1: 4, d2: 8, d3: 8, up3Mid: 4, heads: 2, auxChannels: CHANNELS.length };
+    const trainer = new Pretrainer(
+      {
+        expert,
+        batchSize: 4,
+        totalSteps: 24,
+        optimizer: { ...PAPER_ADAMW, learningRate: 3e-3 },
+        minLearningRate: 1e-4,
+        clipNorm: 5,
+        mask: PAPER_MASK_PARAMS,
+        seed: 7,
+        sampleRateHz: 200,
+      },
+      initExpertParams(expert, 1),
+      windows.slice(0, 8),
+    );
+    for (let i = 0; i < 24; i++) trainer.trainStep();
+    const losses = trainer.history.map((r) => r.total);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-6))).toBeLessThan(0.8 * mean(losses.slice(0, 6)));
+    trainer.expert.params.dispose();
+    trainer.optimizer.dispose();
+  });
+});
