@@ -4,6 +4,7 @@ import { CliError, type Command } from './command';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./commands/info')).infoCommand,
+  pretrain: async () => (await import('./commands/pretrain')).pretrainCommand,
 };
 
 function usage(): string {

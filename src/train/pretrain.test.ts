@@ -6,6 +6,7 @@ import { initBackend } from '../model/backend';
 import { initExpertParams } from '../model/init';
 import { REPO_ROOT } from '../testing/shared';
 import { PAPER_ADAMW } from './adamw';
+import { checkpointFiles, restoreCheckpoint } from './checkpoint';
 import { Pretrainer } from './pretrain';
 import { extractWindows } from './pretrainData';
 
@@ -48,7 +49,19 @@ describe('pretraining pipeline on a tiny config (vendored demo recording S001R04
     expect(losses.every(Number.isFinite)).toBe(true);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-6))).toBeLessThan(0.8 * mean(losses.slice(0, 6)));
-    trainer.expert.params.dispose();
-    trainer.optimizer.dispose();
+
+    // A checkpoint restores weights, running statistics and AdamW moments exactly into a fresh run.
+    const files = checkpointFiles(trainer.expert.params, trainer.optimizer, { settings: trainer.settings, step: trainer.step, history: trainer.history, notes: {} });
+    const fresh = new Pretrainer(trainer.settings, initExpertParams(expert, 99), windows.slice(0, 8));
+    const state = restoreCheckpoint(files, fresh.expert.params, fresh.optimizer);
+    expect(state.step).toBe(24);
+    expect(fresh.step).toBe(24);
+    for (const [key, t] of trainer.expert.params.entries()) expect(Array.from(fresh.expert.params.get(key).dataSync()), key).toEqual(Array.from(t.dataSync()));
+    const [someKey, moment] = [...trainer.optimizer.moments][5]!;
+    expect(Array.from(fresh.optimizer.moments.get(someKey)!.v.dataSync())).toEqual(Array.from(moment.v.dataSync()));
+    for (const t of [trainer, fresh]) {
+      t.expert.params.dispose();
+      t.optimizer.dispose();
+    }
   });
 });
