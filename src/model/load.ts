@@ -1,0 +1,103 @@
+// Builds models from weights: configs read from a bundle (or inferred from the state dict's shapes for the authors'
+// bare files), every tensor checked against the architecture's keys and shapes before anything is built.
+import type { ModelBundleConfig } from '../io/bundleConfig';
+import type { NamedTensor } from '../io/safetensors';
+import { checkStateDict } from '../io/stateDict';
+import { expertStateDictShapes, specMoEStateDictShapes } from './architecture';
+import { AUTHORS_EXPERT, type ExpertConfig, ModelShapeError, type SpecMoEConfig } from './config';
+import { Expert } from './expert';
+import { ParamStore } from './params';
+import { SpecMoE } from './specMoE';
+import { findTask, type TaskDefinition } from './tasks';
+
+const shapeOf = (tensors: ReadonlyMap<string, NamedTensor>, key: string): readonly number[] => {
+  const t = tensors.get(key);
+  if (!t) throw new ModelShapeError(`weights lack the tensor "${key}"`, key);
+  return t.shape;
+};
+
+/**
+ * Expert widths from an expert state dict (keys under `prefix`). The head count cannot be read from shapes: the
+ * authors always use 8, bundles record theirs.
+ */
+export function inferExpertConfig(tensors: ReadonlyMap<string, NamedTensor>, prefix = '', heads = AUTHORS_EXPERT.heads): ExpertConfig {
+  const at = (key: string) => shapeOf(tensors, prefix + key);
+  const has = (key: string) => tensors.has(prefix + key);
+  return {
+    d1: at('Down1.features1.0.weight')[0]!,
+    d2: at('Down1.features1.5.weight')[0]!,
+    d3: at('Down3.features1.0.weight')[0]!,
+    up3Mid: has('Up3.features1.6.weight') ? at('Up3.features1.6.weight')[0]! : AUTHORS_EXPERT.up3Mid,
+    heads,
+    auxChannels: has('aux_head_up2.0.weight') ? at('aux_head_up2.0.weight')[0]! : AUTHORS_EXPERT.auxChannels,
+  };
+}
+
+/** A SpecMoE config for a bare state dict: widths and classes from the shapes, 1-s vs ≥ 2-s Welch from the gate. */
+export function inferSpecMoEConfig(tensors: ReadonlyMap<string, NamedTensor>, overrides: Partial<SpecMoEConfig> = {}): SpecMoEConfig {
+  const gateInputs = shapeOf(tensors, 'gate_LinearT_1.weight')[1]!;
+  const sampleRateHz = overrides.sampleRateHz ?? 200;
+  return {
+    expert: inferExpertConfig(tensors, 'experts.0.'),
+    nClasses: shapeOf(tensors, 'classifier.net.4.weight')[0]!,
+    sampleRateHz,
+    segmentSec: gateInputs === Math.floor(sampleRateHz / 2) + 1 ? 1 : 2,
+    clfHidden: shapeOf(tensors, 'classifier.net.1.weight')[0]! / 3,
+    lPool: 'mean',
+    cPool: 'max',
+    ...overrides,
+  };
+}
+
+/** The SpecMoE config a bundle describes (its `architecture` object holds SpecMoEConfig's fields). */
+export function specMoEConfigOfBundle(bundle: ModelBundleConfig): SpecMoEConfig {
+  const a = bundle.architecture as unknown as Partial<SpecMoEConfig>;
+  if (!a.expert) throw new ModelShapeError('bundle architecture lacks "expert"', 'architecture.expert');
+  return {
+    expert: { ...AUTHORS_EXPERT, ...a.expert },
+    nClasses: bundle.classes?.length ?? a.nClasses ?? 0,
+    sampleRateHz: bundle.sampleRateHz,
+    segmentSec: bundle.segmentSec,
+    clfHidden: a.clfHidden ?? 128,
+    lPool: a.lPool ?? 'mean',
+    cPool: a.cPool ?? 'max',
+  };
+}
+
+/** Checks every tensor against the SpecMoE's keys and shapes (all problems listed), then builds it. */
+export function buildSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
+  const expected = specMoEStateDictShapes(config);
+  checkStateDict(expected, tensors, 'SpecMoE weights');
+  return new SpecMoE(config, ParamStore.fromTensors(tensors, expected));
+}
+
+/** Same for one expert (full, or encoder only when the state dict has no decoder). */
+export function buildExpert(tensors: ReadonlyMap<string, NamedTensor>, config: ExpertConfig = inferExpertConfig(tensors)): Expert {
+  const encoderOnly = !tensors.has('Up1.features1.0.weight');
+  const expected = expertStateDictShapes(config, encoderOnly);
+  checkStateDict(expected, tensors, 'expert weights');
+  return new Expert(config, ParamStore.fromTensors(tensors, expected));
+}
+
+/**
+ * The task a bundle decodes: the registry's definition of its task id (montage, pooling, description) with the
+ * bundle's own classes, channels and segment length, which are what its weights were trained for.
+ */
+export function taskOfBundle(bundle: ModelBundleConfig, extraTasks: readonly TaskDefinition[] = []): TaskDefinition {
+  const base = bundle.task ? findTask(bundle.task, extraTasks) : undefined;
+  const channels = bundle.channels;
+  const montage = base?.montage ?? (channels.some((c) => c.includes('-')) ? 'bipolar' : 'referential');
+  return {
+    id: base?.id ?? bundle.task ?? 'custom',
+    name: base?.name ?? bundle.task ?? bundle.name,
+    description: base?.description ?? '',
+    classes: bundle.classes ?? base?.classes ?? [],
+    channels,
+    montage,
+    segmentSec: bundle.segmentSec,
+    sampleRateHz: bundle.sampleRateHz,
+    lPool: base?.lPool ?? 'mean',
+    cPool: base?.cPool ?? 'max',
+    reference: base?.reference ?? '',
+  };
+}
