@@ -93,6 +93,15 @@ describe('model bundle validation names the JSON path', () => {
     await failsWith((j) => ((j.weights as Record<string, unknown>[])[0]!.dtype = 'BF16'), 'config.weights[0].dtype', /must be one of "F32", "F16", found "BF16"/);
   });
 
+  it('validates the optional preprocessing and annotation label map', async () => {
+    await failsWith((j) => (j.preprocessing = { lowHz: 30, highHz: 10, notchHz: 60 }), 'config.preprocessing.highHz', /must exceed lowHz \(30\)/);
+    await failsWith((j) => (j.preprocessing = { lowHz: 0.3, highHz: 75, notchHz: 55 }), 'config.preprocessing.notchHz', /must be one of 50, 60/);
+    await failsWith((j) => (j.labels = { T1: 'W', T2: 'REM' }), 'config.labels.T2', /names class "REM", which is not in config.classes/);
+    const ok = await loadBundle(await editedBundle((j) => Object.assign(j, { labels: { T1: 'W', T2: 'N1' }, preprocessing: { lowHz: 0.3, highHz: 75, notchHz: null } })));
+    expect(ok.config.labels).toEqual({ T1: 'W', T2: 'N1' });
+    expect(ok.config.preprocessing).toEqual({ lowHz: 0.3, highHz: 75, notchHz: null });
+  });
+
   it('names a weight file that is missing, replaced, or holds another dtype than declared', async () => {
     await failsWith((j) => ((j.weights as Record<string, unknown>[])[0]!.file = 'other.safetensors'), 'config.weights[0].file', /names "other\.safetensors", which is not among the bundle's files/);
     const replaced = await editedBundle(() => {});

@@ -53,6 +53,16 @@ export interface ModelBundleConfig {
   readonly trained: boolean;
   readonly provenance: BundleProvenance;
   readonly weights: readonly BundleWeightFile[];
+  /** Band-pass applied to whole recordings before segmenting, as in training; absent: none. */
+  readonly preprocessing?: BundlePreprocessing;
+  /** Annotation text → class name the head was trained with (e.g. T1 → left fist); SpecMoE only. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface BundlePreprocessing {
+  readonly lowHz: number;
+  readonly highHz: number;
+  readonly notchHz: 50 | 60 | null;
 }
 
 /** A bundle.json that does not validate; `jsonPath` is the field, e.g. `config.classes[2]`. */
@@ -65,8 +75,8 @@ export class BundleConfigError extends WeightsError {
   }
 }
 
-const TOP_LEVEL_KEYS = ['format', 'formatVersion', 'name', 'model', 'architecture', 'task', 'classes', 'gateMode', 'channels', 'sampleRateHz', 'segmentSec', 'trained', 'provenance', 'weights'];
-const SPECMOE_ONLY = ['task', 'classes', 'gateMode'];
+const TOP_LEVEL_KEYS = ['format', 'formatVersion', 'name', 'model', 'architecture', 'task', 'classes', 'gateMode', 'channels', 'sampleRateHz', 'segmentSec', 'trained', 'provenance', 'weights', 'preprocessing', 'labels'];
+const SPECMOE_ONLY = ['task', 'classes', 'gateMode', 'labels'];
 
 /** Parses and validates bundle.json text. */
 export function parseBundleConfig(text: string): ModelBundleConfig {
@@ -109,14 +119,37 @@ export function validateBundleConfig(json: unknown): ModelBundleConfig {
     trained: bool(c.trained, 'config.trained'),
     provenance: provenance(c.provenance),
     weights,
+    ...(c.preprocessing === undefined ? {} : { preprocessing: preprocessing(c.preprocessing) }),
   } as const;
   if (model === 'expert') return base;
+  const classes = nameList(c.classes, 'config.classes');
   return {
     ...base,
     task: text(c.task, 'config.task'),
-    classes: nameList(c.classes, 'config.classes'),
+    classes,
     gateMode: oneOf(c.gateMode, 'config.gateMode', [0, 1] as const),
+    ...(c.labels === undefined ? {} : { labels: labelMap(c.labels, classes) }),
   };
+}
+
+function preprocessing(value: unknown): BundlePreprocessing {
+  const p = object(value, 'config.preprocessing', ['lowHz', 'highHz', 'notchHz']);
+  const lowHz = p.lowHz === 0 ? 0 : positive(p.lowHz, 'config.preprocessing.lowHz');
+  const highHz = positive(p.highHz, 'config.preprocessing.highHz');
+  if (highHz <= lowHz) throw new BundleConfigError('config.preprocessing.highHz', `must exceed lowHz (${lowHz})`);
+  const notchHz = p.notchHz === null ? null : oneOf(p.notchHz, 'config.preprocessing.notchHz', [50, 60] as const);
+  return { lowHz, highHz, notchHz };
+}
+
+function labelMap(value: unknown, classes: readonly string[]): Record<string, string> {
+  const m = object(value, 'config.labels');
+  const out: Record<string, string> = {};
+  for (const [annotation, cls] of Object.entries(m)) {
+    const name = text(cls, `config.labels.${annotation}`);
+    if (!classes.includes(name)) throw new BundleConfigError(`config.labels.${annotation}`, `names class "${name}", which is not in config.classes`);
+    out[annotation] = name;
+  }
+  return out;
 }
 
 function provenance(value: unknown): BundleProvenance {
