@@ -5,6 +5,7 @@ import { CliError, type Command } from './command';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./commands/info')).infoCommand,
   pretrain: async () => (await import('./commands/pretrain')).pretrainCommand,
+  predict: async () => (await import('./commands/predict')).predictCommand,
 };
 
 function usage(): string {

@@ -1,6 +1,7 @@
 // Builds models from weights: configs read from a bundle (or inferred from the state dict's shapes for the authors'
 // bare files), every tensor checked against the architecture's keys and shapes before anything is built.
 import type { ModelBundleConfig } from '../io/bundleConfig';
+import type { LoadedWeights } from '../io/weights';
 import type { NamedTensor } from '../io/safetensors';
 import { checkStateDict } from '../io/stateDict';
 import { expertStateDictShapes, specMoEStateDictShapes } from './architecture';
@@ -99,5 +100,47 @@ export function taskOfBundle(bundle: ModelBundleConfig, extraTasks: readonly Tas
     lPool: base?.lPool ?? 'mean',
     cPool: base?.cPool ?? 'max',
     reference: base?.reference ?? '',
+  };
+}
+
+/** A decoding-ready model: the SpecMoE, the task it decodes, and what the bundle says about it. */
+export interface LoadedModel {
+  readonly model: SpecMoE;
+  readonly task: TaskDefinition;
+  readonly bundle: ModelBundleConfig | null;
+  /** False for untrained (plumbing) weights: their outputs mean nothing and every view must say so. */
+  readonly trained: boolean;
+  readonly preprocessing: NonNullable<ModelBundleConfig['preprocessing']> | null;
+  /** A one-line account of what was loaded. */
+  readonly description: string;
+}
+
+/**
+ * A SpecMoE from loaded weights: a bundle carries its own config and task; a bare SpecMoE state dict (the authors'
+ * fine-tuned checkpoint) needs the task it was trained for, and is assumed trained.
+ */
+export function specMoEFromWeights(weights: LoadedWeights, task?: TaskDefinition): LoadedModel {
+  if (weights.model !== 'specmoe') throw new ModelShapeError('these weights are one expert, not a SpecMoE classifier: decoding needs three experts and a head');
+  if (weights.bundle) {
+    const config = specMoEConfigOfBundle(weights.bundle);
+    const bundleTask = taskOfBundle(weights.bundle);
+    return {
+      model: buildSpecMoE(weights.tensors, config),
+      task: bundleTask,
+      bundle: weights.bundle,
+      trained: weights.bundle.trained,
+      preprocessing: weights.bundle.preprocessing ?? null,
+      description: `${weights.bundle.name} (${bundleTask.name}: ${bundleTask.classes.join(', ')}; ${bundleTask.channels.length} channels, ${bundleTask.segmentSec}-s segments${weights.bundle.trained ? '' : '; UNTRAINED'})`,
+    };
+  }
+  if (!task) throw new ModelShapeError('a bare SpecMoE state dict does not say which task it decodes: choose the task');
+  const config = inferSpecMoEConfig(weights.tensors, { segmentSec: task.segmentSec, lPool: task.lPool, cPool: task.cPool });
+  return {
+    model: buildSpecMoE(weights.tensors, config),
+    task,
+    bundle: null,
+    trained: true,
+    preprocessing: null,
+    description: `SpecMoE state dict (${weights.format}) for ${task.name}: ${config.nClasses} classes`,
   };
 }

@@ -1,0 +1,31 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it, vi } from 'vitest';
+import { plumbingBundleFiles } from '../../testing/plumbingBundle';
+import { describeShared, REPO_ROOT } from '../../testing/shared';
+import { main } from '../main';
+
+describeShared('specmoe predict (plumbing bundle)', () => {
+  it('prints one JSON row per segment with onset, duration, class, probabilities and gates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumbing-'));
+    for (const [name, bytes] of await plumbingBundleFiles()) writeFileSync(join(dir, name), bytes);
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const code = await main(['predict', `${REPO_ROOT}/public/demo/S001R04.edf.gz`, '--model', dir, '--json']);
+    log.mockRestore();
+    err.mockRestore();
+    expect(code).toBe(0);
+    const rows = JSON.parse(out.join('\n')) as { onset: number; duration: number; class: string; probabilities: Record<string, number>; gates: number[] }[];
+    expect(rows.length).toBe(31);
+    expect(rows[1]).toMatchObject({ onset: 4, duration: 4 });
+    expect(Object.keys(rows[0]!.probabilities)).toEqual(['left fist', 'right fist', 'both fists', 'feet']);
+    expect(rows[0]!.gates.length).toBe(3);
+    const errors: string[] = [];
+    const err2 = vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(s));
+    expect(await main(['predict', `${REPO_ROOT}/public/demo/S001R04.edf.gz`, '--model', dir, '--annotations'])).toBe(2);
+    err2.mockRestore();
+    expect(errors.join('\n')).toMatch(/--annotations needs a bundle with a label map/);
+  });
+});

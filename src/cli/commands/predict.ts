@@ -1,0 +1,70 @@
+// `specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json]`: decodes a recording with a SpecMoE
+// on the same core as the app (src/model/decode.ts).
+import { type AnnotationSegments, annotationSegments } from '../../model/annotationSegments';
+import { initBackend } from '../../model/backend';
+import { decodeRecording } from '../../model/decode';
+import { predictionRows } from '../../model/exports';
+import { specMoEFromWeights } from '../../model/load';
+import { BUILTIN_TASKS, findTask } from '../../model/tasks';
+import { readWeights } from '../../io/weights';
+import { CliError, type Command, numberOption, option, parseArgs } from '../command';
+import { openRecordingFile } from '../files';
+import { defaultModelFiles, readModelFiles } from '../modelFiles';
+
+const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json] [--batch N]
+  Decodes a recording (EDF/BDF, .gz ok) with a SpecMoE and prints one row per segment.
+  --model BUNDLE   a bundle folder (bundle.json + .safetensors), or a SpecMoE .safetensors/.pth (then --task is
+                   needed); default: the bundled demo model
+  --task TASK      ${BUILTIN_TASKS.map((t) => t.id).join(', ')}
+  --annotations    one segment per annotation whose text is in the bundle's label map, starting at its onset,
+                   instead of back-to-back segments; each row also carries "label" (the annotation text)
+  --json           a JSON array of rows: onset, duration (s), class, probabilities (class -> p), gates
+                   (mean gate of experts 1-3)
+Exit code 2 when the recording or the model cannot be read or does not fit.`;
+
+export const predictCommand: Command = {
+  help,
+  async run(argv) {
+    const args = parseArgs(argv, ['model', 'task', 'batch']);
+    const [file] = args.positional;
+    if (!file) throw new CliError('predict needs a recording FILE');
+    const taskId = option(args, 'task');
+    const task = taskId ? findTask(taskId) : undefined;
+    if (taskId && !task) throw new CliError(`unknown task "${taskId}" (tasks: ${BUILTIN_TASKS.map((t) => t.id).join(', ')})`);
+    const modelPath = option(args, 'model');
+    await initBackend(['wasm', 'cpu']);
+    const weights = await readWeights(modelPath ? readModelFiles(modelPath) : defaultModelFiles());
+    const loaded = specMoEFromWeights(weights, task);
+    const recording = await openRecordingFile(file);
+    try {
+      let segments: AnnotationSegments | undefined;
+      if (args.flags.has('annotations')) {
+        const labels = loaded.bundle?.labels;
+        if (!labels) throw new CliError('--annotations needs a bundle with a label map (bundle.json "labels")', 2);
+        segments = annotationSegments(recording, labels);
+        if (segments.length === 0) throw new CliError(`${file} has no annotations among ${Object.keys(labels).join(', ')}`, 2);
+      }
+      const result = await decodeRecording(recording, loaded.model, {
+        task: loaded.task,
+        filter: loaded.preprocessing,
+        batchSize: numberOption(args, 'batch', 4),
+        ...(segments ? { segments } : {}),
+      });
+      for (const w of result.warnings) console.error(`warning: ${w}`);
+      if (!loaded.trained) console.error('warning: this model is UNTRAINED: its predictions mean nothing');
+      const rows = predictionRows(result.rows, loaded.task.classes);
+      if (args.flags.has('json')) console.log(JSON.stringify(rows, null, 1));
+      else {
+        console.log(`${loaded.description}\n${file}: ${rows.length} segments`);
+        for (const r of rows) {
+          const p = Math.max(...Object.values(r.probabilities));
+          console.log(`${r.onset.toFixed(2).padStart(9)} s  ${r.class.padEnd(12)} p=${p.toFixed(2)}  gates ${r.gates.map((g) => g.toFixed(2)).join('/')}${r.label ? `  (${r.label})` : ''}`);
+        }
+      }
+    } finally {
+      await recording.close();
+      loaded.model.params.dispose();
+    }
+    return 0;
+  },
+};
