@@ -79,56 +79,92 @@ export function planChannels(recording: Recording, options: Pick<DecodeOptions, 
   return { map, warnings };
 }
 
-export async function decodeRecording(recording: Recording, model: SpecMoE, options: DecodeOptions): Promise<DecodeResult> {
-  const { map, warnings } = planChannels(recording, options);
-  const { segmentSec, classes } = options.task;
-  if (classes.length !== model.config.nClasses) throw new DecodeError(`the task has ${classes.length} classes but the model outputs ${model.config.nClasses}`);
-  const fs = model.config.sampleRateHz;
-  const batchSize = options.batchSize ?? 4;
-  const chunkSegments = options.chunkSegments ?? 32;
+/** One batch of model-ready segments from a recording (µV/100, padded, positions shared by the batch). */
+export interface SegmentBatch {
+  readonly x: tf.Tensor3D;
+  readonly times: tf.Tensor3D;
+  readonly segments: readonly { readonly dataSec: number; readonly label?: string }[];
+}
+
+/**
+ * Reads the recording in chunks of whole segments (with margins), prepares the model channels and yields batches of
+ * segments; the consumer must dispose each batch's tensors. Stops early when `signal` aborts.
+ */
+export async function* segmentBatches(
+  recording: Recording,
+  map: ChannelMap,
+  wanted: readonly { readonly dataSec: number; readonly label?: string }[],
+  options: { segmentSec: number; sampleRateHz: number; filter: PrepareOptions['filter']; batchSize: number; chunkSegments: number; signal?: AbortSignal },
+): AsyncGenerator<SegmentBatch> {
+  const { segmentSec, sampleRateHz } = options;
   const duration = recording.durationSec;
-  const planned: readonly { readonly dataSec: number; readonly label?: string }[] = options.segments ?? Array.from({ length: Math.max(0, Math.floor(duration / segmentSec + 1e-9)) }, (_, i) => ({ dataSec: i * segmentSec }));
-  const wanted = planned.filter((s) => s.dataSec >= 0 && s.dataSec + segmentSec <= duration + 1e-9);
-  const rows: SegmentPrediction[] = [];
   const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
-  for (let first = 0; first < wanted.length; first += chunkSegments) {
-    if (options.signal?.aborted) return { rows, channelMap: map, warnings, cancelled: true };
-    const chunk = wanted.slice(first, first + chunkSegments);
+  for (let first = 0; first < wanted.length; first += options.chunkSegments) {
+    if (options.signal?.aborted) return;
+    const chunk = wanted.slice(first, first + options.chunkSegments);
     const chunkStart = Math.max(0, chunk[0]!.dataSec - MARGIN_SEC);
     const chunkEnd = Math.min(duration, chunk[chunk.length - 1]!.dataSec + segmentSec + MARGIN_SEC);
     const data = await recording.readChannels(sourceIndices, chunkStart, chunkEnd - chunkStart);
     const byIndex = new Map(sourceIndices.map((idx, i) => [idx, data[i]!]));
-    const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz: fs, filter: options.filter });
-    const segments = cutSegments(signals, fs, segmentSec, chunk.map((s) => s.dataSec - chunkStart));
+    const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz, filter: options.filter });
+    const segments = cutSegments(signals, sampleRateHz, segmentSec, chunk.map((s) => s.dataSec - chunkStart));
     const { nChannels, paddedLength } = segments;
     const size = nChannels * paddedLength;
-    for (let b = 0; b < segments.nSegments; b += batchSize) {
-      if (options.signal?.aborted) return { rows, channelMap: map, warnings, cancelled: true };
-      const n = Math.min(batchSize, segments.nSegments - b);
-      const x = tf.tensor3d(segments.x.subarray(b * size, (b + n) * size), [n, nChannels, paddedLength]);
-      const times = tf.tile(tf.tensor3d(segments.times, [1, 1, paddedLength]), [n, 1, 1]) as tf.Tensor3D;
-      const out = model.forward(x, times);
-      const probabilities = (await out.probabilities.array()) as number[][];
-      const channelGates = await Promise.all(out.gates.map(async (g) => (await tf.tidy(() => tf.mean(g, 2)).array()) as number[][]));
-      tf.dispose([x, times, ...specMoETensors(out)]);
-      for (let i = 0; i < n; i++) {
-        const seg = chunk[b + i]!;
-        const p = probabilities[i]!;
-        const classIndex = p.indexOf(Math.max(...p));
-        const perExpert = channelGates.map((g) => g[i]!);
-        rows.push({
-          onsetSec: clockTime(recording, seg.dataSec),
-          durationSec: segmentSec,
-          classIndex,
-          className: classes[classIndex]!,
-          probabilities: p,
-          gates: perExpert.map((g) => g.reduce((a, v) => a + v, 0) / g.length) as [number, number, number],
-          channelGates: perExpert,
-          ...(seg.label !== undefined ? { label: seg.label } : {}),
-        });
-      }
-      options.onProgress?.(rows.length, wanted.length, rows);
+    for (let b = 0; b < segments.nSegments; b += options.batchSize) {
+      if (options.signal?.aborted) return;
+      const n = Math.min(options.batchSize, segments.nSegments - b);
+      yield {
+        x: tf.tensor3d(segments.x.subarray(b * size, (b + n) * size), [n, nChannels, paddedLength]),
+        times: tf.tidy(() => tf.tile(tf.tensor3d(segments.times, [1, 1, paddedLength]), [n, 1, 1]) as tf.Tensor3D),
+        segments: chunk.slice(b, b + n),
+      };
     }
   }
-  return { rows, channelMap: map, warnings, cancelled: false };
+}
+
+/** Segments that fit in the recording: the given ones, or back to back from 0. */
+export function plannedSegments(recording: Recording, segmentSec: number, given?: DecodeOptions['segments']): { readonly dataSec: number; readonly label?: string }[] {
+  const duration = recording.durationSec;
+  const planned: readonly { readonly dataSec: number; readonly label?: string }[] =
+    given ?? Array.from({ length: Math.max(0, Math.floor(duration / segmentSec + 1e-9)) }, (_, i) => ({ dataSec: i * segmentSec }));
+  return planned.filter((s) => s.dataSec >= 0 && s.dataSec + segmentSec <= duration + 1e-9);
+}
+
+export async function decodeRecording(recording: Recording, model: SpecMoE, options: DecodeOptions): Promise<DecodeResult> {
+  const { map, warnings } = planChannels(recording, options);
+  const { segmentSec, classes } = options.task;
+  if (classes.length !== model.config.nClasses) throw new DecodeError(`the task has ${classes.length} classes but the model outputs ${model.config.nClasses}`);
+  const wanted = plannedSegments(recording, segmentSec, options.segments);
+  const rows: SegmentPrediction[] = [];
+  const batches = segmentBatches(recording, map, wanted, {
+    segmentSec,
+    sampleRateHz: model.config.sampleRateHz,
+    filter: options.filter,
+    batchSize: options.batchSize ?? 4,
+    chunkSegments: options.chunkSegments ?? 32,
+    signal: options.signal,
+  });
+  for await (const { x, times, segments } of batches) {
+    const out = model.forward(x, times);
+    const probabilities = (await out.probabilities.array()) as number[][];
+    const channelGates = await Promise.all(out.gates.map(async (g) => (await tf.tidy(() => tf.mean(g, 2)).array()) as number[][]));
+    tf.dispose([x, times, ...specMoETensors(out)]);
+    segments.forEach((seg, i) => {
+      const p = probabilities[i]!;
+      const classIndex = p.indexOf(Math.max(...p));
+      const perExpert = channelGates.map((g) => g[i]!);
+      rows.push({
+        onsetSec: clockTime(recording, seg.dataSec),
+        durationSec: segmentSec,
+        classIndex,
+        className: classes[classIndex]!,
+        probabilities: p,
+        gates: perExpert.map((g) => g.reduce((a, v) => a + v, 0) / g.length) as [number, number, number],
+        channelGates: perExpert,
+        ...(seg.label !== undefined ? { label: seg.label } : {}),
+      });
+    });
+    options.onProgress?.(rows.length, wanted.length, rows);
+  }
+  return { rows, channelMap: map, warnings, cancelled: options.signal?.aborted ?? false };
 }
