@@ -2,8 +2,8 @@
 // and bias 0, running statistics 0/1; ConvTranspose1d and Linear keep PyTorch's default, U(±1/√fan_in) for
 // weight and bias; the transformer LayerNorm starts at a_2 = 1, b_2 = 0. Seeded, so a run is reproducible.
 import * as tf from '@tensorflow/tfjs';
-import { expertArchitecture, expertStateDictShapes } from './architecture';
-import type { ExpertConfig } from './config';
+import { expertArchitecture, expertStateDictShapes, specMoEStateDictShapes } from './architecture';
+import type { ExpertConfig, SpecMoEConfig } from './config';
 import { ParamStore } from './params';
 
 type Role = 'conv' | 'convT' | 'bn' | 'other';
@@ -46,6 +46,35 @@ export function initExpertParams(cfg: ExpertConfig, seed: number, store = new Pa
       init = tf.randomUniform(shape, -bound, bound, 'float32', s++);
     }
     store.set(prefix + key, tf.variable(init, !name.startsWith('running_')));
+    init.dispose();
+  }
+  return store;
+}
+
+/** Keys of the SpecMoE head (gate linears and classifier): what fine-tuning trains. */
+export function headKeys(config: SpecMoEConfig): string[] {
+  return [...specMoEStateDictShapes(config).keys()].filter((k) => !k.startsWith('experts.'));
+}
+
+/**
+ * Head parameters as tf.Variables: copies of `from` (continue from a bundle's head) or PyTorch's defaults (Linear
+ * U(±1/√fan_in), LayerNorm weight 1 and bias 0), seeded.
+ */
+export function initHeadParams(config: SpecMoEConfig, seed: number, from?: ParamStore): ParamStore {
+  const shapes = specMoEStateDictShapes(config);
+  const store = new ParamStore();
+  let s = seed;
+  for (const key of headKeys(config)) {
+    const shape = shapes.get(key)!;
+    let init: tf.Tensor;
+    if (from?.has(key)) init = tf.clone(from.get(key));
+    else if (key.startsWith('classifier.net.0.')) init = key.endsWith('weight') ? tf.ones(shape) : tf.zeros(shape);
+    else {
+      const owner = key.slice(0, key.lastIndexOf('.'));
+      const bound = 1 / Math.sqrt(fanIn(shapes.get(`${owner}.weight`)!));
+      init = tf.randomUniform(shape, -bound, bound, 'float32', s++);
+    }
+    store.set(key, tf.variable(init, true));
     init.dispose();
   }
   return store;

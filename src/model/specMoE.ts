@@ -52,18 +52,19 @@ export function poolOverTime(encoded: tf.Tensor3D, nChannels: number, mode: 'mea
 
 /**
  * The gate + classifier on pooled embeddings ([B, C, d3] per expert) and the PSD [B, C, F]; §7 steps 3, 5–7.
- * `params` holds gate_LinearT_{1,2,3} and classifier.net.{0,1,4}.
+ * `params` holds gate_LinearT_{1,2,3} and classifier.net.{0,1,4}. A dropout rate > 0 (training) applies the
+ * classifier's dropout.
  */
-export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, config: SpecMoEConfig, params: ParamStore, training = false): HeadOutputs {
-  const ctx: LayerContext = { params, training };
+export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, config: SpecMoEConfig, params: ParamStore, dropoutRate = 0): HeadOutputs {
+  const ctx: LayerContext = { params, training: dropoutRate > 0 };
   const gatePre = [1, 2, 3].map((k) => linear(psd, `gate_LinearT_${k}`, ctx) as tf.Tensor3D);
   const gates = gatePre.map((g) => tf.sigmoid(g));
   const h = tf.concat(pooled.map((p, i) => tf.mul(p, gates[i]!)), -1); // [B, C, 3·d3]
   const hCat = tf.transpose(h, [0, 2, 1]) as tf.Tensor3D;
   const hFused = (config.cPool === 'max' ? tf.max(hCat, 2) : tf.mean(hCat, 2)) as tf.Tensor2D;
   const hidden = gelu(linear(layerNorm(hFused, 'classifier.net.0', ctx), 'classifier.net.1', ctx));
-  // classifier.net.3 is dropout (identity at inference; applied by the trainer when training).
-  const logits = linear(hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
+  // classifier.net.3: dropout (clf_dropout 0.2 when fine-tuning; identity at inference).
+  const logits = linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
   return { logits, probabilities: tf.softmax(logits), gatePre, gates, hCat, hFused };
 }
 

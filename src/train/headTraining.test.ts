@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../dsp/random';
+import { initBackend } from '../model/backend';
+import { specMoEConfig } from '../model/config';
+import { bandPowerReference, fitLogistic, logBandPowers, predictLogistic } from './bandPowerReference';
+import { type HeadDataset, HeadTrainer } from './headTraining';
+
+const C = 2;
+const D = 8;
+const F = 101; // 1-s Welch bins at 200 Hz: 1 Hz apart
+
+/** Synthetic embeddings: class 0 has an alpha (10 Hz) PSD peak and positive pooled[0]; class 1 beta (20 Hz), negative. */
+function dataset(n: number, seed: number): HeadDataset {
+  const r = seededRandom(seed);
+  const pooled = new Float32Array(n * 3 * C * D);
+  const psd = new Float32Array(n * C * F);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const cls = i % 2;
+    labels[i] = cls;
+    for (let j = 0; j < 3 * C * D; j++) pooled[i * 3 * C * D + j] = r.next() - 0.5 + (j < D ? (cls === 0 ? 0.8 : -0.8) : 0);
+    for (let c = 0; c < C; c++) for (let k = 0; k < F; k++) psd[(i * C + c) * F + k] = 1e-4 * (1 + r.next()) + (k === (cls === 0 ? 10 : 20) ? 5e-3 : 0);
+  }
+  return { n, nChannels: C, embeddingSize: D, nFreqs: F, pooled, psd, labels };
+}
+
+describe('band-power reference', () => {
+  it('separates a 10 Hz vs 20 Hz problem perfectly from log band power', () => {
+    const train = dataset(60, 1);
+    const test = dataset(40, 2);
+    const m = bandPowerReference(train, test, 2, 200);
+    expect(m.balancedAccuracy).toBe(1);
+    expect(logBandPowers(train, 200).length).toBe(60 * C * 5);
+  });
+
+  it('fits a hand-checkable 1-D logistic regression', () => {
+    const features = Float64Array.from([-2, -1, -0.5, 0.5, 1, 2]);
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 1]);
+    const model = fitLogistic(features, labels, 2, { l2: 1e-3 });
+    expect(predictLogistic(model, Float64Array.from([-3, -0.1, 0.1, 3]))).toEqual([0, 0, 1, 1]);
+    // Symmetric data: the fitted boundary sits at 0, so the biases are equal.
+    expect(model.biases[0]).toBeCloseTo(model.biases[1]!, 3);
+  });
+});
+
+describe('head training on embeddings', () => {
+  beforeAll(async () => {
+    await initBackend(['wasm']);
+  });
+  const config = specMoEConfig({ nClasses: 2, segmentSec: 1, expert: { d1: 4, d2: 8, d3: D, up3Mid: 4, heads: 2, auxChannels: 19 }, clfHidden: 8 });
+
+  it('learns a separable problem, reports per-epoch curves, stops early and keeps the best epoch', async () => {
+    const trainer = new HeadTrainer(config, { epochs: 40, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, patience: 5, dropout: 0.2, seed: 3 });
+    const seen: number[] = [];
+    await trainer.train(dataset(128, 3), dataset(48, 4), (r) => void seen.push(r.epoch));
+    expect(seen.length).toBe(trainer.history.length);
+    expect(trainer.history[0]!.epoch).toBe(1);
+    const result = trainer.evaluate(dataset(64, 5));
+    expect(result.metrics.balancedAccuracy).toBeGreaterThan(0.95);
+    expect(result.probabilities[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(trainer.bestEpoch).toBeGreaterThan(0);
+    trainer.params.dispose();
+  });
+
+  it('stops at once when cancelled', async () => {
+    const trainer = new HeadTrainer(config, { epochs: 40, batchSize: 16, learningRate: 1e-3, weightDecay: 0, patience: 40, dropout: 0, seed: 1 });
+    const abort = new AbortController();
+    await trainer.train(dataset(64, 6), dataset(16, 7), (r) => {
+      if (r.epoch === 2) abort.abort();
+    }, abort.signal);
+    expect(trainer.history.length).toBe(2);
+    trainer.params.dispose();
+  });
+});

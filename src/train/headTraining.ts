@@ -1,0 +1,196 @@
+// Fine-tuning with frozen experts: only the spectral gate linears and the classifier are trained, on cached
+// embeddings (paper; ARCHITECTURE.md §7). AdamW, class-weighted cross-entropy, the classifier's dropout, early
+// stopping on the validation loss, live per-epoch curves, cancellable.
+import * as tf from '@tensorflow/tfjs';
+import { seededRandom, shuffled } from '../dsp/random';
+import type { SpecMoEConfig } from '../model/config';
+import { headKeys, initHeadParams } from '../model/init';
+import type { ParamStore } from '../model/params';
+import { specMoEHead } from '../model/specMoE';
+import { AdamW } from './adamw';
+import type { EmbeddedSegments } from './embeddings';
+import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
+
+export interface HeadSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  /** Epochs without a better validation loss before stopping. */
+  readonly patience: number;
+  /** classifier dropout (the authors' clf_dropout). */
+  readonly dropout: number;
+  readonly seed: number;
+}
+
+/**
+ * Defaults. Dropout 0.2 is the authors' clf_dropout (§7); the spec is silent on the fine-tuning optimiser, so these
+ * are standard values: AdamW lr 1e-3, weight decay 0.01, batch 64, 50 epochs, patience 10.
+ */
+export const DEFAULT_HEAD_SETTINGS: HeadSettings = { epochs: 50, batchSize: 64, learningRate: 1e-3, weightDecay: 0.01, patience: 10, dropout: 0.2, seed: 1 };
+
+/** Embeddings of labelled segments, stacked: the input of head training and evaluation. */
+export interface HeadDataset {
+  readonly n: number;
+  readonly nChannels: number;
+  readonly embeddingSize: number;
+  readonly nFreqs: number;
+  readonly pooled: Float32Array;
+  readonly psd: Float32Array;
+  readonly labels: Int32Array;
+}
+
+/** Stacks recordings' embeddings, mapping each segment's label text to a class index (unmapped segments dropped). */
+export function headDataset(recordings: readonly EmbeddedSegments[], classOf: (label: string) => number | undefined): HeadDataset {
+  const first = recordings[0];
+  if (!first) throw new RangeError('head training needs at least one recording');
+  const picks: { r: EmbeddedSegments; i: number; cls: number }[] = [];
+  for (const r of recordings) {
+    if (r.nChannels !== first.nChannels || r.embeddingSize !== first.embeddingSize || r.nFreqs !== first.nFreqs) throw new RangeError(`${r.recordingId}: embeddings of another shape than ${first.recordingId}'s`);
+    r.labels.forEach((label, i) => {
+      const cls = classOf(label);
+      if (cls !== undefined) picks.push({ r, i, cls });
+    });
+  }
+  const { nChannels, embeddingSize, nFreqs } = first;
+  const pSize = 3 * nChannels * embeddingSize;
+  const fSize = nChannels * nFreqs;
+  const pooled = new Float32Array(picks.length * pSize);
+  const psd = new Float32Array(picks.length * fSize);
+  const labels = new Int32Array(picks.length);
+  picks.forEach(({ r, i, cls }, k) => {
+    pooled.set(r.pooled.subarray(i * pSize, (i + 1) * pSize), k * pSize);
+    psd.set(r.psd.subarray(i * fSize, (i + 1) * fSize), k * fSize);
+    labels[k] = cls;
+  });
+  return { n: picks.length, nChannels, embeddingSize, nFreqs, pooled, psd, labels };
+}
+
+function batchTensors(data: HeadDataset, indices: readonly number[]): { pooled: tf.Tensor3D[]; psd: tf.Tensor3D } {
+  const { nChannels: c, embeddingSize: d, nFreqs: f } = data;
+  const b = indices.length;
+  const pooled = new Float32Array(b * 3 * c * d);
+  const psd = new Float32Array(b * c * f);
+  indices.forEach((idx, k) => {
+    pooled.set(data.pooled.subarray(idx * 3 * c * d, (idx + 1) * 3 * c * d), k * 3 * c * d);
+    psd.set(data.psd.subarray(idx * c * f, (idx + 1) * c * f), k * c * f);
+  });
+  const all = tf.tensor4d(pooled, [b, 3, c, d]);
+  const perExpert = [0, 1, 2].map((e) => tf.reshape(tf.slice(all, [0, e, 0, 0], [b, 1, c, d]), [b, c, d]) as tf.Tensor3D);
+  all.dispose();
+  return { pooled: perExpert, psd: tf.tensor3d(psd, [b, c, f]) };
+}
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainBalancedAccuracy: number;
+  readonly validationLoss: number;
+  readonly validationBalancedAccuracy: number;
+  readonly seconds: number;
+}
+
+export interface Evaluation {
+  readonly loss: number;
+  readonly probabilities: number[][];
+  readonly predicted: number[];
+  readonly metrics: Metrics;
+}
+
+export class HeadTrainer {
+  readonly params: ParamStore;
+  readonly history: EpochRecord[] = [];
+  bestEpoch = 0;
+
+  constructor(
+    readonly config: SpecMoEConfig,
+    readonly settings: HeadSettings = DEFAULT_HEAD_SETTINGS,
+    initial?: ParamStore,
+  ) {
+    this.params = initHeadParams(config, settings.seed, initial);
+  }
+
+  /** Weighted cross-entropy (PyTorch CrossEntropyLoss(weight), mean reduction). */
+  private loss(logits: tf.Tensor2D, labels: Int32Array, classWeights: readonly number[]): tf.Scalar {
+    const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), this.config.nClasses);
+    const w = tf.gather(tf.tensor1d([...classWeights]), tf.tensor1d(labels, 'int32'));
+    const nll = tf.neg(tf.sum(tf.mul(tf.cast(oneHot, 'float32'), tf.logSoftmax(logits)), 1));
+    return tf.div(tf.sum(tf.mul(nll, w)), tf.sum(w)) as tf.Scalar;
+  }
+
+  evaluate(data: HeadDataset, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1)): Evaluation {
+    const probabilities: number[][] = [];
+    let lossSum = 0;
+    let weightSum = 0;
+    for (let start = 0; start < data.n; start += 256) {
+      const idx = Array.from({ length: Math.min(256, data.n - start) }, (_, i) => start + i);
+      const labels = data.labels.subarray(start, start + idx.length);
+      const { p, l, w } = tf.tidy(() => {
+        const { pooled, psd } = batchTensors(data, idx);
+        const out = specMoEHead(pooled, psd, this.config, this.params);
+        const weight = tf.sum(tf.gather(tf.tensor1d([...classWeights]), tf.tensor1d(labels, 'int32')));
+        return { p: out.probabilities.arraySync() as number[][], l: tf.mul(this.loss(out.logits, labels, classWeights), weight).dataSync()[0]!, w: weight.dataSync()[0]! };
+      });
+      probabilities.push(...p);
+      lossSum += l;
+      weightSum += w;
+    }
+    const predicted = probabilities.map((p) => p.indexOf(Math.max(...p)));
+    return { loss: lossSum / weightSum, probabilities, predicted, metrics: classificationMetrics(Array.from(data.labels), predicted, this.config.nClasses) };
+  }
+
+  /**
+   * Trains on `train`, stopping early on `validation`'s loss; the best epoch's parameters are kept. onEpoch receives
+   * each epoch's record (live curves); returns when done, patient, or aborted.
+   */
+  async train(train: HeadDataset, validation: HeadDataset, onEpoch?: (r: EpochRecord) => void | Promise<void>, signal?: AbortSignal): Promise<EpochRecord[]> {
+    const s = this.settings;
+    const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
+    const optimizer = new AdamW({ learningRate: s.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: s.weightDecay });
+    const variables = new Map(headKeys(this.config).map((k) => [k, this.params.get(k) as tf.Variable]));
+    const random = seededRandom(s.seed);
+    let best = Infinity;
+    let bestValues: Map<string, Float32Array> | null = null;
+    let waited = 0;
+    for (let epoch = 1; epoch <= s.epochs; epoch++) {
+      if (signal?.aborted) break;
+      const started = performance.now();
+      const order = shuffled(Array.from({ length: train.n }, (_, i) => i), random);
+      for (let start = 0; start < order.length; start += s.batchSize) {
+        const idx = order.slice(start, start + s.batchSize);
+        const labels = Int32Array.from(idx, (i) => train.labels[i]!);
+        const { pooled, psd } = batchTensors(train, idx);
+        const { value, grads } = tf.variableGrads(() => {
+          const out = specMoEHead(pooled, psd, this.config, this.params, s.dropout);
+          return this.loss(out.logits, labels, classWeights);
+        }, [...variables.values()]);
+        const byKey: Record<string, tf.Tensor> = {};
+        for (const [key, v] of variables) if (grads[v.name]) byKey[key] = grads[v.name]!;
+        optimizer.apply(variables, byKey, s.learningRate);
+        tf.dispose([value, ...Object.values(byKey), ...pooled, psd]);
+        await new Promise((r) => setTimeout(r, 0)); // let cancel and progress messages through
+      }
+      const trainEval = this.evaluate(train, classWeights);
+      const valEval = this.evaluate(validation, classWeights);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: trainEval.loss,
+        trainBalancedAccuracy: trainEval.metrics.balancedAccuracy,
+        validationLoss: valEval.loss,
+        validationBalancedAccuracy: valEval.metrics.balancedAccuracy,
+        seconds: (performance.now() - started) / 1000,
+      };
+      this.history.push(record);
+      await onEpoch?.(record);
+      if (valEval.loss < best) {
+        best = valEval.loss;
+        this.bestEpoch = epoch;
+        bestValues = new Map([...variables].map(([k, v]) => [k, v.dataSync() as Float32Array]));
+        waited = 0;
+      } else if (++waited >= s.patience) break;
+    }
+    if (bestValues) for (const [k, v] of variables) v.assign(tf.tensor(bestValues.get(k)!, v.shape));
+    optimizer.dispose();
+    return this.history;
+  }
+}
