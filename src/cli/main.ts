@@ -6,6 +6,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./commands/info')).infoCommand,
   pretrain: async () => (await import('./commands/pretrain')).pretrainCommand,
   predict: async () => (await import('./commands/predict')).predictCommand,
+  finetune: async () => (await import('./commands/finetune')).finetuneCommand,
 };
 
 function usage(): string {

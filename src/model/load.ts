@@ -3,7 +3,7 @@
 import type { ModelBundleConfig } from '../io/bundleConfig';
 import type { LoadedWeights } from '../io/weights';
 import type { NamedTensor } from '../io/safetensors';
-import { checkStateDict } from '../io/stateDict';
+import { checkStateDict, EXPERT_ENCODER_MODULES, expertEncoderStateDict } from '../io/stateDict';
 import { expertStateDictShapes, specMoEStateDictShapes } from './architecture';
 import { AUTHORS_EXPERT, type ExpertConfig, ModelShapeError, type SpecMoEConfig } from './config';
 import { Expert } from './expert';
@@ -103,9 +103,28 @@ export function taskOfBundle(bundle: ModelBundleConfig, extraTasks: readonly Tas
   };
 }
 
+/**
+ * A SpecMoE state dict may also carry its experts' decoders (`experts.k.Up1…`, bundles written by our pretraining
+ * pipeline do): they are not part of the classifier, but let the app show each expert's reconstruction.
+ */
+export function splitDecoders(tensors: ReadonlyMap<string, NamedTensor>): { core: Map<string, NamedTensor>; experts: Map<string, NamedTensor>[] | null } {
+  const core = new Map<string, NamedTensor>();
+  const decoders = [0, 1, 2].map(() => new Map<string, NamedTensor>());
+  for (const [key, t] of tensors) {
+    const m = /^experts\.(\d)\.(.+)$/.exec(key);
+    if (m && !EXPERT_ENCODER_MODULES.includes(m[2]!.slice(0, m[2]!.indexOf('.')))) decoders[Number(m[1])]?.set(m[2]!, t);
+    else core.set(key, t);
+  }
+  if (decoders.every((d) => d.size === 0)) return { core, experts: null };
+  const experts = decoders.map((d, k) => new Map([...expertEncoderStateDict(core, k), ...d]));
+  return { core, experts };
+}
+
 /** A decoding-ready model: the SpecMoE, the task it decodes, and what the bundle says about it. */
 export interface LoadedModel {
   readonly model: SpecMoE;
+  /** The three full experts (encoder + decoder) when the weights include decoders, for reconstructions. */
+  readonly experts: Expert[] | null;
   readonly task: TaskDefinition;
   readonly bundle: ModelBundleConfig | null;
   /** False for untrained (plumbing) weights: their outputs mean nothing and every view must say so. */
@@ -121,11 +140,13 @@ export interface LoadedModel {
  */
 export function specMoEFromWeights(weights: LoadedWeights, task?: TaskDefinition): LoadedModel {
   if (weights.model !== 'specmoe') throw new ModelShapeError('these weights are one expert, not a SpecMoE classifier: decoding needs three experts and a head');
+  const { core, experts } = splitDecoders(weights.tensors);
   if (weights.bundle) {
     const config = specMoEConfigOfBundle(weights.bundle);
     const bundleTask = taskOfBundle(weights.bundle);
     return {
-      model: buildSpecMoE(weights.tensors, config),
+      model: buildSpecMoE(core, config),
+      experts: experts ? experts.map((e) => buildExpert(e, config.expert)) : null,
       task: bundleTask,
       bundle: weights.bundle,
       trained: weights.bundle.trained,
@@ -134,9 +155,10 @@ export function specMoEFromWeights(weights: LoadedWeights, task?: TaskDefinition
     };
   }
   if (!task) throw new ModelShapeError('a bare SpecMoE state dict does not say which task it decodes: choose the task');
-  const config = inferSpecMoEConfig(weights.tensors, { segmentSec: task.segmentSec, lPool: task.lPool, cPool: task.cPool });
+  const config = inferSpecMoEConfig(core, { segmentSec: task.segmentSec, lPool: task.lPool, cPool: task.cPool });
   return {
-    model: buildSpecMoE(weights.tensors, config),
+    model: buildSpecMoE(core, config),
+    experts: experts ? experts.map((e) => buildExpert(e, config.expert)) : null,
     task,
     bundle: null,
     trained: true,
