@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+import { type BackendName, FALLBACK_ORDER } from './backendNames';
 
-export const FALLBACK_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export type { BackendName } from './backendNames';
 
 export interface BackendChoice {
   readonly backend: BackendName;
@@ -22,6 +22,8 @@ export interface BackendOptions {
   readonly wasmPaths?: Record<string, string>;
   /** Per back-end initialisation time limit. */
   readonly timeoutMs?: number;
+  /** Try tfjs-backend-wasm's threaded build (needs cross-origin isolation). */
+  readonly wasmThreads?: boolean;
 }
 
 let pending: Promise<BackendChoice> | null = null;
@@ -43,10 +45,44 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   });
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions): Promise<void> {
-  if (name === 'wasm' && options.wasmPaths) setWasmPaths(options.wasmPaths);
+/**
+ * Whether the GPU back-end would run on a software renderer (SwiftShader): there tfjs-wasm is 20–200× faster
+ * (TFJS-NOTES.md), so automatic choice skips it; asking for it by name still gets it.
+ */
+async function softwareRenderer(name: 'webgpu' | 'webgl'): Promise<string | null> {
+  try {
+    if (name === 'webgpu') {
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string } } | null> } }).gpu;
+      const adapter = await gpu?.requestAdapter();
+      if (!adapter) return 'no WebGPU adapter';
+      const info = adapter.info;
+      if (adapter.isFallbackAdapter || info?.isFallbackAdapter || /swiftshader/i.test(`${info?.vendor} ${info?.architecture}`)) return 'the WebGPU adapter is a CPU fallback (SwiftShader)';
+      return null;
+    }
+    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+    const gl = canvas.getContext('webgl2') as WebGL2RenderingContext | null;
+    if (!gl) return 'no WebGL2 context';
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    return /swiftshader|llvmpipe|software/i.test(renderer) ? `WebGL renders in software (${renderer})` : null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+async function tryBackend(name: BackendName, options: BackendOptions, automatic: boolean): Promise<void> {
+  if (name === 'wasm') {
+    if (options.wasmPaths) setWasmPaths(options.wasmPaths);
+    // The threaded wasm build's pthread workers fail under a minified Vite build and setBackend never resolves
+    // (TFJS-NOTES.md); it would get hardwareConcurrency/2 threads. Off unless asked for.
+    if (!options.wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
   if (name === 'webgpu' && (typeof navigator === 'undefined' || !('gpu' in navigator))) throw new Error('this environment has no WebGPU (navigator.gpu)');
   if (name === 'webgl' && typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined') throw new Error('this environment has no WebGL canvas');
+  if (automatic && (name === 'webgpu' || name === 'webgl')) {
+    const software = await softwareRenderer(name);
+    if (software) throw new Error(`${software}: wasm is faster here`);
+  }
   const ok = await withTimeout(tf.setBackend(name), options.timeoutMs ?? 20_000, name);
   if (!ok) throw new Error(`${name} could not be set up`);
   await tf.ready();
@@ -57,18 +93,21 @@ async function tryBackend(name: BackendName, options: BackendOptions): Promise<v
 }
 
 /**
- * Initialises the first back-end of `preferred` that works (default: webgpu, webgl, wasm, cpu). Calling it again
- * with the same preference returns the same promise (React StrictMode runs effects twice).
+ * Initialises the first back-end of `preferred` that works. Without a preference: webgpu, webgl, wasm, cpu, skipping
+ * GPU back-ends that only have a software renderer. Calling it again with the same preference returns the same
+ * promise (React StrictMode runs effects twice).
  */
-export function initBackend(preferred: readonly BackendName[] = FALLBACK_ORDER, options: BackendOptions = {}): Promise<BackendChoice> {
-  const key = preferred.join(',');
+export function initBackend(preferred?: readonly BackendName[], options: BackendOptions = {}): Promise<BackendChoice> {
+  const automatic = preferred === undefined;
+  const order = preferred ?? FALLBACK_ORDER;
+  const key = order.join(',');
   if (pending && pendingKey === key) return pending;
   pendingKey = key;
   pending = (async () => {
     const tried: { name: BackendName; error: string }[] = [];
-    for (const name of preferred) {
+    for (const name of order) {
       try {
-        await tryBackend(name, options);
+        await tryBackend(name, options, automatic);
         return { backend: name, tried };
       } catch (e) {
         tried.push({ name, error: (e as Error).message });

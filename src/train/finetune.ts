@@ -11,7 +11,8 @@ import type { LoadedModel } from '../model/load';
 import type { TaskDefinition } from '../model/tasks';
 import { bandPowerReference } from './bandPowerReference';
 import { embedSegments, type EmbeddedSegments, embeddingCacheKey, embeddingsFromBytes, embeddingsToBytes } from './embeddings';
-import { type EpochRecord, type Evaluation, type HeadDataset, headDataset, type HeadSettings, HeadTrainer } from './headTraining';
+import type { HeadSettings } from './headSettings';
+import { type EpochRecord, type Evaluation, type HeadDataset, headDataset, HeadTrainer } from './headTraining';
 import type { Metrics } from './metrics';
 
 /** Where embeddings are kept between runs: IndexedDB in the browser, a folder in Node. */

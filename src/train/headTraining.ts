@@ -9,25 +9,9 @@ import type { ParamStore } from '../model/params';
 import { specMoEHead } from '../model/specMoE';
 import { AdamW } from './adamw';
 import type { EmbeddedSegments } from './embeddings';
+import type { HeadSettings } from './headSettings';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
 
-export interface HeadSettings {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly weightDecay: number;
-  /** Epochs without a better validation loss before stopping. */
-  readonly patience: number;
-  /** classifier dropout (the authors' clf_dropout). */
-  readonly dropout: number;
-  readonly seed: number;
-}
-
-/**
- * Defaults. Dropout 0.2 is the authors' clf_dropout (§7); the spec is silent on the fine-tuning optimiser, so these
- * are standard values: AdamW lr 1e-3, weight decay 0.01, batch 64, 50 epochs, patience 10.
- */
-export const DEFAULT_HEAD_SETTINGS: HeadSettings = { epochs: 50, batchSize: 64, learningRate: 1e-3, weightDecay: 0.01, patience: 10, dropout: 0.2, seed: 1 };
 
 /** Embeddings of labelled segments, stacked: the input of head training and evaluation. */
 export interface HeadDataset {
@@ -104,7 +88,7 @@ export class HeadTrainer {
 
   constructor(
     readonly config: SpecMoEConfig,
-    readonly settings: HeadSettings = DEFAULT_HEAD_SETTINGS,
+    readonly settings: HeadSettings,
     initial?: ParamStore,
   ) {
     this.params = initHeadParams(config, settings.seed, initial);

@@ -8,7 +8,7 @@ import { saveBundle } from '../../io/bundle';
 import { readWeights } from '../../io/weights';
 import { initBackend } from '../../model/backend';
 import { specMoEFromWeights } from '../../model/load';
-import { DEFAULT_HEAD_SETTINGS } from '../../train/headTraining';
+import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
 import type { Metrics } from '../../train/metrics';

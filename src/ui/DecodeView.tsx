@@ -1,0 +1,273 @@
+// The clinician's path and the researcher's look inside: the loaded model and its task, channel mapping, a run with
+// progress / ETA / cancel, the predictions timeline (hypnogram for sleep), the experts' gate values, an expert's
+// reconstruction of a segment, and exports (CSV, JSON, EDF+ annotations).
+import { useMemo, useState } from 'react';
+import { BUILTIN_TASKS } from '../model/tasks';
+import type { BackendInfo, DecodedRow, DecodeSummary, ModelSummary, NamedBytes, Reconstruction, RecordingSummary, WorkerApi } from '../worker/api';
+import { CLASS_COLOURS, download, errorText, pct } from './format';
+import { Plot } from './Plot';
+import { heatmap } from './SpectrogramView';
+import { Comlink } from './workerClient';
+
+interface Props {
+  readonly api: Comlink.Remote<WorkerApi>;
+  readonly recording: RecordingSummary | null;
+  readonly model: ModelSummary | null;
+  readonly modelError: string | null;
+  readonly backend: BackendInfo | null;
+  readonly onModelLoaded: (summary: ModelSummary, source: { kind: 'files'; files: NamedBytes[]; taskId?: string }) => void;
+  readonly onJump: (dataSec: number) => void;
+  readonly onError: (message: string) => void;
+}
+
+function ModelCard({ model, backend }: { model: ModelSummary; backend: BackendInfo | null }) {
+  return (
+    <div className="model-card" data-testid="model-card">
+      <strong>{model.name}</strong> {!model.trained && <span className="untrained" role="note">UNTRAINED — predictions mean nothing</span>}
+      <div>{model.description}</div>
+      <div>
+        Task <em>{model.task.name}</em>: classes {model.task.classes.join(', ')}; {model.task.channels.length} channels ({model.task.channels.slice(0, 8).join(', ')}
+        {model.task.channels.length > 8 ? ', …' : ''}); {model.task.segmentSec}-s segments at 200 Hz. {(model.parameterCount / 1e6).toFixed(2)} M parameters. Back-end:{' '}
+        {backend?.backend ?? '–'}.
+      </div>
+      <div className="provenance">{model.provenance}</div>
+      <div className="tasks">
+        Tasks: {BUILTIN_TASKS.map((t) => (t.id === model.task.id ? <b key={t.id}>{t.name} ✓ </b> : <span key={t.id} className="unavailable">{t.name} (needs another model) </span>))}
+      </div>
+    </div>
+  );
+}
+
+function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<WorkerApi>; rows: readonly DecodedRow[]; model: ModelSummary; onError: (m: string) => void }) {
+  const [segment, setSegment] = useState(0);
+  const [expert, setExpert] = useState<0 | 1 | 2>(0);
+  const [channel, setChannel] = useState(0);
+  const [result, setResult] = useState<Reconstruction | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      setResult(await api.reconstruct({ segmentDataSec: rows[segment]?.dataSec ?? 0, expert, channel, seed: 7 + segment }));
+    } catch (e) {
+      onError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const t = result ? Array.from({ length: result.original.length }, (_, i) => i / result.sampleRateHz) : [];
+  const line = (y: Float32Array, name: string, color: string) => ({ type: 'scatter', mode: 'lines', x: t, y: Array.from(y), name, line: { color, width: 1 } });
+  return (
+    <section aria-labelledby="recon-title">
+      <h3 id="recon-title">Reconstruction by an expert (pretraining task)</h3>
+      <div className="toolbar">
+        <label>
+          Segment <select value={segment} onChange={(e) => setSegment(Number(e.target.value))}>
+            {rows.map((r, i) => <option key={i} value={i}>{r.onset.toFixed(1)} s</option>)}
+          </select>
+        </label>
+        <label>
+          Expert <select value={expert} onChange={(e) => setExpert(Number(e.target.value) as 0 | 1 | 2)}>
+            {[0, 1, 2].map((k) => <option key={k} value={k}>{k + 1}</option>)}
+          </select>
+        </label>
+        <label>
+          Channel <select value={channel} onChange={(e) => setChannel(Number(e.target.value))}>
+            {model.task.channels.map((c, i) => <option key={c} value={i}>{c}</option>)}
+          </select>
+        </label>
+        <button type="button" onClick={() => void run()} disabled={busy || !model.hasDecoders}>{busy ? 'Reconstructing…' : 'Reconstruct'}</button>
+        {!model.hasDecoders && <span>This model carries no expert decoders.</span>}
+      </div>
+      {result && (
+        <>
+          <Plot
+            data={[line(result.original, 'original', '#000000'), line(result.masked, 'masked input', '#E69F00'), line(result.dec1, 'branch 1', '#0072B2'), line(result.dec2, 'branch 2', '#009E73')]}
+            layout={{ title: { text: 'Original, masked input and the two reconstruction branches (µV)' }, xaxis: { title: { text: 's' } } }}
+            label="Reconstruction signals"
+            testId="reconstruction"
+          />
+          <div className="grid4">
+            {(['original', 'masked', 'dec1', 'dec2'] as const).map((k) => (
+              <Plot key={k} data={[heatmap(result.spectrograms[k], 60)]} layout={{ title: { text: k }, yaxis: { title: { text: 'Hz' } } }} label={`${k} spectrogram`} height={240} />
+            ))}
+          </div>
+          <table className="band-errors" data-testid="band-errors">
+            <caption>Error power against the original, all channels (µV²); ratio below 1 = reconstruction closer than the masked input</caption>
+            <thead>
+              <tr><th>band</th><th>masked input</th><th>branch 1</th><th>ratio</th><th>branch 2</th><th>ratio</th></tr>
+            </thead>
+            <tbody>
+              {result.bandErrors.map((b) => (
+                <tr key={b.band}>
+                  <td>{b.band}</td><td>{b.masked.toFixed(2)}</td><td>{b.dec1.toFixed(2)}</td><td>{(b.dec1 / b.masked).toFixed(2)}</td><td>{b.dec2.toFixed(2)}</td><td>{(b.dec2 / b.masked).toFixed(2)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function DecodeView({ api, recording, model, modelError, backend, onModelLoaded, onJump, onError }: Props) {
+  const [rows, setRows] = useState<DecodedRow[]>([]);
+  const [summary, setSummary] = useState<DecodeSummary | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number; elapsedSec: number } | null>(null);
+  const [running, setRunning] = useState(false);
+  const [overrides, setOverrides] = useState<Record<string, string>>({});
+  const [taskForFiles, setTaskForFiles] = useState('');
+  const [deidentify, setDeidentify] = useState(true);
+  const [gateExpert, setGateExpert] = useState(0);
+
+  const run = async () => {
+    setRunning(true);
+    setRows([]);
+    setSummary(null);
+    try {
+      const collected: DecodedRow[] = [];
+      const result = await api.decode(
+        overrides,
+        Comlink.proxy((p) => {
+          collected.push(...p.rows);
+          setRows([...collected]);
+          setProgress({ done: p.done, total: p.total, elapsedSec: p.elapsedSec });
+        }),
+      );
+      setRows([...result.rows]);
+      setSummary(result);
+    } catch (e) {
+      onError(errorText(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const loadFiles = async (list: FileList | null) => {
+    if (!list?.length) return;
+    try {
+      const files = await Promise.all([...list].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+      const loaded = await api.loadModel(files, taskForFiles || undefined);
+      onModelLoaded(loaded, { kind: 'files', files, taskId: taskForFiles || undefined });
+      setRows([]);
+      setSummary(null);
+    } catch (e) {
+      onError(`The model could not be loaded: ${errorText(e)}`);
+    }
+  };
+
+  const exportAs = async (kind: 'csv' | 'json' | 'edf') => {
+    try {
+      const file = await api.exportPredictions(kind, deidentify);
+      download(file.name, file.bytes, kind === 'csv' ? 'text/csv' : kind === 'json' ? 'application/json' : 'application/octet-stream');
+    } catch (e) {
+      onError(errorText(e));
+    }
+  };
+
+  const classes = model?.task.classes ?? [];
+  const isSleep = model?.task.id === 'sleep-staging';
+  const timeline = useMemo(() => {
+    const x = rows.map((r) => r.onset);
+    const stacked = classes.map((c, i) => ({ type: 'scatter', mode: 'lines', stackgroup: 'p', x, y: rows.map((r) => r.probabilities[c] ?? 0), name: c, line: { width: 0.5, color: CLASS_COLOURS[i % CLASS_COLOURS.length] }, hovertemplate: `${c} %{y:.2f}<extra></extra>` }));
+    const predicted = { type: 'scatter', mode: 'lines', line: { shape: 'hv', color: '#000', width: 2 }, x, y: rows.map((r) => r.classIndex), name: isSleep ? 'hypnogram' : 'predicted class', yaxis: 'y2' };
+    return [...stacked, predicted];
+  }, [rows, classes, isSleep]);
+  const timelineLayout = useMemo(
+    () => ({
+      title: { text: isSleep ? 'Class probabilities and hypnogram' : 'Class probabilities and predicted class' },
+      xaxis: { title: { text: 'recording time (s)' } },
+      yaxis: { title: { text: 'probability' }, range: [0, 1], domain: [0, 0.55] },
+      yaxis2: { domain: [0.62, 1], tickvals: classes.map((_, i) => i), ticktext: classes, autorange: isSleep ? 'reversed' : true },
+      legend: { orientation: 'h' },
+    }),
+    [classes, isSleep],
+  );
+  const gates = useMemo(() => [0, 1, 2].map((k) => ({ type: 'scatter', mode: 'lines+markers', x: rows.map((r) => r.onset), y: rows.map((r) => r.gates[k]), name: `expert ${k + 1}`, line: { color: CLASS_COLOURS[k] } })), [rows]);
+  const gateHeatmap = useMemo(() => {
+    if (rows.length === 0 || !model) return [];
+    return [{ type: 'heatmap', x: rows.map((r) => r.onset), y: model.task.channels, z: model.task.channels.map((_, c) => rows.map((r) => r.channelGates[gateExpert]?.[c] ?? null)), colorscale: 'Viridis', zmin: 0, zmax: 1, colorbar: { title: { text: 'gate' } } }];
+  }, [rows, model, gateExpert]);
+  const confidence = rows.length ? rows.reduce((a, r) => a + Math.max(...Object.values(r.probabilities)), 0) / rows.length : 0;
+  const eta = progress && progress.done > 0 ? (progress.elapsedSec / progress.done) * (progress.total - progress.done) : null;
+
+  return (
+    <section aria-labelledby="decode-title">
+      <h2 id="decode-title">Decode</h2>
+      {model ? <ModelCard model={model} backend={backend} /> : <p role="status">{modelError ? `No model loaded: ${modelError}` : 'Loading the model…'}</p>}
+      <details className="load-model">
+        <summary>Load another model</summary>
+        <p>A bundle (bundle.json with its .safetensors files), or one SpecMoE .safetensors / .pth state dict with its task.</p>
+        <label>
+          Task for a bare state dict <select value={taskForFiles} onChange={(e) => setTaskForFiles(e.target.value)}>
+            <option value="">(from the bundle)</option>
+            {BUILTIN_TASKS.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          </select>
+        </label>
+        <label>
+          Model files <input type="file" multiple accept=".json,.safetensors,.pth" onChange={(e) => void loadFiles(e.target.files)} />
+        </label>
+      </details>
+      {model && recording && (
+        <details className="mapping">
+          <summary>Channel mapping (model channel ← recording channel)</summary>
+          <div className="mapping-grid">
+            {model.task.channels.map((c) => (
+              <label key={c}>
+                {c} ←{' '}
+                <select value={overrides[c] ?? ''} onChange={(e) => setOverrides({ ...overrides, [c]: e.target.value })}>
+                  <option value="">automatic</option>
+                  {recording.channels.map((rc) => <option key={rc.label} value={rc.label}>{rc.label}</option>)}
+                </select>
+              </label>
+            ))}
+          </div>
+        </details>
+      )}
+      <div className="toolbar">
+        <button type="button" onClick={() => void run()} disabled={!model || !recording || running}>Decode {recording ? recording.name : ''}</button>
+        <button type="button" onClick={() => void api.cancel()} disabled={!running}>Cancel</button>
+        <span aria-live="polite" data-testid="decode-progress">
+          {progress ? `${progress.done} / ${progress.total} segments, ${progress.elapsedSec.toFixed(1)} s${eta !== null && running ? `, about ${eta.toFixed(0)} s left` : ''}` : ''}
+          {summary?.cancelled ? ' — cancelled; results so far kept' : summary ? ' — done' : ''}
+        </span>
+      </div>
+      {summary && summary.warnings.length > 0 && <ul className="warnings" aria-label="Decode warnings">{summary.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}
+      {rows.length > 0 && (
+        <>
+          <p data-testid="decode-summary">
+            {rows.length} segments; mean confidence {pct(confidence)}; classes: {classes.map((c) => `${c} ${rows.filter((r) => r.class === c).length}`).join(', ')}
+          </p>
+          <Plot data={timeline} layout={timelineLayout} label="Predictions timeline" height={380} onClickX={(x) => onJump(Math.max(0, x - (recording?.firstRecordStartSec ?? 0)))} testId="timeline" />
+          <Plot data={gates} layout={{ title: { text: 'Spectral gate: mean gate value of each expert' }, xaxis: { title: { text: 'recording time (s)' } }, yaxis: { range: [0, 1] } }} label="Gate weights of the three experts" testId="gates" />
+          <label>
+            Per-channel gates of expert <select value={gateExpert} onChange={(e) => setGateExpert(Number(e.target.value))}>
+              {[0, 1, 2].map((k) => <option key={k} value={k}>{k + 1}</option>)}
+            </select>
+          </label>
+          <Plot data={gateHeatmap} layout={{ title: { text: `Expert ${gateExpert + 1}: mean gate per channel` }, xaxis: { title: { text: 'recording time (s)' } } }} label="Per-channel gate heatmap" height={Math.max(260, 14 * (model?.task.channels.length ?? 4))} />
+          <div className="toolbar" role="group" aria-label="Export predictions">
+            <button type="button" onClick={() => void exportAs('csv')}>Download CSV</button>
+            <button type="button" onClick={() => void exportAs('json')}>Download JSON</button>
+            <button type="button" onClick={() => void exportAs('edf')}>Download EDF+ annotations</button>
+            <label><input type="checkbox" checked={deidentify} onChange={(e) => setDeidentify(e.target.checked)} /> de-identify the EDF+ header</label>
+          </div>
+          <table className="predictions" aria-label="Predictions per segment">
+            <thead><tr><th>start (s)</th><th>class</th><th>p</th><th>gates 1/2/3</th></tr></thead>
+            <tbody>
+              {rows.slice(0, 500).map((r, i) => (
+                <tr key={i} onClick={() => onJump(r.dataSec)}>
+                  <td><button type="button" onClick={() => onJump(r.dataSec)}>{r.onset.toFixed(1)}</button></td>
+                  <td>{r.class}{r.label ? ` (${r.label})` : ''}</td>
+                  <td>{Math.max(...Object.values(r.probabilities)).toFixed(2)}</td>
+                  <td>{r.gates.map((g) => g.toFixed(2)).join(' / ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {model && <Reconstructions api={api} rows={rows} model={model} onError={onError} />}
+        </>
+      )}
+    </section>
+  );
+}

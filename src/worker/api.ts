@@ -1,0 +1,241 @@
+// The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
+// training — runs behind it in the worker; the UI only sends requests and draws what comes back.
+import type { DisplayFilterSettings } from '../dsp/displayFilter';
+import type { MaskParams } from '../dsp/masks';
+import type { MontageName } from '../dsp/montage';
+import type { BackendName } from '../model/backendNames';
+import type { PredictionRow } from '../model/exports';
+import type { EpochRecord } from '../train/headTraining';
+import type { Metrics } from '../train/metrics';
+import type { HeadSettings } from '../train/headSettings';
+import type { SplitReport } from '../train/finetune';
+
+export interface ChannelSummary {
+  readonly label: string;
+  readonly unit: string;
+  readonly sampleRateHz: number;
+  readonly nSamples: number;
+}
+
+export interface AnnotationSummary {
+  /** Seconds after the header start time. */
+  readonly onsetSec: number;
+  /** Seconds of data from the first sample (where the viewer draws it). */
+  readonly dataSec: number;
+  readonly durationSec: number | null;
+  readonly description: string;
+}
+
+export interface RecordingSummary {
+  readonly name: string;
+  readonly sizeBytes: number;
+  readonly format: string;
+  readonly patientId: string;
+  readonly recordingId: string;
+  /** ISO time of the header start, or null when the header's date is impossible. */
+  readonly startIso: string | null;
+  readonly durationSec: number;
+  readonly nRecords: number;
+  readonly recordDurationSec: number;
+  /** Clock seconds (after the header start) of the first record: the sub-second offset of EDF+. */
+  readonly firstRecordStartSec: number;
+  readonly hasGaps: boolean;
+  readonly channels: readonly ChannelSummary[];
+  readonly annotations: readonly AnnotationSummary[];
+  readonly warnings: readonly string[];
+  /** Whether the double-banana montage can be built from the labels. */
+  readonly bipolarAvailable: boolean;
+}
+
+export interface PageRequest {
+  /** Data seconds from the first sample. */
+  readonly startSec: number;
+  readonly durationSec: number;
+  readonly montage: MontageName;
+  readonly filter: DisplayFilterSettings;
+  /** Labels of traces not to compute. */
+  readonly hidden: readonly string[];
+  /** Pixel columns to decimate to. */
+  readonly columns: number;
+}
+
+export interface PageTrace {
+  readonly label: string;
+  readonly unit: string;
+  readonly min: Float32Array;
+  readonly max: Float32Array;
+}
+
+export interface PageData {
+  readonly startSec: number;
+  readonly durationSec: number;
+  /** Clock seconds of the page start (record start times applied). */
+  readonly clockStartSec: number;
+  readonly traces: readonly PageTrace[];
+  /** Labels of every trace of this montage (hidden ones included), for the channel list. */
+  readonly allLabels: readonly string[];
+}
+
+export interface SpectrogramRequest {
+  /** A channel label, or "average" for the mean power over the channels of the most common rate. */
+  readonly channel: string;
+  readonly startSec: number;
+  readonly durationSec: number;
+  readonly nperseg?: number;
+  readonly noverlap?: number;
+  /** At most this many time columns (frames are averaged in groups beyond it). */
+  readonly maxColumns?: number;
+}
+
+export interface Spectrogram {
+  readonly freqs: Float32Array;
+  /** Data seconds of each column's centre. */
+  readonly times: Float32Array;
+  /** dB power [F × NT], row-major by frequency. */
+  readonly db: Float32Array;
+  readonly sampleRateHz: number;
+}
+
+export interface MaskPreviewRequest {
+  readonly channel: string;
+  readonly startSec: number;
+  readonly durationSec: number;
+  readonly params: MaskParams;
+  readonly seed: number;
+}
+
+export interface MaskPreview {
+  readonly freqs: Float32Array;
+  readonly times: Float32Array;
+  /** Mask M [F × NT] in [0, 1]. */
+  readonly mask: Float32Array;
+  readonly originalDb: Float32Array;
+  readonly maskedDb: Float32Array;
+  /** The channel at 200 Hz in µV, and after masking. */
+  readonly original: Float32Array;
+  readonly masked: Float32Array;
+  readonly maskedFraction: number;
+  readonly components: number;
+}
+
+export interface TaskSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly classes: readonly string[];
+  readonly channels: readonly string[];
+  readonly segmentSec: number;
+}
+
+export interface ModelSummary {
+  readonly name: string;
+  readonly description: string;
+  readonly task: TaskSummary;
+  readonly trained: boolean;
+  readonly hasDecoders: boolean;
+  readonly provenance: string;
+  readonly labels: Readonly<Record<string, string>> | null;
+  readonly parameterCount: number;
+}
+
+export interface BackendInfo {
+  readonly backend: BackendName;
+  readonly tried: readonly { readonly name: BackendName; readonly error: string }[];
+  readonly threads: boolean;
+}
+
+export interface DecodeProgress {
+  readonly done: number;
+  readonly total: number;
+  /** Rows added since the previous report. */
+  readonly rows: readonly DecodedRow[];
+  readonly elapsedSec: number;
+}
+
+export interface DecodedRow extends PredictionRow {
+  readonly classIndex: number;
+  /** Data seconds of the segment start, for jumping the viewer there. */
+  readonly dataSec: number;
+  /** Mean gate per expert and model channel [3][C]. */
+  readonly channelGates: readonly (readonly number[])[];
+}
+
+export interface DecodeSummary {
+  readonly rows: readonly DecodedRow[];
+  readonly warnings: readonly string[];
+  readonly cancelled: boolean;
+  readonly channels: readonly string[];
+}
+
+export interface ReconstructionRequest {
+  readonly segmentDataSec: number;
+  readonly expert: 0 | 1 | 2;
+  /** Model channel to show. */
+  readonly channel: number;
+  readonly seed: number;
+}
+
+export interface Reconstruction {
+  readonly sampleRateHz: number;
+  readonly original: Float32Array;
+  readonly masked: Float32Array;
+  readonly dec1: Float32Array;
+  readonly dec2: Float32Array;
+  readonly spectrograms: Readonly<Record<'original' | 'masked' | 'dec1' | 'dec2', Spectrogram>>;
+  /** Error power per band of the masked input and of both branches against the original (all channels). */
+  readonly bandErrors: readonly { readonly band: string; readonly masked: number; readonly dec1: number; readonly dec2: number }[];
+}
+
+export interface TrainingRecordingSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly subject: string;
+  readonly split: 'train' | 'validation' | 'test';
+  /** Annotation text → count. */
+  readonly annotations: Readonly<Record<string, number>>;
+}
+
+export interface FinetuneRequest {
+  readonly labelMap: string;
+  readonly segmentSec: number;
+  readonly offsetSec: number;
+  readonly settings: HeadSettings;
+}
+
+export interface FinetuneSummary {
+  readonly classes: readonly string[];
+  readonly splits: readonly SplitReport[];
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number;
+  readonly validation: Metrics;
+  readonly test: Metrics | null;
+  readonly reference: Metrics;
+  readonly cachedRecordings: number;
+  readonly cancelled: boolean;
+  readonly seconds: number;
+}
+
+export interface NamedBytes {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface WorkerApi {
+  init(preferred?: BackendName[]): Promise<BackendInfo>;
+  openRecording(file: Blob, name: string): Promise<RecordingSummary>;
+  page(request: PageRequest): Promise<PageData>;
+  spectrogram(request: SpectrogramRequest): Promise<Spectrogram>;
+  maskPreview(request: MaskPreviewRequest): Promise<MaskPreview>;
+  loadBundledModel(): Promise<ModelSummary>;
+  loadModel(files: readonly NamedBytes[], taskId?: string): Promise<ModelSummary>;
+  /** The fine-tuned model saved in IndexedDB by an earlier visit, loaded; null when there is none. */
+  loadSavedModel(): Promise<ModelSummary | null>;
+  decode(channelOverrides: Readonly<Record<string, string>>, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary>;
+  cancel(): void;
+  exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean): Promise<NamedBytes>;
+  reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
+  addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
+  removeTrainingRecording(id: string): Promise<void>;
+  finetune(request: FinetuneRequest, onEpoch: (r: EpochRecord) => void, onStage: (stage: string, done: number, total: number) => void): Promise<FinetuneSummary>;
+  saveFinetuned(name: string): Promise<NamedBytes[]>;
+  forgetCaches(): Promise<void>;
+}

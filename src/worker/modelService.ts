@@ -1,0 +1,183 @@
+// The model in the worker: back-end start-up, the bundled or user-given model, decoding the open recording with
+// progress and cancel, exports, and an expert's reconstruction of a segment.
+import * as tf from '@tensorflow/tfjs';
+import { bandErrorPower, REPORT_BANDS } from '../dsp/bandErrors';
+import { PAPER_MASK_PARAMS } from '../dsp/masks';
+import { seededRandom } from '../dsp/random';
+import { stft } from '../dsp/stft';
+import type { NamedTensor } from '../io/safetensors';
+import { readWeights } from '../io/weights';
+import type { Recording } from '../io/recording';
+import { type BackendName, initBackend } from '../model/backend';
+import { decodeRecording, planChannels, type SegmentPrediction, segmentBatches } from '../model/decode';
+import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
+import { type LoadedModel, specMoEFromWeights } from '../model/load';
+import { findTask } from '../model/tasks';
+import { makeBatch } from '../train/pretrain';
+import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
+import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
+
+export class ModelService {
+  loaded: LoadedModel | null = null;
+  tensors: ReadonlyMap<string, NamedTensor> | null = null;
+  /** Identity of the loaded experts (their files' names and sizes), for the embedding cache. */
+  expertsId = '';
+  private rows: SegmentPrediction[] = [];
+  private abort: AbortController | null = null;
+  private recordingName = '';
+
+  async init(preferred?: BackendName[]): Promise<BackendInfo> {
+    const choice = await initBackend(preferred, { wasmPaths: wasmPaths() });
+    return { ...choice, threads: false };
+  }
+
+  private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {
+    this.loaded?.model.params.dispose();
+    for (const e of this.loaded?.experts ?? []) e.params.dispose();
+    this.loaded = loaded;
+    this.tensors = tensors;
+    this.expertsId = files.filter((f) => f.name !== 'head.safetensors').map((f) => `${f.name}:${f.bytes.length}`).join(',');
+    this.rows = [];
+    let parameterCount = 0;
+    for (const [, t] of tensors) parameterCount += t.data.length;
+    return {
+      name: loaded.bundle?.name ?? 'SpecMoE state dict',
+      description: loaded.description,
+      task: { id: loaded.task.id, name: loaded.task.name, classes: loaded.task.classes, channels: loaded.task.channels, segmentSec: loaded.task.segmentSec },
+      trained: loaded.trained,
+      hasDecoders: loaded.experts !== null,
+      provenance: loaded.bundle ? `${loaded.bundle.provenance.source}${loaded.bundle.provenance.notes ? ` — ${loaded.bundle.provenance.notes}` : ''}` : 'user-supplied weights',
+      labels: loaded.bundle?.labels ?? null,
+      parameterCount,
+    };
+  }
+
+  async loadFiles(files: readonly NamedBytes[], taskId?: string): Promise<ModelSummary> {
+    const weights = await readWeights(new Map(files.map((f) => [f.name, f.bytes])));
+    const task = taskId ? findTask(taskId) : undefined;
+    if (taskId && !task) throw new Error(`unknown task "${taskId}"`);
+    return this.adopt(specMoEFromWeights(weights, task), weights.tensors, files);
+  }
+
+  async loadBundled(): Promise<ModelSummary> {
+    const response = await fetch(`${BUNDLED_MODEL_URL}bundle.json`);
+    if (!response.ok) throw new Error(`the bundled model is not available (${response.status} for ${BUNDLED_MODEL_URL}bundle.json)`);
+    const json = new Uint8Array(await response.arrayBuffer());
+    const config = JSON.parse(new TextDecoder().decode(json)) as { weights: { file: string }[] };
+    const files: NamedBytes[] = [{ name: 'bundle.json', bytes: json }];
+    for (const w of config.weights) {
+      const r = await fetch(`${BUNDLED_MODEL_URL}${w.file}`);
+      if (!r.ok) throw new Error(`the bundled model's ${w.file} is missing (${r.status})`);
+      files.push({ name: w.file, bytes: new Uint8Array(await r.arrayBuffer()) });
+    }
+    return this.loadFiles(files);
+  }
+
+  require(): LoadedModel {
+    if (!this.loaded) throw new Error('no model is loaded');
+    return this.loaded;
+  }
+
+  async decode(recording: Recording, channelOverrides: Readonly<Record<string, string>>, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary> {
+    const loaded = this.require();
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.rows = [];
+    this.recordingName = recording.source.name;
+    const started = performance.now();
+    let reported = 0;
+    const toRow = (r: SegmentPrediction): DecodedRow => ({
+      ...predictionRows([r], loaded.task.classes)[0]!,
+      classIndex: r.classIndex,
+      dataSec: r.onsetSec - (recording.recordStartTimesSec[0] ?? 0),
+      channelGates: r.channelGates,
+    });
+    const result = await decodeRecording(recording, loaded.model, {
+      task: loaded.task,
+      filter: loaded.preprocessing,
+      channelOverrides,
+      batchSize: 4,
+      chunkSegments: 16,
+      signal: abort.signal,
+      onProgress: (done, total, rows) => {
+        this.rows = [...rows];
+        onProgress({ done, total, rows: rows.slice(reported).map(toRow), elapsedSec: (performance.now() - started) / 1000 });
+        reported = rows.length;
+      },
+    });
+    this.rows = result.rows;
+    return { rows: result.rows.map(toRow), warnings: result.warnings, cancelled: result.cancelled, channels: loaded.task.channels };
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  exportPredictions(recording: Recording | null, kind: 'csv' | 'json' | 'edf', deidentify: boolean): NamedBytes {
+    const loaded = this.require();
+    const base = this.recordingName.replace(/\.(edf|bdf)$/i, '') || 'recording';
+    if (kind === 'csv') return { name: `${base}-predictions.csv`, bytes: new TextEncoder().encode(predictionsCsv(this.rows, loaded.task.classes)) };
+    if (kind === 'json') return { name: `${base}-predictions.json`, bytes: new TextEncoder().encode(JSON.stringify(predictionRows(this.rows, loaded.task.classes), null, 1)) };
+    const header = recording && !deidentify
+      ? { patientId: recording.header.patientId, recordingId: recording.header.recordingId, startDate: recording.header.startDate }
+      : { patientId: 'X X X X', recordingId: 'Startdate X X X X', startDate: recording?.header.startDate ?? null };
+    return { name: `${base}-predictions.edf`, bytes: predictionsEdf(this.rows, header) };
+  }
+
+  /** Expert k reconstructs one segment of the open recording from its Gaussian-masked version (§8–§9). */
+  async reconstruct(recording: Recording, request: ReconstructionRequest): Promise<Reconstruction> {
+    const loaded = this.require();
+    if (!loaded.experts) throw new Error('this model has no expert decoders, so it cannot reconstruct (only bundles from our pretraining carry them)');
+    const { map } = planChannels(recording, { task: loaded.task, maxMissingFraction: 1 });
+    const fs = loaded.model.config.sampleRateHz;
+    const segmentSec = loaded.task.segmentSec;
+    let microvolts: Float32Array | null = null;
+    let nChannels = 0;
+    let length = 0;
+    for await (const { x, times, segments } of segmentBatches(recording, map, [{ dataSec: request.segmentDataSec }], { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
+      [, nChannels, length] = x.shape;
+      microvolts = Float32Array.from(await x.data(), (v) => v * 100);
+      tf.dispose([x, times]);
+      void segments;
+    }
+    if (!microvolts) throw new Error(`no ${segmentSec}-s segment starts at ${request.segmentDataSec} s`);
+    const expert = loaded.experts[request.expert]!;
+    // The pretraining input: the Gaussian-masked segment; positions as in pretraining for window k = 0.
+    const batch = makeBatch([{ recordingId: '', index: 0, microvolts }], nChannels, PAPER_MASK_PARAMS, fs, seededRandom(request.seed));
+    const xs = tf.tensor3d(batch.x, [1, nChannels, length]);
+    const ts = tf.tensor3d(batch.times, [1, 1, length]);
+    const out = expert.forward(xs, ts);
+    const dec1 = (await out.U3_Dec1.data()) as Float32Array;
+    const dec2 = (await out.U3_Dec2.data()) as Float32Array;
+    tf.dispose([xs, ts, ...Object.values(out)]);
+    const row = (a: Float32Array, c: number) => a.subarray(c * length, (c + 1) * length).map((v) => v * 100);
+    const c = Math.min(Math.max(0, request.channel), nChannels - 1);
+    const signals = { original: row(batch.target, c), masked: row(batch.x, c), dec1: row(dec1, c), dec2: row(dec2, c) };
+    const spectrogramOf = (s: Float32Array): Spectrogram => {
+      const z = stft(s, { sampleRateHz: fs, nperseg: 2 * fs, noverlap: fs });
+      return {
+        freqs: Float32Array.from(z.freqs),
+        times: Float32Array.from(z.times, (t) => t + request.segmentDataSec),
+        db: Float32Array.from(z.re, (re, i) => 10 * Math.log10(re * re + z.im[i]! * z.im[i]! + 1e-20)),
+        sampleRateHz: fs,
+      };
+    };
+    const sums = REPORT_BANDS.map((b) => ({ band: b.name, masked: 0, dec1: 0, dec2: 0 }));
+    for (let ch = 0; ch < nChannels; ch++) {
+      const reference = row(batch.target, ch);
+      const parts = { masked: bandErrorPower(reference, row(batch.x, ch), fs), dec1: bandErrorPower(reference, row(dec1, ch), fs), dec2: bandErrorPower(reference, row(dec2, ch), fs) };
+      sums.forEach((s) => {
+        s.masked += parts.masked[s.band as keyof typeof parts.masked] / nChannels;
+        s.dec1 += parts.dec1[s.band as keyof typeof parts.dec1] / nChannels;
+        s.dec2 += parts.dec2[s.band as keyof typeof parts.dec2] / nChannels;
+      });
+    }
+    return {
+      sampleRateHz: fs,
+      ...signals,
+      spectrograms: { original: spectrogramOf(signals.original), masked: spectrogramOf(signals.masked), dec1: spectrogramOf(signals.dec1), dec2: spectrogramOf(signals.dec2) },
+      bandErrors: sums,
+    };
+  }
+}

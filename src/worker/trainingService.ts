@@ -1,0 +1,113 @@
+// Fine-tuning in the worker: the user's annotated recordings (tagged with subject and split), the embedding cache in
+// IndexedDB, head training with live epochs, and the trained head saved as a new bundle.
+import { createStore, del, get, set, clear } from 'idb-keyval';
+import { saveBundle } from '../io/bundle';
+import { openRecording } from '../io/open';
+import type { Recording } from '../io/recording';
+import { blobSource } from '../io/sources';
+import { type FinetuneResult, finetune, finetunedBundle, type EmbeddingCache } from '../train/finetune';
+import type { EpochRecord } from '../train/headTraining';
+import { parseLabelMap, subjectOf } from '../train/labels';
+import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
+import type { ModelService } from './modelService';
+
+const embeddingStore = () => createStore('specmoe-embeddings', 'embeddings');
+
+export const indexedDbCache: EmbeddingCache = {
+  get: (key) => get<Uint8Array>(key, embeddingStore()),
+  set: (key, bytes) => set(key, bytes, embeddingStore()),
+};
+
+export async function forgetEmbeddings(): Promise<void> {
+  await clear(embeddingStore());
+}
+
+interface TrainingRecording {
+  readonly summary: TrainingRecordingSummary;
+  readonly recording: Recording;
+}
+
+export class TrainingService {
+  private readonly recordings = new Map<string, TrainingRecording>();
+  private result: FinetuneResult | null = null;
+  private abort: AbortController | null = null;
+
+  constructor(private readonly models: ModelService) {}
+
+  async add(file: Blob, name: string, split: TrainingRecordingSummary['split']): Promise<TrainingRecordingSummary> {
+    const recording = await openRecording(blobSource(file, name));
+    const counts: Record<string, number> = {};
+    for (const a of recording.annotations) counts[a.description.trim()] = (counts[a.description.trim()] ?? 0) + 1;
+    let id = recording.source.name.replace(/\.(edf|bdf)$/i, '');
+    while (this.recordings.has(id)) id += "'";
+    const summary: TrainingRecordingSummary = { id, name, subject: subjectOf(name), split, annotations: counts };
+    this.recordings.set(id, { summary, recording });
+    return summary;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.recordings.get(id)?.recording.close();
+    this.recordings.delete(id);
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  async run(request: FinetuneRequest, onEpoch: (r: EpochRecord) => void, onStage: (stage: string, done: number, total: number) => void): Promise<FinetuneSummary> {
+    const base = this.models.require();
+    this.abort = new AbortController();
+    const started = performance.now();
+    this.result?.trainer.params.dispose();
+    this.result = null;
+    const result = await finetune({
+      base,
+      expertsId: this.models.expertsId,
+      labelMap: parseLabelMap(request.labelMap),
+      segmentSec: request.segmentSec,
+      offsetSec: request.offsetSec,
+      recordings: [...this.recordings.values()].map(({ summary, recording }) => ({ recording, recordingId: summary.id, subject: summary.subject, split: summary.split })),
+      settings: request.settings,
+      cache: indexedDbCache,
+      signal: this.abort.signal,
+      onStage,
+      onEpoch,
+    });
+    this.result = result;
+    return {
+      classes: result.classes,
+      splits: result.splits,
+      history: result.history,
+      bestEpoch: result.trainer.bestEpoch,
+      validation: result.validation.metrics,
+      test: result.test?.metrics ?? null,
+      reference: result.reference,
+      cachedRecordings: result.cachedRecordings,
+      cancelled: result.cancelled,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  /** Writes the trained head into a bundle, keeps it in IndexedDB, and makes it the loaded model. */
+  async save(name: string): Promise<NamedBytes[]> {
+    const result = this.result;
+    const base = this.models.loaded;
+    if (!result || !base || !this.models.tensors) throw new Error('train a head first');
+    const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+    const notes = `validation balanced accuracy ${pct(result.validation.metrics.balancedAccuracy)}; band-power reference ${pct(result.reference.balancedAccuracy)}`;
+    const files = await saveBundle(finetunedBundle(base, this.models.tensors, result, name, notes));
+    const named = [...files].map(([n, bytes]) => ({ name: n, bytes }));
+    await set('latest', named, createStore('specmoe-heads', 'bundles'));
+    await this.models.loadFiles(named);
+    return named;
+  }
+}
+
+/** The head saved by a previous visit, if any. */
+export async function savedHead(): Promise<NamedBytes[] | undefined> {
+  return get<NamedBytes[]>('latest', createStore('specmoe-heads', 'bundles'));
+}
+
+export async function forgetHeads(): Promise<void> {
+  await del('latest', createStore('specmoe-heads', 'bundles'));
+}

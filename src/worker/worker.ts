@@ -1,0 +1,42 @@
+// The worker entry: one comlink API (./api.ts) over the recording, spectrogram, model and training services.
+import * as Comlink from 'comlink';
+import type { WorkerApi } from './api';
+import { ModelService } from './modelService';
+import { RecordingService } from './recordingService';
+import { maskPreview, spectrogram } from './spectrogramService';
+import { forgetEmbeddings, forgetHeads, savedHead, TrainingService } from './trainingService';
+
+const recordings = new RecordingService();
+const models = new ModelService();
+const training = new TrainingService(models);
+
+const api: WorkerApi = {
+  init: (preferred) => models.init(preferred),
+  openRecording: (file, name) => recordings.open(file, name),
+  page: (request) => recordings.page(request),
+  spectrogram: (request) => spectrogram(recordings.require(), request),
+  maskPreview: (request) => maskPreview(recordings.require(), request),
+  loadBundledModel: () => models.loadBundled(),
+  loadModel: (files, taskId) => models.loadFiles(files, taskId),
+  async loadSavedModel() {
+    const files = await savedHead();
+    return files ? models.loadFiles(files) : null;
+  },
+  decode: (overrides, onProgress) => models.decode(recordings.require(), overrides, onProgress),
+  cancel() {
+    models.cancel();
+    training.cancel();
+  },
+  exportPredictions: async (kind, deidentify) => models.exportPredictions(recordings.recording, kind, deidentify),
+  reconstruct: (request) => models.reconstruct(recordings.require(), request),
+  addTrainingRecording: (file, name, split) => training.add(file, name, split),
+  removeTrainingRecording: (id) => training.remove(id),
+  finetune: (request, onEpoch, onStage) => training.run(request, onEpoch, onStage),
+  saveFinetuned: (name) => training.save(name),
+  async forgetCaches() {
+    await forgetEmbeddings();
+    await forgetHeads();
+  },
+};
+
+Comlink.expose(api);
