@@ -54,3 +54,26 @@ async function pretrain(): Promise<void> {
 }
 
 if (stage === 'pretrain' || stage === 'all') await pretrain();
+
+// ---- stage "finetune": the motor-imagery head on frozen experts, the bundle and its model card ----
+
+export const HEAD_SPLIT = {
+  train: ['S001', 'S002', 'S003', 'S004', 'S005', 'S006', 'S007', 'S008', 'S009'],
+  validation: ['S010', 'S011'],
+  test: ['S012', 'S013', 'S015', 'S042'],
+} as const;
+
+/** Imagined left vs right fist: runs 4, 8 and 12 of eegmmidb (T1 = left fist, T2 = right fist). */
+const IMAGERY_RUN = /R(04|08|12)\.edf\.gz$/;
+
+async function finetuneStage(): Promise<void> {
+  const { buildDemoBundle } = await import('./demoBundle');
+  const runs = (subjects: readonly string[]) => recordingsOf(subjects).filter((f) => IMAGERY_RUN.test(f));
+  await buildDemoBundle({
+    runDir: RUN_DIR,
+    outDir: join(REPO_ROOT, 'models', 'specmoe-demo-mi'),
+    split: { train: runs(HEAD_SPLIT.train), validation: runs(HEAD_SPLIT.validation), test: runs(HEAD_SPLIT.test) },
+  });
+}
+
+if (stage === 'finetune' || stage === 'all') await finetuneStage();

@@ -76,8 +76,21 @@ export function buildSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: 
 export function buildExpert(tensors: ReadonlyMap<string, NamedTensor>, config: ExpertConfig = inferExpertConfig(tensors)): Expert {
   const encoderOnly = !tensors.has('Up1.features1.0.weight');
   const expected = expertStateDictShapes(config, encoderOnly);
-  checkStateDict(expected, tensors, 'expert weights');
-  return new Expert(config, ParamStore.fromTensors(tensors, expected));
+  const complete = withStepCounters(tensors, expected);
+  checkStateDict(expected, complete, 'expert weights');
+  return new Expert(config, ParamStore.fromTensors(complete, expected));
+}
+
+/**
+ * BatchNorm's num_batches_tracked counts optimisation steps and plays no part in a forward pass; a state dict
+ * that omits some (bundles may keep only the encoder's) gets zero counters instead of a refusal.
+ */
+function withStepCounters(tensors: ReadonlyMap<string, NamedTensor>, expected: ReadonlyMap<string, readonly number[]>): ReadonlyMap<string, NamedTensor> {
+  const missing = [...expected.keys()].filter((k) => k.endsWith('num_batches_tracked') && !tensors.has(k));
+  if (missing.length === 0) return tensors;
+  const out = new Map(tensors);
+  for (const k of missing) out.set(k, { dtype: 'I64', shape: [], data: new Float64Array([0]) });
+  return out;
 }
 
 /**

@@ -1,0 +1,74 @@
+import { expect, type Page, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { repeatedEdf } from '../src/testing/bigEdf';
+
+const demo = () => new Uint8Array(gunzipSync(readFileSync('public/demo/S001R04.edf.gz')));
+
+async function openDemo(page: Page) {
+  await page.goto('/?backend=wasm');
+  await page.getByRole('button', { name: /Open demo recording/ }).click();
+  await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
+  await page.getByRole('tab', { name: 'Decode' }).click();
+  await expect(page.getByTestId('model-card')).toContainText('motor imagery');
+}
+
+test('decodes the demo recording with the bundled model: every segment, three experts\' gates, CSV with one row per segment, main thread free', async ({ page }) => {
+  await openDemo(page);
+  await expect(page.getByTestId('model-card')).not.toContainText('UNTRAINED');
+  // Long tasks on the main thread during the run.
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+  });
+  await page.getByRole('button', { name: /^Decode S001R04/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText('31 / 31 segments', { timeout: 120_000 });
+  await expect(page.getByTestId('decode-progress')).toContainText('done');
+  await expect(page.getByTestId('decode-summary')).toContainText('31 segments');
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-rendered', 'true');
+  const gates = page.getByTestId('gates');
+  await expect(gates).toHaveAttribute('data-rendered', 'true');
+  for (const k of [1, 2, 3]) await expect(gates.getByText(`expert ${k}`)).toBeVisible();
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  console.log(`long tasks during the decode run: ${longTasks.length} (${longTasks.map((d) => d.toFixed(0)).join(', ')} ms)`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv.length).toBe(32);
+  expect(csv[0]).toMatch(/^start_sec,end_sec,class,p_left fist,p_right fist,gate_expert1,gate_expert2,gate_expert3$/);
+  const [edf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download EDF+ annotations' }).click()]);
+  expect(readFileSync((await edf.path())!).subarray(192, 197).toString()).toBe('EDF+C');
+  // Reconstruction by expert 1 of the first segment.
+  await page.getByRole('button', { name: 'Reconstruct' }).click();
+  await expect(page.getByTestId('band-errors')).toContainText('alpha');
+  await page.screenshot({ path: 'test-results/decode.png', fullPage: true });
+  expect(longTasks.filter((d) => d > 50).length).toBe(0);
+});
+
+test('cancelling a long run keeps the segments decoded so far', async ({ page }) => {
+  await openDemo(page);
+  const long = await repeatedEdf(demo(), 900, 'long.edf'); // 15 min: 225 segments
+  const bytes = Buffer.from(await long.read(0, long.size));
+  await page.locator('.open input[type=file]').setInputFiles({ name: 'long.edf', mimeType: 'application/octet-stream', buffer: bytes });
+  await expect(page.getByRole('heading', { name: 'long.edf' })).toBeVisible();
+  await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText(/\d+ \/ 225 segments/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText('cancelled; results so far kept');
+  const summary = await page.getByTestId('decode-summary').textContent();
+  const n = Number(/(\d+) segments/.exec(summary!)![1]);
+  expect(n).toBeGreaterThan(0);
+  expect(n).toBeLessThan(225);
+});
+
+test('a recording without the model\'s channels gets a clear message and stays open', async ({ page }) => {
+  await openDemo(page);
+  const bytes = demo();
+  // Rename every channel label (16 bytes each from byte 256): none of the model's 10-20 channels remain.
+  for (let i = 0; i < 64; i++) bytes.set(new TextEncoder().encode(`X${String(i).padStart(2, '0')}`.padEnd(16)), 256 + 16 * i);
+  await page.locator('.open input[type=file]').setInputFiles({ name: 'nolabels.edf', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+  await expect(page.getByRole('heading', { name: 'nolabels.edf' })).toBeVisible();
+  await page.getByRole('button', { name: /^Decode nolabels/ }).click();
+  await expect(page.getByRole('alert')).toContainText(/lacks 16 of the model's 16 channels \(FC3, FC1/);
+  await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
+});
