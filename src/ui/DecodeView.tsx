@@ -1,11 +1,11 @@
 // The clinician's path and the researcher's look inside: the loaded model and its task, channel mapping, a run with
 // progress / ETA / cancel, the predictions timeline (hypnogram for sleep), the experts' gate values, an expert's
 // reconstruction of a segment, and exports (CSV, JSON, EDF+ annotations).
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_TASKS } from '../model/tasks';
 import type { BackendInfo, DecodedRow, DecodeSummary, ModelSummary, NamedBytes, Reconstruction, RecordingSummary, WorkerApi } from '../worker/api';
 import { CLASS_COLOURS, download, errorText, pct } from './format';
-import { Plot } from './Plot';
+import { Plot, preloadPlotly } from './Plot';
 import { heatmap } from './SpectrogramView';
 import { Comlink } from './workerClient';
 
@@ -18,6 +18,37 @@ interface Props {
   readonly onModelLoaded: (summary: ModelSummary, source: { kind: 'files'; files: NamedBytes[]; taskId?: string }) => void;
   readonly onJump: (dataSec: number) => void;
   readonly onError: (message: string) => void;
+}
+
+/**
+ * The predictions as they stream in: one coloured cell per segment (class colour, opacity = confidence), drawn
+ * incrementally on a canvas so a run never costs the main thread a chart re-render; Plotly charts follow the run.
+ */
+function LiveStrip({ rows, total, classes }: { rows: readonly DecodedRow[]; total: number; classes: readonly string[] }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const drawn = useRef(0);
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx || total === 0) return;
+    if (rows.length < drawn.current) {
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      drawn.current = 0;
+    }
+    const w = ctx.canvas.width / total;
+    for (let i = drawn.current; i < rows.length; i++) {
+      const r = rows[i]!;
+      ctx.globalAlpha = Math.max(0.25, Math.max(...Object.values(r.probabilities)));
+      ctx.fillStyle = CLASS_COLOURS[r.classIndex % CLASS_COLOURS.length]!;
+      ctx.fillRect(i * w, 0, Math.max(1, w), ctx.canvas.height);
+    }
+    drawn.current = rows.length;
+  }, [rows, total]);
+  return (
+    <figure className="live-strip">
+      <canvas ref={ref} width={900} height={24} role="img" aria-label={`Predicted class of the ${rows.length} segments decoded so far`} data-testid="live-strip" />
+      <figcaption>{classes.map((c, i) => <span key={c} style={{ color: CLASS_COLOURS[i % CLASS_COLOURS.length] }}>■ {c} </span>)}</figcaption>
+    </figure>
+  );
 }
 
 function ModelCard({ model, backend }: { model: ModelSummary; backend: BackendInfo | null }) {
@@ -119,11 +150,17 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
   const [taskForFiles, setTaskForFiles] = useState('');
   const [deidentify, setDeidentify] = useState(true);
   const [gateExpert, setGateExpert] = useState(0);
+  const [plotlyReady, setPlotlyReady] = useState(false);
+  const runTimes = useRef<{ start: number; end: number | null }>({ start: 0, end: null });
+  useEffect(() => {
+    void preloadPlotly().then(() => setPlotlyReady(true));
+  }, []);
 
   const run = async () => {
     setRunning(true);
     setRows([]);
     setSummary(null);
+    runTimes.current = { start: performance.now(), end: null };
     try {
       const collected: DecodedRow[] = [];
       const result = await api.decode(
@@ -134,11 +171,13 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
           setProgress({ done: p.done, total: p.total, elapsedSec: p.elapsedSec });
         }),
       );
+      runTimes.current.end = performance.now();
       setRows([...result.rows]);
       setSummary(result);
     } catch (e) {
       onError(errorText(e));
     } finally {
+      runTimes.current.end ??= performance.now();
       setRunning(false);
     }
   };
@@ -192,7 +231,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
   const eta = progress && progress.done > 0 ? (progress.elapsedSec / progress.done) * (progress.total - progress.done) : null;
 
   return (
-    <section aria-labelledby="decode-title">
+    <section aria-labelledby="decode-title" data-plotly-ready={plotlyReady}>
       <h2 id="decode-title">Decode</h2>
       {model ? <ModelCard model={model} backend={backend} /> : <p role="status">{modelError ? `No model loaded: ${modelError}` : 'Loading the model…'}</p>}
       <details className="load-model">
@@ -227,7 +266,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
       <div className="toolbar">
         <button type="button" onClick={() => void run()} disabled={!model || !recording || running}>Decode {recording ? recording.name : ''}</button>
         <button type="button" onClick={() => void api.cancel()} disabled={!running}>Cancel</button>
-        <span aria-live="polite" data-testid="decode-progress">
+        <span aria-live="polite" data-testid="decode-progress" data-run-start={runTimes.current.start} data-run-end={runTimes.current.end ?? ''}>
           {progress ? `${progress.done} / ${progress.total} segments, ${progress.elapsedSec.toFixed(1)} s${eta !== null && running ? `, about ${eta.toFixed(0)} s left` : ''}` : ''}
           {summary?.cancelled ? ' — cancelled; results so far kept' : summary ? ' — done' : ''}
         </span>
@@ -238,6 +277,9 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
           <p data-testid="decode-summary">
             {rows.length} segments; mean confidence {pct(confidence)}; classes: {classes.map((c) => `${c} ${rows.filter((r) => r.class === c).length}`).join(', ')}
           </p>
+          {running && <LiveStrip rows={rows} total={progress?.total ?? rows.length} classes={classes} />}
+          {!running && (
+          <>
           <Plot data={timeline} layout={timelineLayout} label="Predictions timeline" height={380} onClickX={(x) => onJump(Math.max(0, x - (recording?.firstRecordStartSec ?? 0)))} testId="timeline" />
           <Plot data={gates} layout={{ title: { text: 'Spectral gate: mean gate value of each expert' }, xaxis: { title: { text: 'recording time (s)' } }, yaxis: { range: [0, 1] } }} label="Gate weights of the three experts" testId="gates" />
           <label>
@@ -266,6 +308,8 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
             </tbody>
           </table>
           {model && <Reconstructions api={api} rows={rows} model={model} onError={onError} />}
+          </>
+          )}
         </>
       )}
     </section>

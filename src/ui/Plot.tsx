@@ -5,6 +5,9 @@ type PlotlyModule = typeof import('plotly.js-cartesian-dist-min');
 let plotly: Promise<PlotlyModule['default']> | null = null;
 const loadPlotly = () => (plotly ??= import('plotly.js-cartesian-dist-min').then((m) => m.default));
 
+/** Starts loading Plotly ahead of need (parsing it is one long main-thread task, better paid before a run). */
+export const preloadPlotly = (): Promise<unknown> => loadPlotly();
+
 export interface PlotProps {
   readonly data: object[];
   readonly layout: object;
