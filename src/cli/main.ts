@@ -7,6 +7,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pretrain: async () => (await import('./commands/pretrain')).pretrainCommand,
   predict: async () => (await import('./commands/predict')).predictCommand,
   finetune: async () => (await import('./commands/finetune')).finetuneCommand,
+  forward: async () => (await import('./commands/forward')).forwardCommand,
+  spectrogram: async () => (await import('./commands/spectrogram')).spectrogramCommand,
 };
 
 function usage(): string {
