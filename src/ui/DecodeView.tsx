@@ -15,7 +15,7 @@ interface Props {
   readonly model: ModelSummary | null;
   readonly modelError: string | null;
   readonly backend: BackendInfo | null;
-  readonly onModelLoaded: (summary: ModelSummary, source: { kind: 'files'; files: NamedBytes[]; taskId?: string }) => void;
+  readonly onModelLoaded: (summary: ModelSummary, source: { kind: 'files'; files: NamedBytes[]; taskId?: string } | { kind: 'saved' } | { kind: 'bundled' }) => void;
   readonly onJump: (dataSec: number) => void;
   readonly onError: (message: string) => void;
 }
@@ -195,6 +195,21 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
     }
   };
 
+  const useStored = async (kind: 'saved' | 'bundled') => {
+    try {
+      const loaded = kind === 'saved' ? await api.loadSavedModel() : await api.loadBundledModel();
+      if (!loaded) {
+        onError('No fine-tuned model is saved in this browser (train one in the Fine-tune tab, then "Save head").');
+        return;
+      }
+      onModelLoaded(loaded, { kind });
+      setRows([]);
+      setSummary(null);
+    } catch (e) {
+      onError(`The model could not be loaded: ${errorText(e)}`);
+    }
+  };
+
   const exportAs = async (kind: 'csv' | 'json' | 'edf') => {
     try {
       const file = await api.exportPredictions(kind, deidentify);
@@ -236,6 +251,10 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
       {model ? <ModelCard model={model} backend={backend} /> : <p role="status">{modelError ? `No model loaded: ${modelError}` : 'Loading the model…'}</p>}
       <details className="load-model">
         <summary>Load another model</summary>
+        <div className="toolbar">
+          <button type="button" onClick={() => void useStored('saved')}>Use the fine-tuned model saved in this browser</button>
+          <button type="button" onClick={() => void useStored('bundled')}>Use the bundled demo model</button>
+        </div>
         <p>A bundle (bundle.json with its .safetensors files), or one SpecMoE .safetensors / .pth state dict with its task.</p>
         <label>
           Task for a bare state dict <select value={taskForFiles} onChange={(e) => setTaskForFiles(e.target.value)}>
