@@ -2,6 +2,7 @@ import react from '@vitejs/plugin-react';
 import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets tfjs-backend-wasm use its threaded build (SharedArrayBuffer).
 const isolationHeaders = {
@@ -28,8 +29,61 @@ function bundledModels(): Plugin {
   };
 }
 
+/**
+ * Nothing leaves the origin: the built page carries a Content Security Policy that allows only its own origin
+ * (plus wasm compilation, and inline styles, which Plotly sets). Dev mode (HMR's inline preamble) goes without.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'specmoe-csp',
+    apply: 'build',
+    transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), bundledModels()],
+  plugins: [
+    react(),
+    bundledModels(),
+    contentSecurityPolicy(),
+    // Offline after the first visit: the service worker precaches the shell, the wasm binaries, Plotly, the
+    // bundled model (copied into the build by bundledModels) and the demo recording.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      manifest: {
+        name: 'specmoe-web: EEG decoding in your browser',
+        short_name: 'specmoe-web',
+        description: 'Decode EEG with the SpecMoE foundation model; recordings never leave the tab.',
+        theme_color: '#1f4e79',
+        background_color: '#ffffff',
+        display: 'standalone',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,svg,json,safetensors,gz,md}'],
+        globIgnores: ['**/*.map'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        // The first visit's page is controlled at once, so it works offline without a second load.
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
   worker: { format: 'es' },

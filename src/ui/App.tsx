@@ -30,6 +30,24 @@ interface Loaded {
   model: { kind: 'bundled' } | { kind: 'saved' } | { kind: 'files'; files: NamedBytes[]; taskId?: string } | null;
 }
 
+/**
+ * True once a service worker controls the page: the app shell, wasm binaries, bundled model and demo recording are
+ * then cached and the whole demo works with the network off. (The worker exists only in the built app.)
+ */
+function useOfflineReady(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const sw = navigator.serviceWorker;
+    if (!sw) return;
+    const check = () => setReady(!!sw.controller);
+    check();
+    void sw.ready.then(check);
+    sw.addEventListener('controllerchange', check);
+    return () => sw.removeEventListener('controllerchange', check);
+  }, []);
+  return ready;
+}
+
 export function App() {
   const [client, setClient] = useState<WorkerClient | null>(null);
   const [backend, setBackend] = useState<BackendInfo | null>(null);
@@ -43,6 +61,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('traces');
   const loaded = useRef<Loaded>({ file: null, fileName: '', model: null });
   const [generation, setGeneration] = useState(0);
+  const offlineReady = useOfflineReady();
   const [preferredBackend, setPreferredBackend] = useState<BackendName | ''>(() => (new URLSearchParams(location.search).get('backend') as BackendName | null) ?? '');
 
   // One worker per generation; a crash bumps the generation, which starts a new one and reloads what was loaded.
@@ -141,6 +160,7 @@ export function App() {
         <h1>specmoe-web</h1>
         <p className="tagline">EEG decoding with SpecMoE, entirely in this tab — no recording leaves this computer.</p>
         <div className="status" aria-live="polite">
+          <span data-testid="offline-ready" className="offline">{offlineReady ? 'available offline · ' : ''}</span>
           <span data-testid="backend">Back-end: {backend ? `${backend.backend}${backend.backend === 'wasm' && backend.threads ? ' (threads)' : ''}` : 'starting…'}</span>
           {backend?.tried.length ? <span title={backend.tried.map((t) => `${t.name}: ${t.error}`).join('\n')}> (fell back from {backend.tried.map((t) => t.name).join(', ')})</span> : null}
           <label>
