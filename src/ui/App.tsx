@@ -23,6 +23,16 @@ const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'finetune', label: 'Fine-tune' },
 ];
 
+/** The WAI-ARIA tabs pattern: arrows move between tabs (wrapping), Home and End go to the ends. */
+function tabKeyTarget(key: string, current: number): number | null {
+  const n = TABS.length;
+  if (key === 'ArrowRight') return (current + 1) % n;
+  if (key === 'ArrowLeft') return (current - 1 + n) % n;
+  if (key === 'Home') return 0;
+  if (key === 'End') return n - 1;
+  return null;
+}
+
 /** What the user gave the app, kept here so a restarted worker can be given it again. */
 interface Loaded {
   file: Blob | null;
@@ -198,12 +208,28 @@ export function App() {
       {recording && client && <HeaderPanel recording={recording} />}
       <nav className="tabs" role="tablist" aria-label="Views">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls="view-panel"
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => {
+              const next = tabKeyTarget(e.key, TABS.findIndex((x) => x.id === tab));
+              if (next === null) return;
+              e.preventDefault();
+              setTab(TABS[next]!.id);
+              document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
+            }}
+          >
             {t.label}
           </button>
         ))}
       </nav>
-      <main>
+      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {client && tab === 'traces' && (recording ? <TraceView api={client.api} recording={recording} state={viewer} onChange={setViewer} onError={setError} /> : <p>Open a recording to see its traces.</p>)}
         {client && tab === 'spectrogram' && (recording ? <SpectrogramView api={client.api} recording={recording} viewer={viewer} onJump={(sec) => { setViewer({ ...viewer, startSec: sec }); setTab('traces'); }} onError={setError} /> : <p>Open a recording first.</p>)}
         {client && tab === 'masks' && (recording ? <MaskView api={client.api} recording={recording} viewer={viewer} onError={setError} /> : <p>Open a recording first.</p>)}

@@ -45,5 +45,5 @@ export function Plot({ data, layout, label, height = 320, onClickX, testId }: Pl
       if (el) void loadPlotly().then((Plotly) => Plotly.purge(el));
     };
   }, []);
-  return <div ref={ref} role="img" aria-label={label} data-testid={testId} className="plot" />;
+  return <div ref={ref} role="figure" aria-label={label} data-testid={testId} className="plot" />;
 }
