@@ -78,3 +78,31 @@ test('a recording without the model\'s channels gets a clear message and stays o
   await expect(page.getByRole('alert')).toContainText(/lacks 16 of the model's 16 channels \(FC3, FC1/);
   await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
 });
+
+test('a worker crash mid-run is reported, the worker restarts, and the recording and the segments so far are kept and exportable', async ({ page }) => {
+  await openDemo(page);
+  const long = await repeatedEdf(demo(), 900, 'long.edf');
+  const bytes = Buffer.from(await long.read(0, long.size));
+  await page.locator('.open input[type=file]').setInputFiles({ name: 'long.edf', mimeType: 'application/octet-stream', buffer: bytes });
+  await expect(page.getByRole('heading', { name: 'long.edf' })).toBeVisible();
+  await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText(/^([4-9]|\d\d+) \/ 225 segments/);
+  // An uncaught error inside the model worker, as a crash would raise.
+  const worker = page.workers().find((w) => w.url().includes('worker'))!;
+  await worker.evaluate(() => setTimeout(() => { throw new Error('simulated crash'); }));
+  await expect(page.getByRole('alert')).toContainText('The model worker stopped');
+  await expect(page.getByRole('alert')).toContainText('It has been restarted; your recording and results are kept.');
+  await expect(page.getByTestId('decode-progress')).toContainText('interrupted: the model worker stopped; results so far kept');
+  const n = Number(/(\d+) segments/.exec((await page.getByTestId('decode-summary').textContent())!)![1]);
+  expect(n).toBeGreaterThanOrEqual(4);
+  expect(n).toBeLessThan(225);
+  await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
+  await expect(page.getByTestId('model-card')).toContainText('motor imagery');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  expect(readFileSync((await download.path())!, 'utf8').trim().split('\n')).toHaveLength(n + 1);
+  // The restarted worker decodes again.
+  await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText(/\d+ \/ 225 segments/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText('cancelled; results so far kept');
+});

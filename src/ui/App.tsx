@@ -80,6 +80,7 @@ export function App() {
     const c = startWorker((message) => {
       if (!alive) return;
       setError(`The model worker stopped (${message}). It has been restarted; your recording and results are kept.`);
+      setModel(null); // until the new worker has loaded it again
       setGeneration((g) => g + 1);
     });
     setClient(c);

@@ -151,15 +151,31 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
   const [deidentify, setDeidentify] = useState(true);
   const [gateExpert, setGateExpert] = useState(0);
   const [plotlyReady, setPlotlyReady] = useState(false);
+  const [interrupted, setInterrupted] = useState(false);
   const runTimes = useRef<{ start: number; end: number | null }>({ start: 0, end: null });
   useEffect(() => {
     void preloadPlotly().then(() => setPlotlyReady(true));
   }, []);
+  // A new api means the worker died and was restarted: a run in flight will never answer, so it ends here with
+  // the segments that had streamed in kept on screen.
+  const apiRef = useRef(api);
+  useEffect(() => {
+    if (apiRef.current === api) return;
+    apiRef.current = api;
+    setRunning((wasRunning) => {
+      if (wasRunning) {
+        runTimes.current.end ??= performance.now();
+        setInterrupted(true);
+      }
+      return false;
+    });
+  }, [api]);
 
   const run = async () => {
     setRunning(true);
     setRows([]);
     setSummary(null);
+    setInterrupted(false);
     runTimes.current = { start: performance.now(), end: null };
     try {
       const collected: DecodedRow[] = [];
@@ -175,10 +191,10 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
       setRows([...result.rows]);
       setSummary(result);
     } catch (e) {
-      onError(errorText(e));
+      if (apiRef.current === api) onError(errorText(e));
     } finally {
       runTimes.current.end ??= performance.now();
-      setRunning(false);
+      if (apiRef.current === api) setRunning(false);
     }
   };
 
@@ -212,7 +228,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
 
   const exportAs = async (kind: 'csv' | 'json' | 'edf') => {
     try {
-      const file = await api.exportPredictions(kind, deidentify);
+      const file = await api.exportPredictions(kind, deidentify, rows);
       download(file.name, file.bytes, kind === 'csv' ? 'text/csv' : kind === 'json' ? 'application/json' : 'application/octet-stream');
     } catch (e) {
       onError(errorText(e));
@@ -288,6 +304,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
         <span aria-live="polite" data-testid="decode-progress" data-run-start={runTimes.current.start} data-run-end={runTimes.current.end ?? ''}>
           {progress ? `${progress.done} / ${progress.total} segments, ${progress.elapsedSec.toFixed(1)} s${eta !== null && running ? `, about ${eta.toFixed(0)} s left` : ''}` : ''}
           {summary?.cancelled ? ' — cancelled; results so far kept' : summary ? ' — done' : ''}
+          {interrupted ? ' — interrupted: the model worker stopped; results so far kept (decode again to finish)' : ''}
         </span>
       </div>
       {summary && summary.warnings.length > 0 && <ul className="warnings" aria-label="Decode warnings">{summary.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}

@@ -231,7 +231,11 @@ export interface WorkerApi {
   loadSavedModel(): Promise<ModelSummary | null>;
   decode(channelOverrides: Readonly<Record<string, string>>, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary>;
   cancel(): void;
-  exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean): Promise<NamedBytes>;
+  /**
+   * The predictions as a file. `rows` (what the UI shows) are exported when given, so results decoded before a
+   * worker crash can still be saved from the restarted worker.
+   */
+  exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
   removeTrainingRecording(id: string): Promise<void>;

@@ -114,15 +114,28 @@ export class ModelService {
     this.abort?.abort();
   }
 
-  exportPredictions(recording: Recording | null, kind: 'csv' | 'json' | 'edf', deidentify: boolean): NamedBytes {
+  exportPredictions(recording: Recording | null, kind: 'csv' | 'json' | 'edf', deidentify: boolean, shown?: readonly DecodedRow[]): NamedBytes {
     const loaded = this.require();
-    const base = this.recordingName.replace(/\.(edf|bdf)$/i, '') || 'recording';
-    if (kind === 'csv') return { name: `${base}-predictions.csv`, bytes: new TextEncoder().encode(predictionsCsv(this.rows, loaded.task.classes)) };
-    if (kind === 'json') return { name: `${base}-predictions.json`, bytes: new TextEncoder().encode(JSON.stringify(predictionRows(this.rows, loaded.task.classes), null, 1)) };
+    const classes = loaded.task.classes;
+    const rows: readonly SegmentPrediction[] = shown
+      ? shown.map((r) => ({
+          onsetSec: r.onset,
+          durationSec: r.duration,
+          classIndex: r.classIndex,
+          className: r.class,
+          probabilities: classes.map((c) => r.probabilities[c] ?? 0),
+          gates: [r.gates[0] ?? 0, r.gates[1] ?? 0, r.gates[2] ?? 0],
+          channelGates: r.channelGates,
+          ...(r.label !== undefined ? { label: r.label } : {}),
+        }))
+      : this.rows;
+    const base = (this.recordingName || recording?.source.name || '').replace(/\.(edf|bdf)(\.gz)?$/i, '') || 'recording';
+    if (kind === 'csv') return { name: `${base}-predictions.csv`, bytes: new TextEncoder().encode(predictionsCsv(rows, classes)) };
+    if (kind === 'json') return { name: `${base}-predictions.json`, bytes: new TextEncoder().encode(JSON.stringify(predictionRows(rows, classes), null, 1)) };
     const header = recording && !deidentify
       ? { patientId: recording.header.patientId, recordingId: recording.header.recordingId, startDate: recording.header.startDate }
       : { patientId: 'X X X X', recordingId: 'Startdate X X X X', startDate: recording?.header.startDate ?? null };
-    return { name: `${base}-predictions.edf`, bytes: predictionsEdf(this.rows, header) };
+    return { name: `${base}-predictions.edf`, bytes: predictionsEdf(rows, header) };
   }
 
   /** Expert k reconstructs one segment of the open recording from its Gaussian-masked version (§8–§9). */

@@ -27,7 +27,7 @@ const api: WorkerApi = {
     models.cancel();
     training.cancel();
   },
-  exportPredictions: async (kind, deidentify) => models.exportPredictions(recordings.recording, kind, deidentify),
+  exportPredictions: async (kind, deidentify, rows) => models.exportPredictions(recordings.recording, kind, deidentify, rows),
   reconstruct: (request) => models.reconstruct(recordings.require(), request),
   addTrainingRecording: (file, name, split) => training.add(file, name, split),
   removeTrainingRecording: (id) => training.remove(id),
