@@ -18,6 +18,39 @@ function ropeFrequencies(headDim: number): Float32Array {
   return omega;
 }
 
+/** 2π split so that k·TWO_PI_HI is exact in float32 for |k| < 2^16 (TWO_PI_HI = 201/32 has 8 significant bits). */
+const TWO_PI_HI = 6.28125;
+const TWO_PI_LO = Math.fround(2 * Math.PI - TWO_PI_HI);
+/** Taylor coefficients in r² of sin(r)/r and cos(r), to r¹⁸/r¹⁹: truncation below 3e-9 on [−π, π]. */
+const SIN_COEFFS = Array.from({ length: 10 }, (_, k) => (k % 2 ? -1 : 1) / factorial(2 * k + 1));
+const COS_COEFFS = Array.from({ length: 10 }, (_, k) => (k % 2 ? -1 : 1) / factorial(2 * k));
+
+function factorial(n: number): number {
+  let f = 1;
+  for (let i = 2; i <= n; i++) f *= i;
+  return f;
+}
+
+/** Σ c_k·x^k by Horner's rule, in tf ops. */
+function polynomial(x: tf.Tensor, coeffs: readonly number[]): tf.Tensor {
+  let p: tf.Tensor = tf.scalar(coeffs[coeffs.length - 1]!);
+  for (let k = coeffs.length - 2; k >= 0; k--) p = tf.add(tf.mul(p, x), coeffs[k]!);
+  return p;
+}
+
+/**
+ * cos and sin of float32 angles from multiplies and adds only: the angle minus the nearest multiple of 2π
+ * (Cody–Waite), then Taylor polynomials on [−π, π]. GPU shaders may compute sin/cos with an absolute error up to
+ * 2^-11 (the Vulkan minimum, which SwiftShader takes), which put the attention outputs ~4e-4 off the reference on
+ * WebGL and WebGPU; this is within ~3e-7 everywhere. The reference takes cos/sin of the same float32 angles.
+ */
+function cosSin(angles: tf.Tensor): { cos: tf.Tensor; sin: tf.Tensor } {
+  const k = tf.round(tf.mul(angles, 1 / (2 * Math.PI)));
+  const r = tf.sub(tf.sub(angles, tf.mul(k, TWO_PI_HI)), tf.mul(k, TWO_PI_LO));
+  const r2 = tf.mul(r, r);
+  return { cos: polynomial(r2, COS_COEFFS), sin: tf.mul(r, polynomial(r2, SIN_COEFFS)) };
+}
+
 /**
  * RoPE tables for positions [B, L]: cos and signed sin per component, [B, 1, L, hd], so that for every pair
  * (2m, 2m+1): y'[2m] = y[2m]·cos − y[2m+1]·sin and y'[2m+1] = y[2m+1]·cos + y[2m]·sin becomes
@@ -35,9 +68,10 @@ function ropeTables(positions: tf.Tensor2D, headDim: number): { cos: tf.Tensor4D
     swap[i * headDim + (i ^ 1)] = 1; // row i of the permutation picks component i^1
   }
   const angles = tf.mul(tf.reshape(positions, [batch, 1, length, 1]), tf.tensor(perComponent, [1, 1, 1, headDim]));
+  const { cos, sin } = tf.tidy(() => cosSin(angles));
   return {
-    cos: tf.cos(angles) as tf.Tensor4D,
-    signedSin: tf.mul(tf.sin(angles), tf.tensor(sign, [1, 1, 1, headDim])) as tf.Tensor4D,
+    cos: cos as tf.Tensor4D,
+    signedSin: tf.mul(sin, tf.tensor(sign, [1, 1, 1, headDim])) as tf.Tensor4D,
     swap: tf.tensor2d(swap, [headDim, headDim]),
   };
 }

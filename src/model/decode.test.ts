@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { fileSource } from '../cli/files';
 import { loadBundle } from '../io/bundle';
@@ -22,7 +23,9 @@ describeShared('decode a recording end to end (plumbing bundle from the parity f
     const task = taskOfBundle(bundle.config);
     const recording = await openRecording(await fileSource(`${REPO_ROOT}/public/demo/S001R04.edf.gz`));
     const progress: number[] = [];
+    const tensorsBefore = tf.memory().numTensors;
     const result = await decodeRecording(recording, model, { task, filter: null, batchSize: 8, chunkSegments: 10, onProgress: (done) => progress.push(done) });
+    expect(tf.memory().numTensors).toBe(tensorsBefore); // no tensor left behind by any batch
     expect(result.rows.length).toBe(31); // 125 s / 4 s
     expect(progress[progress.length - 1]).toBe(31);
     expect(result.warnings).toContain('resampled 160 Hz → 200 Hz');

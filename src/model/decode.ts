@@ -147,7 +147,16 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
   for await (const { x, times, segments } of batches) {
     const out = model.forward(x, times);
     const probabilities = (await out.probabilities.array()) as number[][];
-    const channelGates = await Promise.all(out.gates.map(async (g) => (await tf.tidy(() => tf.mean(g, 2)).array()) as number[][]));
+    const channelGates = await Promise.all(
+      out.gates.map(async (g) => {
+        const mean = tf.mean(g, 2);
+        try {
+          return (await mean.array()) as number[][];
+        } finally {
+          mean.dispose();
+        }
+      }),
+    );
     tf.dispose([x, times, ...specMoETensors(out)]);
     segments.forEach((seg, i) => {
       const p = probabilities[i]!;

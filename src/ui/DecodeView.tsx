@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { BUILTIN_TASKS } from '../model/tasks';
 import type { BackendInfo, DecodedRow, DecodeSummary, ModelSummary, NamedBytes, Reconstruction, RecordingSummary, WorkerApi } from '../worker/api';
 import { CLASS_COLOURS, download, errorText, pct } from './format';
+import { ParityPanel } from './ParityPanel';
 import { Plot, preloadPlotly } from './Plot';
 import { heatmap } from './SpectrogramView';
 import { Comlink } from './workerClient';
@@ -282,6 +283,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
           Model files <input type="file" multiple accept=".json,.safetensors,.pth" onChange={(e) => void loadFiles(e.target.files)} />
         </label>
       </details>
+      <ParityPanel api={api} onError={onError} />
       {model && recording && (
         <details className="mapping">
           <summary>Channel mapping (model channel ← recording channel)</summary>

@@ -219,6 +219,19 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
+/** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
+export interface ParityCheck {
+  readonly description: string;
+  readonly backend: string;
+  readonly seconds: number;
+  readonly tolerance: number;
+  readonly rows: readonly { name: string; shape: readonly number[]; maxAbsDiff: number; relToAbsmax: number; ok: boolean }[];
+  /** References whose element count differs from ours (failures). */
+  readonly sizeMismatches: readonly string[];
+  /** References with no output of that name. */
+  readonly unmatched: readonly string[];
+}
+
 export interface WorkerApi {
   init(preferred?: BackendName[]): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;
@@ -237,6 +250,8 @@ export interface WorkerApi {
    */
   exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
+  /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
+  parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
   removeTrainingRecording(id: string): Promise<void>;
   finetune(request: FinetuneRequest, onEpoch: (r: EpochRecord) => void, onStage: (stage: string, done: number, total: number) => void): Promise<FinetuneSummary>;

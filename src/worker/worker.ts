@@ -4,6 +4,11 @@ import type { WorkerApi } from './api';
 import { ModelService } from './modelService';
 import { RecordingService } from './recordingService';
 import { maskPreview, spectrogram } from './spectrogramService';
+import * as tf from '@tensorflow/tfjs';
+import { readSafetensors } from '../io/safetensors';
+import { readWeights } from '../io/weights';
+import { compareOutputs, forwardInputs, runForward } from '../model/forwardCheck';
+import { PARITY_TOLERANCE } from '../model/parityReport';
 import { forgetEmbeddings, forgetHeads, savedHead, TrainingService } from './trainingService';
 
 const recordings = new RecordingService();
@@ -26,6 +31,16 @@ const api: WorkerApi = {
   cancel() {
     models.cancel();
     training.cancel();
+  },
+  async parityCheck(weights, io) {
+    const loaded = await readWeights(new Map(weights.map((f) => [f.name, f.bytes])));
+    const tensors = readSafetensors(io.bytes).tensors;
+    const { x, times } = forwardInputs(tensors, io.name);
+    const started = performance.now();
+    const result = await runForward(loaded, x, times, {});
+    const seconds = (performance.now() - started) / 1000;
+    const { rows, sizeMismatches, unmatched } = compareOutputs(result.outputs, tensors);
+    return { description: result.description, backend: tf.getBackend(), seconds, tolerance: PARITY_TOLERANCE, rows, sizeMismatches, unmatched };
   },
   exportPredictions: async (kind, deidentify, rows) => models.exportPredictions(recordings.recording, kind, deidentify, rows),
   reconstruct: (request) => models.reconstruct(recordings.require(), request),

@@ -1,20 +1,17 @@
 // `specmoe forward --weights FILE --input IO.safetensors --out OUT.safetensors [--compare REF.safetensors]`: one
 // forward pass of an expert or a SpecMoE on the `x` / `times` tensors of a safetensors file, every output written
 // under the tensor names of the reference pack (../shared/reference/specmoe/README.md "Tensor inventory").
-import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../../io/safetensors';
 import { type LoadedWeights, readWeights } from '../../io/weights';
 import { initBackend } from '../../model/backend';
-import { AUTHORS_EXPERT, checkInputLength, type ExpertConfig, ModelShapeError, type SpecMoEConfig } from '../../model/config';
-import type { ExpertIntermediates } from '../../model/expert';
-import { buildExpert, buildSpecMoE, inferExpertConfig, inferSpecMoEConfig, specMoEConfigOfBundle, splitDecoders } from '../../model/load';
-import { specMoETensors } from '../../model/specMoE';
+import { ModelShapeError } from '../../model/config';
+import { compareOutputs, forwardInputs, runForward, shapeText } from '../../model/forwardCheck';
 import type { PoolMode } from '../../model/tasks';
 import { CliError, type Command, option, parseArgs } from '../command';
 import { readModelFiles } from '../modelFiles';
-import { compareWithReferences, type ComparedTensor, formatComparison, PARITY_TOLERANCE } from '../parityReport';
+import { compareWithReferences, type ComparedTensor, formatComparison, PARITY_TOLERANCE } from '../../model/parityReport';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 type ForwardBackend = (typeof BACKENDS)[number];
@@ -45,8 +42,6 @@ function poolOption(value: string | undefined, name: string): PoolMode | undefin
   return value as PoolMode;
 }
 
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-
 function readTensorFile(path: string, what: string): Map<string, NamedTensor> {
   if (!existsSync(path)) throw new CliError(`no ${what} file at ${path}`, 2);
   try {
@@ -56,125 +51,13 @@ function readTensorFile(path: string, what: string): Map<string, NamedTensor> {
   }
 }
 
-/** `x` [B, C, T] and `times` [B, 1, T] of the input file, checked. */
-export function forwardInputs(tensors: ReadonlyMap<string, NamedTensor>, path: string): { x: NamedTensor; times: NamedTensor } {
-  const need = (name: string) => {
-    const t = tensors.get(name);
-    if (!t) throw new CliError(`${path} has no tensor "${name}" (it has: ${[...tensors.keys()].join(', ') || 'none'})`, 2);
-    return t;
-  };
-  const x = need('x');
-  const times = need('times');
-  if (x.shape.length !== 3) throw new CliError(`tensor "x" in ${path} has shape ${shapeText(x.shape)}; expected [B, C, T]`, 2);
-  const [batch, nChannels, length] = x.shape as [number, number, number];
-  const expected = [batch, 1, length];
-  if (times.shape.length !== 3 || times.shape.some((n, i) => n !== expected[i])) {
-    throw new CliError(`tensor "times" in ${path} has shape ${shapeText(times.shape)}; expected ${shapeText(expected)} for "x" of shape ${shapeText(x.shape)}`, 2);
-  }
+function cliInputs(tensors: ReadonlyMap<string, NamedTensor>, path: string): ReturnType<typeof forwardInputs> {
   try {
-    checkInputLength(nChannels, length);
+    return forwardInputs(tensors, path);
   } catch (e) {
-    if (e instanceof ModelShapeError) throw new CliError(`tensor "x" in ${path} has shape ${shapeText(x.shape)}: ${e.message}`, 2);
+    if (e instanceof ModelShapeError) throw new CliError(e.message, 2);
     throw e;
   }
-  if (batch < 1) throw new CliError(`tensor "x" in ${path} has shape ${shapeText(x.shape)}: empty batch`, 2);
-  return { x, times };
-}
-
-/** An expert's widths: from the shapes, with the head count from a bundle's architecture when it has one. */
-function expertConfigOf(weights: LoadedWeights): ExpertConfig {
-  const inferred = inferExpertConfig(weights.tensors);
-  const a = weights.bundle?.architecture as { expert?: Partial<ExpertConfig> } & Partial<ExpertConfig> | undefined;
-  const heads = a?.expert?.heads ?? a?.heads ?? AUTHORS_EXPERT.heads;
-  return { ...inferred, heads };
-}
-
-export interface ForwardResult {
-  readonly model: 'expert' | 'specmoe';
-  /** Output name → values, in the order written. */
-  readonly outputs: Map<string, { shape: number[]; data: Float32Array }>;
-  /** A one-line account of the model that ran. */
-  readonly description: string;
-}
-
-function collect(tensors: Record<string, tf.Tensor>): Map<string, { shape: number[]; data: Float32Array }> {
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [name, t] of Object.entries(tensors)) out.set(name, { shape: [...t.shape], data: Float32Array.from(t.dataSync()) });
-  return out;
-}
-
-/** Runs the model the weights hold on x / times. */
-export function runForward(weights: LoadedWeights, x: NamedTensor, times: NamedTensor, pools: { lPool?: PoolMode; cPool?: PoolMode }): ForwardResult {
-  const xt = tf.tensor3d(Float32Array.from(x.data), x.shape as [number, number, number]);
-  const tt = tf.tensor3d(Float32Array.from(times.data), times.shape as [number, number, number]);
-  try {
-    if (weights.model === 'expert') {
-      const config = expertConfigOf(weights);
-      const expert = buildExpert(weights.tensors, config);
-      try {
-        const encoderOnly = !weights.tensors.has('Up1.features1.0.weight');
-        const produced: Record<string, tf.Tensor> = {};
-        if (encoderOnly) produced.enc_x_bot2 = expert.encode(xt, tt);
-        else {
-          const intermediates: ExpertIntermediates = {};
-          Object.assign(produced, expert.forward(xt, tt, { intermediates }), intermediates);
-        }
-        const outputs = collect(produced);
-        tf.dispose(Object.values(produced));
-        const what = `expert (d1 ${config.d1}, d2 ${config.d2}, d3 ${config.d3}, ${config.heads} heads${encoderOnly ? ', encoder only' : ''})`;
-        return { model: 'expert', outputs, description: what };
-      } finally {
-        expert.params.dispose();
-      }
-    }
-    const { core } = splitDecoders(weights.tensors);
-    const base: SpecMoEConfig = weights.bundle ? specMoEConfigOfBundle(weights.bundle) : inferSpecMoEConfig(core);
-    const length = x.shape[2]!;
-    // segmentSec only selects the gate's Welch settings (1 s vs >= 2 s, fixed by the weights); record the input's.
-    const segmentSec = base.segmentSec >= 2 && length / base.sampleRateHz >= 2 ? length / base.sampleRateHz : base.segmentSec;
-    const config: SpecMoEConfig = { ...base, segmentSec, lPool: pools.lPool ?? base.lPool, cPool: pools.cPool ?? base.cPool };
-    const model = buildSpecMoE(core, config);
-    try {
-      const out = model.forward(xt, tt);
-      const produced: Record<string, tf.Tensor> = {
-        psd_x: out.psd,
-        ...Object.fromEntries(out.gatePre.map((t, i) => [`gate_pre${i + 1}`, t])),
-        ...Object.fromEntries(out.gates.map((t, i) => [`gate${i + 1}`, t])),
-        expert1_x_bot2: out.expert1Encoded,
-        ...Object.fromEntries(out.pooled.map((t, i) => [`pooled${i + 1}`, t])),
-        h_cat: out.hCat,
-        h_fused: out.hFused,
-        logits: out.logits,
-        moe_logits: out.logits,
-        probabilities: out.probabilities,
-      };
-      const outputs = collect(produced);
-      tf.dispose(specMoETensors(out));
-      const what = `SpecMoE (${config.nClasses} classes, d3 ${config.expert.d3}, L-pool ${config.lPool}, C-pool ${config.cPool}, ${config.segmentSec >= 2 ? '>= 2-s' : '1-s'} Welch gate)`;
-      return { model: 'specmoe', outputs, description: what };
-    } finally {
-      model.params.dispose();
-    }
-  } finally {
-    tf.dispose([xt, tt]);
-  }
-}
-
-/**
- * Compares outputs with references of the same name. A reference whose name is produced but whose element count
- * differs is a failure too (compareWithReferences leaves it out).
- */
-export function compareOutputs(outputs: ForwardResult['outputs'], references: ReadonlyMap<string, NamedTensor>): { rows: ComparedTensor[]; sizeMismatches: string[]; unmatched: string[] } {
-  const rows = compareWithReferences(outputs, references);
-  const sizeMismatches: string[] = [];
-  const unmatched: string[] = [];
-  for (const [name, ref] of references) {
-    if (name === 'x' || name === 'times') continue;
-    const ours = outputs.get(name);
-    if (!ours) unmatched.push(name);
-    else if (ours.data.length !== ref.data.length) sizeMismatches.push(`${name}: ours ${shapeText(ours.shape)}, reference ${shapeText(ref.shape)}`);
-  }
-  return { rows, sizeMismatches, unmatched };
 }
 
 export const forwardCommand: Command = {
@@ -193,13 +76,13 @@ export const forwardCommand: Command = {
     const pools = { lPool: poolOption(option(args, 'lpool'), 'lpool'), cPool: poolOption(option(args, 'cpool'), 'cpool') };
     const comparePath = option(args, 'compare');
 
-    const { x, times } = forwardInputs(readTensorFile(inputPath, 'input'), inputPath);
+    const { x, times } = cliInputs(readTensorFile(inputPath, 'input'), inputPath);
     const references = comparePath ? readTensorFile(comparePath, 'reference') : null;
     const weights = await readWeights(readModelFiles(weightsPath));
     if (weights.model === 'expert' && (pools.lPool || pools.cPool)) throw new CliError('--lpool / --cpool apply to a SpecMoE; these weights are one expert');
     const choice = await initBackend([backend as ForwardBackend]);
     const started = performance.now();
-    const result = runForward(weights, x, times, pools);
+    const result = await runForward(weights, x, times, pools);
     const seconds = (performance.now() - started) / 1000;
 
     const tensors: Record<string, TensorToWrite> = {};
