@@ -2,6 +2,8 @@ export {};
 // `npm run bench -- <suite> [options]`: measures speed and memory against the named peer and prints a table.
 // Each suite lives in bench/<suite>.ts and exports `run(argv): Promise<void>`.
 const SUITES: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
+  decode: () => import('./decode'),
+  dsp: () => import('./dsp'),
   edf: () => import('./edf'),
   model: () => import('./model'),
 };
