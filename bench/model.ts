@@ -8,7 +8,7 @@ import { option, parseArgs } from '../src/cli/command';
 import { REPO_ROOT } from '../src/testing/shared';
 
 /** PyTorch 1.13, 2 threads, median wall seconds and peak RSS MiB (TIMINGS.md). */
-const PYTORCH: Record<string, Record<number, { sec: number; rssMB: number }>> = {
+export const PYTORCH: Record<string, Record<number, { sec: number; rssMB: number }>> = {
   expert: { 1: { sec: 5.9, rssMB: 2623 }, 8: { sec: 48.3, rssMB: 18330 } },
   encoder: { 1: { sec: 3.56, rssMB: 2520 }, 8: { sec: 26.9, rssMB: 18213 } },
   specmoe: { 1: { sec: 10.4, rssMB: 2567 }, 8: { sec: 81.8, rssMB: 18212 } },

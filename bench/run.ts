@@ -5,7 +5,9 @@ const SUITES: Record<string, () => Promise<{ run(argv: string[]): Promise<void> 
   decode: () => import('./decode'),
   dsp: () => import('./dsp'),
   edf: () => import('./edf'),
+  finetune: () => import('./finetune'),
   model: () => import('./model'),
+  'model-browser': () => import('./modelBrowser'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);

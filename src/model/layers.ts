@@ -238,10 +238,47 @@ export function linear(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tens
   const weight = ctx.params.get(`${prefix}.weight`);
   const bias = ctx.params.get(`${prefix}.bias`);
   const inDim = x.shape[x.shape.length - 1]!;
-  const flat = tf.reshape(x, [-1, inDim]);
-  const y = tf.add(tf.matMul(flat, weight, false, true), bias);
+  const flat = tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
+  const y = ctx.training ? linearWithGrad(flat, weight as tf.Tensor2D, bias as tf.Tensor1D) : tf.add(tf.matMul(flat, tf.transpose(weight)), bias);
   return tf.reshape(y, [...x.shape.slice(0, -1), weight.shape[0]!]);
 }
+
+/**
+ * x·Wᵀ + b with every product on explicitly transposed operands: tfjs-wasm's matMul with a transpose flag is ~6×
+ * slower than on a transposed copy (21 ms vs 3.5 ms for [1024, 201]·[201, 128]), and tfjs's own matMul gradient
+ * uses those flags. dx = dy·W, dW = dyᵀ·x, db = Σ dy.
+ */
+const linearWithGrad = tf.customGrad((x, w, b, save) => {
+  const [flat, weight, bias] = [x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D];
+  (save as tf.GradSaveFunc)([flat, weight]);
+  return {
+    value: tf.add(tf.matMul(flat, tf.transpose(weight)), bias),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return [tf.matMul(g, sw), tf.matMul(tf.transpose(g), sx), tf.sum(g, 0)];
+    },
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/**
+ * Max over the last axis whose gradient goes to the arg-max element only (as PyTorch's max(dim) does); tfjs's
+ * gradient masks with a broadcast equality, ~30 ms on [64, 384, 16] on wasm.
+ */
+export const maxLastAxis = tf.customGrad((x, save) => {
+  const input = x as tf.Tensor;
+  const last = input.shape.length - 1;
+  const index = tf.argMax(input, last);
+  (save as tf.GradSaveFunc)([index]);
+  return {
+    value: tf.max(input, last),
+    gradFunc: (dy, saved) => {
+      const [idx] = saved as [tf.Tensor];
+      const size = input.shape[last]!;
+      return tf.mul(tf.oneHot(tf.reshape(idx, [-1]), size).reshape(input.shape), tf.expandDims(dy as tf.Tensor, -1));
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /** The transformer's LayerNorm (§2): a_2·(x − mean)/(std + 1e-6) + b_2 with the unbiased std. */
 export function customLayerNorm(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tensor {

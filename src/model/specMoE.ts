@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { welchPsd, welchSettings } from '../dsp/welch';
 import { checkInputLength, type SpecMoEConfig } from './config';
 import { Expert } from './expert';
-import { gelu, type LayerContext, layerNorm, linear } from './layers';
+import { gelu, type LayerContext, layerNorm, linear, maxLastAxis } from './layers';
 import type { ParamStore } from './params';
 
 export interface HeadOutputs {
@@ -59,9 +59,18 @@ export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, co
   const ctx: LayerContext = { params, training: dropoutRate > 0 };
   const gatePre = [1, 2, 3].map((k) => linear(psd, `gate_LinearT_${k}`, ctx) as tf.Tensor3D);
   const gates = gatePre.map((g) => tf.sigmoid(g));
-  const h = tf.concat(pooled.map((p, i) => tf.mul(p, gates[i]!)), -1); // [B, C, 3·d3]
+  const gated = pooled.map((p, i) => tf.mul(p, gates[i]!)); // [B, C, d3] each
+  const h = tf.concat(gated, -1); // [B, C, 3·d3]
   const hCat = tf.transpose(h, [0, 2, 1]) as tf.Tensor3D;
-  const hFused = (config.cPool === 'max' ? tf.max(hCat, 2) : tf.mean(hCat, 2)) as tf.Tensor2D;
+  // Pooling over channels: per expert then concatenated (the same numbers), so training's gradient avoids the
+  // split of a large concat; the max's gradient goes to the arg-max channel as in PyTorch.
+  const hFused = (
+    ctx.training
+      ? tf.concat(gated.map((g) => (config.cPool === 'max' ? maxLastAxis(tf.transpose(g, [0, 2, 1])) : tf.mean(g, 1))), -1)
+      : config.cPool === 'max'
+        ? tf.max(hCat, 2)
+        : tf.mean(hCat, 2)
+  ) as tf.Tensor2D;
   const hidden = gelu(linear(layerNorm(hFused, 'classifier.net.0', ctx), 'classifier.net.1', ctx));
   // classifier.net.3: dropout (clf_dropout 0.2 when fine-tuning; identity at inference).
   const logits = linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;

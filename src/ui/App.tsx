@@ -84,6 +84,8 @@ export function App() {
       setGeneration((g) => g + 1);
     });
     setClient(c);
+    // `?bench`: the worker's benchmark entry for `npm run bench -- model-browser | finetune` (bench/browser.ts).
+    if (new URLSearchParams(location.search).has('bench')) (window as unknown as { specmoeBench: unknown }).specmoeBench = c.api.benchmark;
     void (async () => {
       try {
         const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined);

@@ -1,5 +1,6 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
+import type { BenchResult, HeadBenchRequest, ModelBenchRequest } from '../model/benchWorkloads';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
@@ -219,6 +220,8 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
+export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest);
+
 /** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
 export interface ParityCheck {
   readonly description: string;
@@ -231,6 +234,8 @@ export interface ParityCheck {
   /** References with no output of that name. */
   readonly unmatched: readonly string[];
 }
+
+export type { BenchResult };
 
 export interface WorkerApi {
   init(preferred?: BackendName[]): Promise<BackendInfo>;
@@ -250,6 +255,8 @@ export interface WorkerApi {
    */
   exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
+  /** Benchmark workloads (src/model/benchWorkloads.ts) on this worker's back-end, for `npm run bench`. */
+  benchmark(request: BenchRequest): Promise<BenchResult>;
   /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;

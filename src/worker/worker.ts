@@ -7,6 +7,7 @@ import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
+import { runHeadBench, runModelBench } from '../model/benchWorkloads';
 import { compareOutputs, forwardInputs, runForward } from '../model/forwardCheck';
 import { PARITY_TOLERANCE } from '../model/parityReport';
 import { forgetEmbeddings, forgetHeads, savedHead, TrainingService } from './trainingService';
@@ -31,6 +32,9 @@ const api: WorkerApi = {
   cancel() {
     models.cancel();
     training.cancel();
+  },
+  async benchmark(request) {
+    return request.kind === 'model' ? runModelBench(request) : runHeadBench(request);
   },
   async parityCheck(weights, io) {
     const loaded = await readWeights(new Map(weights.map((f) => [f.name, f.bytes])));

@@ -1,0 +1,48 @@
+// Runs benchmark workloads inside the built app's model worker in Debian's Chromium (headless), the way users run
+// the model: serves dist/ (building it when absent), opens `/?backend=B&bench` and calls window.specmoeBench.
+import { chromium } from '@playwright/test';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumArgs } from '../playwright.config';
+import type { BenchRequest, BenchResult } from '../src/worker/api';
+import { REPO_ROOT } from '../src/testing/shared';
+
+const PORT = 4179;
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode})`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the app server did not answer at ${url}`);
+}
+
+/** Opens the app once per back-end and runs each request there; yields results in order. */
+export async function runInBrowser(backend: string, requests: readonly BenchRequest[], onResult: (r: BenchResult, request: BenchRequest) => void): Promise<void> {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--port', String(PORT)], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, ...(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : [])] });
+  try {
+    const base = `http://127.0.0.1:${PORT}`;
+    await waitForServer(base, server);
+    const page = await browser.newPage();
+    await page.goto(`${base}/?backend=${backend}&bench`);
+    await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
+    const shown = await page.getByTestId('backend').textContent({ timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
+    for (const request of requests) {
+      const result = await page.evaluate((r) => (window as unknown as { specmoeBench: (r: unknown) => Promise<BenchResult> }).specmoeBench(r), request as unknown as Record<string, unknown>);
+      onResult(result, request);
+    }
+    void shown;
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}

@@ -1,0 +1,23 @@
+// `npm run bench -- finetune [--segments 1000] [--epochs 50] [--no-browser]`: head training (spectral gate +
+// classifier, experts frozen) on cached embeddings, in Node (tfjs-wasm) and in Chromium's model worker (wasm).
+// Target (fine-tuning issue): under 10 s for 1 000 segments × 50 epochs.
+import { option, parseArgs } from '../src/cli/command';
+import { initBackend } from '../src/model/backend';
+import { type HeadBenchRequest, runHeadBench } from '../src/model/benchWorkloads';
+import { runInBrowser } from './browserHarness';
+
+const TARGET_SEC = 10;
+
+export async function run(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['segments', 'epochs']);
+  const request: HeadBenchRequest = { segments: Number(option(args, 'segments', '1000')), epochs: Number(option(args, 'epochs', '50')), channels: 16, classes: 2 };
+  console.log('| where | back-end | work | total s | s / epoch | × target (10 s) | final train BA |');
+  console.log('|---|---|---|---:|---:|---:|---:|');
+  const row = (where: string, r: { backend: string; runsMs: number[]; note: string; finalTrainBalancedAccuracy?: number }) => {
+    const sec = r.runsMs[0]! / 1000;
+    console.log(`| ${where} | ${r.backend} | ${r.note} | ${sec.toFixed(2)} | ${(sec / request.epochs).toFixed(3)} | ${(sec / TARGET_SEC).toFixed(2)} | ${r.finalTrainBalancedAccuracy?.toFixed(3) ?? '—'} |`);
+  };
+  await initBackend(['wasm']);
+  row('Node', await runHeadBench(request));
+  if (!args.flags.has('no-browser')) await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker', r));
+}
