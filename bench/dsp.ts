@@ -189,7 +189,7 @@ export async function run(argv: string[]): Promise<void> {
   const modes: ResampleMode[] = resampleOpt === 'both' ? ['chunked', 'whole'] : [resampleOpt as ResampleMode];
   if (modes.some((m) => m !== 'chunked' && m !== 'whole')) throw new Error(`--resample must be chunked, whole or both, got ${resampleOpt}`);
   const { python, note } = findPython();
-  console.log(`dsp bench: ${channels} channels × ${hours} h of synthetic EEG; ours (float64 TypeScript, fft.js + Bluestein) vs ${python ? `SciPy via ${note}` : 'no peer'}`);
+  console.log(`dsp bench: ${channels} channels × ${hours} h of synthetic EEG; ours (float64 TypeScript, mixed-radix FFT + Bluestein) vs ${python ? `SciPy via ${note}` : 'no peer'}`);
   if (!python) console.log(`scipy absent: peer skipped (${note})`);
   else {
     console.log('\nSame work check (ours vs SciPy on slices of channel 3):\n| output | max abs diff | max abs SciPy value |\n|---|---:|---:|');

@@ -1,8 +1,11 @@
 // STFT and inverse STFT equal to scipy.signal.stft / istft with their defaults (periodic Hann window, nfft =
 // nperseg, boundary='zeros', padded=True, scaling='spectrum', one-sided), for any nperseg and noverlap.
 // Float64 throughout; the frames' FFTs come from ./fft (any length).
-import { fftInPlace } from './fft';
-import { periodicHann } from './welch';
+import { fftInPlace, irfft, rfftInto } from './fft';
+import { cachedPeriodicHann } from './welch';
+
+/** Frames transformed before their bins are scattered into the frequency-major output (keeps the writes in runs). */
+const FRAME_BLOCK = 32;
 
 export interface StftOptions {
   readonly sampleRateHz: number;
@@ -43,24 +46,36 @@ export function stft(signal: ArrayLike<number>, options: StftOptions): Stft {
   const total = extendedLength(signal.length, nperseg, step);
   const nFrames = total >= nperseg ? Math.floor((total - nperseg) / step) + 1 : 0;
   const nFreqs = Math.floor(nperseg / 2) + 1;
-  const window = periodicHann(nperseg);
+  const window = cachedPeriodicHann(nperseg);
   let windowSum = 0;
   for (const w of window) windowSum += w;
   const re = new Float64Array(nFreqs * nFrames);
   const im = new Float64Array(nFreqs * nFrames);
-  const frameRe = new Float64Array(nperseg);
-  const frameIm = new Float64Array(nperseg);
-  for (let f = 0; f < nFrames; f++) {
-    const start = f * step - edge; // index into the original signal
-    for (let n = 0; n < nperseg; n++) {
-      const i = start + n;
-      frameRe[n] = i >= 0 && i < signal.length ? signal[i]! * window[n]! : 0;
-      frameIm[n] = 0;
+  const frame = new Float64Array(nperseg);
+  // Spectra of up to FRAME_BLOCK frames, frame-major, before they are scattered into re/im.
+  const blockRe = new Float64Array(FRAME_BLOCK * nFreqs);
+  const blockIm = new Float64Array(FRAME_BLOCK * nFreqs);
+  const length = signal.length;
+  for (let f0 = 0; f0 < nFrames; f0 += FRAME_BLOCK) {
+    const count = Math.min(FRAME_BLOCK, nFrames - f0);
+    for (let b = 0; b < count; b++) {
+      const start = (f0 + b) * step - edge; // index into the original signal
+      if (start >= 0 && start + nperseg <= length) {
+        for (let n = 0; n < nperseg; n++) frame[n] = signal[start + n]! * window[n]!;
+      } else {
+        for (let n = 0; n < nperseg; n++) {
+          const i = start + n;
+          frame[n] = i >= 0 && i < length ? signal[i]! * window[n]! : 0;
+        }
+      }
+      rfftInto(frame, blockRe, blockIm, b * nFreqs);
     }
-    fftInPlace(frameRe, frameIm);
     for (let k = 0; k < nFreqs; k++) {
-      re[k * nFrames + f] = frameRe[k]! / windowSum;
-      im[k * nFrames + f] = frameIm[k]! / windowSum;
+      const row = k * nFrames + f0;
+      for (let b = 0; b < count; b++) {
+        re[row + b] = blockRe[b * nFreqs + k]! / windowSum;
+        im[row + b] = blockIm[b * nFreqs + k]! / windowSum;
+      }
     }
   }
   const freqs = new Float64Array(nFreqs).map((_, k) => (k * sampleRateHz) / nperseg);
@@ -79,7 +94,7 @@ export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 're' | 'im'>, opti
   const { nFreqs, nFrames, re, im } = spec;
   if (nFreqs !== Math.floor(nperseg / 2) + 1) throw new RangeError(`istft: ${nFreqs} frequency bins do not fit nperseg ${nperseg}`);
   const step = nperseg - noverlap;
-  const window = periodicHann(nperseg);
+  const window = cachedPeriodicHann(nperseg);
   let windowSum = 0;
   for (const w of window) windowSum += w;
   const outLength = nperseg + (nFrames - 1) * step;
@@ -87,6 +102,7 @@ export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 're' | 'im'>, opti
   const norm = new Float64Array(outLength);
   const bufRe = new Float64Array(nperseg);
   const bufIm = new Float64Array(nperseg);
+  const frame = new Float64Array(nperseg);
   for (let f = 0; f < nFrames; f++) {
     // Hermitian completion of the one-sided spectrum, then an inverse DFT (imaginary parts of DC/Nyquist ignored,
     // as numpy's irfft does).
@@ -95,16 +111,21 @@ export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 're' | 'im'>, opti
       bufIm[k] = im[k * nFrames + f]!;
     }
     bufIm[0] = 0;
-    if (nperseg % 2 === 0) bufIm[nFreqs - 1] = 0;
-    for (let k = nFreqs; k < nperseg; k++) {
-      bufRe[k] = bufRe[nperseg - k]!;
-      bufIm[k] = -bufIm[nperseg - k]!;
+    if (nperseg % 2 === 0) {
+      bufIm[nFreqs - 1] = 0;
+      irfft(bufRe, bufIm, nperseg, frame);
+    } else {
+      for (let k = nFreqs; k < nperseg; k++) {
+        bufRe[k] = bufRe[nperseg - k]!;
+        bufIm[k] = -bufIm[nperseg - k]!;
+      }
+      fftInPlace(bufRe, bufIm, true);
+      frame.set(bufRe);
     }
-    fftInPlace(bufRe, bufIm, true);
     const base = f * step;
     for (let n = 0; n < nperseg; n++) {
       const w = window[n]!;
-      sum[base + n] += (bufRe[n]! / nperseg) * windowSum * w;
+      sum[base + n] += (frame[n]! / nperseg) * windowSum * w;
       norm[base + n] += w * w;
     }
   }

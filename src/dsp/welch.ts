@@ -1,6 +1,6 @@
 // The Welch PSD the SpecMoE gate reads (ARCHITECTURE.md §7). Not scipy.signal.welch: the mean is removed over the
 // whole input (not per segment), the one-sided bins are not doubled, and the scale is 1/(fs·Σw² + 1e-12).
-import { rfft } from './fft';
+import { rfftInto } from './fft';
 
 export interface WelchSettings {
   readonly nperseg: number;
@@ -23,6 +23,19 @@ export function periodicHann(n: number): Float64Array {
   return w;
 }
 
+const hannCache = new Map<number, Float64Array>();
+
+/** periodicHann(n), shared between calls: callers must not modify it. */
+export function cachedPeriodicHann(n: number): Float64Array {
+  let w = hannCache.get(n);
+  if (!w) {
+    w = periodicHann(n);
+    if (hannCache.size >= 16) hannCache.clear();
+    hannCache.set(n, w);
+  }
+  return w;
+}
+
 /**
  * PSD of one channel, float64: segments [s·step, s·step + nperseg) with step = nperseg − noverlap (trailing
  * samples that do not fill a segment are ignored, but they do count in the mean that is removed first).
@@ -34,7 +47,7 @@ export function welchPsd(signal: ArrayLike<number>, sampleRateHz: number, nperse
   let mean = 0;
   for (let i = 0; i < n; i++) mean += signal[i]!;
   mean /= n;
-  const window = periodicHann(nperseg);
+  const window = cachedPeriodicHann(nperseg);
   let windowPower = 0;
   for (let i = 0; i < nperseg; i++) windowPower += window[i]! * window[i]!;
   const step = nperseg - noverlap;
@@ -47,7 +60,7 @@ export function welchPsd(signal: ArrayLike<number>, sampleRateHz: number, nperse
   for (let s = 0; s < nSegments; s++) {
     const start = s * step;
     for (let i = 0; i < nperseg; i++) segment[i] = (signal[start + i]! - mean) * window[i]!;
-    rfft(segment, re, im);
+    rfftInto(segment, re, im);
     for (let f = 0; f < nFreqs; f++) psd[f] += re[f]! * re[f]! + im[f]! * im[f]!;
   }
   const scale = 1 / ((sampleRateHz * windowPower + 1e-12) * nSegments);
