@@ -262,6 +262,22 @@ const linearWithGrad = tf.customGrad((x, w, b, save) => {
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /**
+ * x·Wᵀ + b for an input that needs no gradient (data such as the gate's PSD): the backward pass skips dx.
+ */
+export const linearOfData = tf.customGrad((x, w, b, save) => {
+  const [flat, weight, bias] = [x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D];
+  (save as tf.GradSaveFunc)([flat]);
+  return {
+    value: tf.add(tf.matMul(flat, tf.transpose(weight)), bias),
+    gradFunc: (dy, saved) => {
+      const [sx] = saved as [tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return [tf.zerosLike(sx), tf.matMul(tf.transpose(g), sx), tf.sum(g, 0)];
+    },
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/**
  * Max over the last axis whose gradient goes to the arg-max element only (as PyTorch's max(dim) does); tfjs's
  * gradient masks with a broadcast equality, ~30 ms on [64, 384, 16] on wasm.
  */

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { welchPsd, welchSettings } from '../dsp/welch';
 import { checkInputLength, type SpecMoEConfig } from './config';
 import { Expert } from './expert';
-import { gelu, type LayerContext, layerNorm, linear, maxLastAxis } from './layers';
+import { gelu, type LayerContext, layerNorm, linear, linearOfData, maxLastAxis } from './layers';
 import type { ParamStore } from './params';
 
 export interface HeadOutputs {
@@ -75,6 +75,24 @@ export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, co
   // classifier.net.3: dropout (clf_dropout 0.2 when fine-tuning; identity at inference).
   const logits = linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
   return { logits, probabilities: tf.softmax(logits), gatePre, gates, hCat, hFused };
+}
+
+/**
+ * The head's logits for training, the same function as specMoEHead with the classifier's dropout, computed with
+ * fewer and larger kernels: the three gate linears as one matmul (weights concatenated), one gating multiply on the
+ * experts' embeddings side by side, and channel pooling on that. `pooledCat` is [B, C, 3·d3] (experts 1..3 along
+ * the last axis), `psd` [B, C, F].
+ */
+export function specMoEHeadTrainingLogits(pooledCat: tf.Tensor3D, psd: tf.Tensor3D, config: SpecMoEConfig, params: ParamStore, dropoutRate: number): tf.Tensor2D {
+  const ctx: LayerContext = { params, training: true };
+  const [b, c, f] = psd.shape;
+  const weight = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.weight`)), 0) as tf.Tensor2D;
+  const bias = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.bias`)), 0) as tf.Tensor1D;
+  const gates = tf.sigmoid(linearOfData(tf.reshape(psd, [b * c, f]) as tf.Tensor2D, weight, bias));
+  const h = tf.mul(pooledCat, tf.reshape(gates, pooledCat.shape)); // [B, C, 3·d3]
+  const hFused = (config.cPool === 'max' ? maxLastAxis(tf.transpose(h, [0, 2, 1])) : tf.mean(h, 1)) as tf.Tensor2D;
+  const hidden = gelu(linear(layerNorm(hFused, 'classifier.net.0', ctx), 'classifier.net.1', ctx));
+  return linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
 }
 
 export class SpecMoE {

@@ -1,4 +1,7 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { headKeys } from '../model/init';
+import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { seededRandom } from '../dsp/random';
 import { initBackend } from '../model/backend';
 import { specMoEConfig } from '../model/config';
@@ -48,6 +51,20 @@ describe('head training on embeddings', () => {
     await initBackend(['wasm']);
   });
   const config = specMoEConfig({ nClasses: 2, segmentSec: 1, expert: { d1: 4, d2: 8, d3: D, up3Mid: 4, heads: 2, auxChannels: 19 }, clfHidden: 8 });
+
+  it('trains the same function it evaluates: the fused training logits equal specMoEHead\'s, and every head weight gets a gradient', () => {
+    const trainer = new HeadTrainer(config, { epochs: 1, batchSize: 16, learningRate: 1e-3, weightDecay: 0, patience: 1, dropout: 0, seed: 9 });
+    const data = dataset(6, 11);
+    const pooled = [0, 1, 2].map((e) => tf.tensor3d(Array.from({ length: data.n * C * D }, (_, i) => data.pooled[((Math.floor(i / (C * D)) * 3 + e) * C * D) + (i % (C * D))]!), [data.n, C, D]));
+    const psd = tf.tensor3d(data.psd, [data.n, C, F]);
+    const reference = specMoEHead(pooled, psd, config, trainer.params).logits.arraySync() as number[][];
+    const fused = specMoEHeadTrainingLogits(tf.concat(pooled, -1) as tf.Tensor3D, psd, config, trainer.params, 0).arraySync() as number[][];
+    fused.flat().forEach((v, i) => expect(v).toBeCloseTo(reference.flat()[i]!, 5));
+    const vars = headKeys(config).map((k) => trainer.params.get(k) as tf.Variable);
+    const { grads } = tf.variableGrads(() => tf.sum(specMoEHeadTrainingLogits(tf.concat(pooled, -1) as tf.Tensor3D, psd, config, trainer.params, 0)) as tf.Scalar, vars);
+    for (const v of vars) expect(Math.max(...Array.from(grads[v.name]!.dataSync(), Math.abs)), v.name).toBeGreaterThan(0);
+    trainer.params.dispose();
+  });
 
   it('learns a separable problem, reports per-epoch curves, stops early and keeps the best epoch', async () => {
     const trainer = new HeadTrainer(config, { epochs: 40, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, patience: 5, dropout: 0.2, seed: 3 });

@@ -6,7 +6,7 @@ import { seededRandom, shuffled } from '../dsp/random';
 import type { SpecMoEConfig } from '../model/config';
 import { headKeys, initHeadParams } from '../model/init';
 import type { ParamStore } from '../model/params';
-import { specMoEHead } from '../model/specMoE';
+import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { AdamW } from './adamw';
 import type { EmbeddedSegments } from './embeddings';
 import type { HeadSettings } from './headSettings';
@@ -63,6 +63,25 @@ function batchTensors(data: HeadDataset, indices: readonly number[]): { pooled: 
   const perExpert = [0, 1, 2].map((e) => tf.reshape(tf.slice(all, [0, e, 0, 0], [b, 1, c, d]), [b, c, d]) as tf.Tensor3D);
   all.dispose();
   return { pooled: perExpert, psd: tf.tensor3d(psd, [b, c, f]) };
+}
+
+/** A batch with the three experts' embeddings side by side: pooled [B, C, 3·d3], psd [B, C, F]. */
+function batchTensorsCat(data: HeadDataset, indices: readonly number[]): { pooledCat: tf.Tensor3D; psd: tf.Tensor3D } {
+  const { nChannels: c, embeddingSize: d, nFreqs: f } = data;
+  const b = indices.length;
+  const pooled = new Float32Array(b * 3 * c * d);
+  const psd = new Float32Array(b * c * f);
+  indices.forEach((idx, k) => {
+    // [3, C, d] → [C, 3, d] per segment.
+    for (let e = 0; e < 3; e++) {
+      for (let ch = 0; ch < c; ch++) {
+        const from = ((idx * 3 + e) * c + ch) * d;
+        pooled.set(data.pooled.subarray(from, from + d), ((k * c + ch) * 3 + e) * d);
+      }
+    }
+    psd.set(data.psd.subarray(idx * c * f, (idx + 1) * c * f), k * c * f);
+  });
+  return { pooledCat: tf.tensor3d(pooled, [b, c, 3 * d]), psd: tf.tensor3d(psd, [b, c, f]) };
 }
 
 export interface EpochRecord {
@@ -140,26 +159,37 @@ export class HeadTrainer {
       if (signal?.aborted) break;
       const started = performance.now();
       const order = shuffled(Array.from({ length: train.n }, (_, i) => i), random);
+      let lossSum = 0;
+      const epochPredicted: number[] = [];
+      const epochLabels: number[] = [];
       for (let start = 0; start < order.length; start += s.batchSize) {
         const idx = order.slice(start, start + s.batchSize);
         const labels = Int32Array.from(idx, (i) => train.labels[i]!);
-        const { pooled, psd } = batchTensors(train, idx);
+        const { pooledCat, psd } = batchTensorsCat(train, idx);
+        let logits: tf.Tensor2D | null = null;
         const { value, grads } = tf.variableGrads(() => {
-          const out = specMoEHead(pooled, psd, this.config, this.params, s.dropout);
-          return this.loss(out.logits, labels, classWeights);
+          logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, this.config, this.params, s.dropout));
+          return this.loss(logits, labels, classWeights);
         }, [...variables.values()]);
         const byKey: Record<string, tf.Tensor> = {};
         for (const [key, v] of variables) if (grads[v.name]) byKey[key] = grads[v.name]!;
         optimizer.apply(variables, byKey, s.learningRate);
-        tf.dispose([value, ...Object.values(byKey), ...pooled, psd]);
+        // The epoch's training loss and balanced accuracy come from its own batches (dropout on, as PyTorch
+        // trainers report them), not from a second pass over the training set.
+        const predictions = tf.tidy(() => tf.argMax(logits!, 1));
+        const [batchLoss, predicted] = await Promise.all([value.data(), predictions.data()]);
+        lossSum += batchLoss[0]! * idx.length;
+        epochPredicted.push(...predicted);
+        epochLabels.push(...labels);
+        tf.dispose([value, predictions, logits!, ...Object.values(byKey), pooledCat, psd]);
         await new Promise((r) => setTimeout(r, 0)); // let cancel and progress messages through
       }
-      const trainEval = this.evaluate(train, classWeights);
       const valEval = this.evaluate(validation, classWeights);
+      const trainMetrics = classificationMetrics(epochLabels, epochPredicted, this.config.nClasses);
       const record: EpochRecord = {
         epoch,
-        trainLoss: trainEval.loss,
-        trainBalancedAccuracy: trainEval.metrics.balancedAccuracy,
+        trainLoss: lossSum / train.n,
+        trainBalancedAccuracy: trainMetrics.balancedAccuracy,
         validationLoss: valEval.loss,
         validationBalancedAccuracy: valEval.metrics.balancedAccuracy,
         seconds: (performance.now() - started) / 1000,
