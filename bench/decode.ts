@@ -1,4 +1,4 @@
-// `npm run bench -- decode [--hours 8] [--batch 8]`: a whole night decoded on the CPU in Node with tfjs-wasm, against
+// `npm run bench -- decode [--hours 8] [--batch 1]`: a whole night decoded on the CPU in Node with tfjs-wasm, against
 // the target of 300 s for an 8-h night (960 sleep-staging segments of 30 s).
 // The night is public/demo/S001R04.edf.gz (eegmmidb, 64 channels at 160 Hz, 1-s records) with its data records
 // repeated to H hours by src/testing/bigEdf.ts (in memory, bytes made on demand, no file written). The sleep-staging
@@ -43,7 +43,7 @@ function asNamed(store: ParamStore): Map<string, NamedTensor> {
 export async function run(argv: string[]): Promise<void> {
   const args = parseArgs(argv, ['hours', 'batch']);
   const hours = numberOption(args, 'hours', 8);
-  const batchSize = numberOption(args, 'batch', 8);
+  const batchSize = numberOption(args, 'batch', 1);
   const { backend } = await initBackend(['wasm']);
   const task = findTask('sleep-staging')!;
 

@@ -9,7 +9,7 @@ import type { NamedTensor } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
 import { type BackendName, initBackend } from '../model/backend';
-import { decodeRecording, planChannels, type SegmentPrediction, segmentBatches } from '../model/decode';
+import { decodeRecording, planChannels, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../model/decode';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
 import { findTask } from '../model/tasks';
@@ -97,7 +97,7 @@ export class ModelService {
       task: loaded.task,
       filter: loaded.preprocessing,
       channelOverrides,
-      batchSize: 4,
+      batchSize: preferredBatchSize(loaded.model.config),
       chunkSegments: 16,
       signal: abort.signal,
       onProgress: (done, total, rows) => {

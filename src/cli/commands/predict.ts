@@ -2,7 +2,7 @@
 // on the same core as the app (src/model/decode.ts).
 import { type AnnotationSegments, annotationSegments } from '../../model/annotationSegments';
 import { initBackend } from '../../model/backend';
-import { decodeRecording } from '../../model/decode';
+import { decodeRecording, preferredBatchSize } from '../../model/decode';
 import { predictionRows } from '../../model/exports';
 import { specMoEFromWeights } from '../../model/load';
 import { BUILTIN_TASKS, findTask } from '../../model/tasks';
@@ -20,6 +20,7 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
                    instead of back-to-back segments; each row also carries "label" (the annotation text)
   --json           a JSON array of rows: onset, duration (s), class, probabilities (class -> p), gates
                    (mean gate of experts 1-3)
+  --batch N        segments per forward (default 1 for full-size experts, 4 for small ones: fastest on tfjs-wasm)
 Exit code 2 when the recording or the model cannot be read or does not fit.`;
 
 export const predictCommand: Command = {
@@ -47,7 +48,7 @@ export const predictCommand: Command = {
       const result = await decodeRecording(recording, loaded.model, {
         task: loaded.task,
         filter: loaded.preprocessing,
-        batchSize: numberOption(args, 'batch', 4),
+        batchSize: numberOption(args, 'batch', preferredBatchSize(loaded.model.config)),
         ...(segments ? { segments } : {}),
       });
       for (const w of result.warnings) console.error(`warning: ${w}`);
