@@ -10,7 +10,7 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const MODELS_DIR = join(__dirname, 'models');
+const MODELS_DIR = join(import.meta.dirname, 'models');
 
 /** Serves models/ at /models/ in dev and copies it into the build, so the bundled model ships with the app. */
 function bundledModels(): Plugin {
