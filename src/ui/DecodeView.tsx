@@ -183,6 +183,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
       const result = await api.decode(
         overrides,
         Comlink.proxy((p) => {
+          if (apiRef.current !== api) return; // a dead worker's last messages: the run already ended as interrupted
           collected.push(...p.rows);
           setRows([...collected]);
           setProgress({ done: p.done, total: p.total, elapsedSec: p.elapsedSec });
