@@ -3,7 +3,7 @@
 // Target (fine-tuning issue): under 10 s for 1 000 segments × 50 epochs.
 import { option, parseArgs } from '../src/cli/command';
 import { initBackend } from '../src/model/backend';
-import { type HeadBenchRequest, runHeadBench } from '../src/model/benchWorkloads';
+import { type HeadBenchRequest, runHeadBench } from '../src/train/headBench';
 import { runInBrowser } from './browserHarness';
 
 const TARGET_SEC = 10;

@@ -1,6 +1,7 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
-import type { BenchResult, HeadBenchRequest, ModelBenchRequest } from '../model/benchWorkloads';
+import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
+import type { HeadBenchRequest } from '../train/headBench';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';

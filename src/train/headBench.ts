@@ -1,0 +1,54 @@
+// The head-training benchmark workload (`npm run bench -- finetune`), run the same in Node and in the browser's model
+// worker: the gate + classifier trained on synthetic cached embeddings of the full-size model's shapes.
+import * as tf from '@tensorflow/tfjs';
+import { welchSettings } from '../dsp/welch';
+import type { BenchResult } from '../model/benchWorkloads';
+import { AUTHORS_EXPERT, specMoEConfig } from '../model/config';
+import { DEFAULT_HEAD_SETTINGS } from './headSettings';
+import { type HeadDataset, HeadTrainer } from './headTraining';
+
+export interface HeadBenchRequest {
+  readonly segments: number;
+  readonly epochs: number;
+  readonly channels: number;
+  readonly classes: number;
+}
+
+/** Synthetic cached embeddings (class-dependent means, seeded) of the full-size model's shapes. */
+function syntheticDataset(n: number, channels: number, classes: number, seed: number): HeadDataset {
+  const embeddingSize = AUTHORS_EXPERT.d3;
+  const nFreqs = welchSettings(4, 200).nFreqs;
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  const pooled = new Float32Array(n * 3 * channels * embeddingSize);
+  const psd = new Float32Array(n * channels * nFreqs);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const cls = i % classes;
+    labels[i] = cls;
+    for (let j = 0; j < 3 * channels * embeddingSize; j++) pooled[i * 3 * channels * embeddingSize + j] = rand() + (j % (classes + 1) === cls ? 0.3 : 0);
+    for (let j = 0; j < channels * nFreqs; j++) psd[i * channels * nFreqs + j] = Math.abs(rand()) + (j % nFreqs === 10 * cls ? 1 : 0);
+  }
+  return { n, nChannels: channels, embeddingSize, nFreqs, pooled, psd, labels };
+}
+
+/** Trains the gate + classifier head for `epochs` epochs (no early stop) on `segments` cached embeddings. */
+export async function runHeadBench(r: HeadBenchRequest): Promise<BenchResult & { finalTrainBalancedAccuracy: number }> {
+  const config = specMoEConfig({ nClasses: r.classes, segmentSec: 4 });
+  const train = syntheticDataset(r.segments, r.channels, r.classes, 1);
+  const validation = syntheticDataset(Math.max(r.classes, Math.round(r.segments / 5)), r.channels, r.classes, 2);
+  const trainer = new HeadTrainer(config, { ...DEFAULT_HEAD_SETTINGS, epochs: r.epochs, patience: r.epochs + 1 });
+  const start = performance.now();
+  const history = await trainer.train(train, validation);
+  const ms = performance.now() - start;
+  trainer.params.dispose();
+  return {
+    backend: tf.getBackend(),
+    runsMs: [ms],
+    note: `${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
+    finalTrainBalancedAccuracy: history[history.length - 1]?.trainBalancedAccuracy ?? NaN,
+  };
+}
