@@ -37,7 +37,7 @@ test('decodes the demo recording with the bundled model: every segment, three ex
   const longTasks = (await page.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks)).filter(
     (t) => t.start + t.duration > runStart && t.start < runEnd,
   );
-  console.log(`long tasks during the ${((runEnd - runStart) / 1000).toFixed(1)}-s decode run: ${longTasks.length} (${longTasks.map((t) => t.duration.toFixed(0)).join(', ')} ms)`);
+  console.log(`long tasks during the ${((runEnd - runStart) / 1000).toFixed(1)}-s decode run: ${longTasks.length} (${longTasks.map((t) => `${t.duration.toFixed(0)} ms at +${(t.start - runStart).toFixed(0)} ms`).join(', ')})`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
   expect(csv.length).toBe(32);
