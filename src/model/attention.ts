@@ -105,7 +105,7 @@ function plainBatchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const batch = a.shape[0];
   if (batch === 1) return tf.matMul(a, b);
   const item = (t: tf.Tensor3D, i: number) => tf.slice(t, [i, 0, 0], [1, t.shape[1], t.shape[2]]);
-  return tf.concat(Array.from({ length: batch }, (_, i) => tf.matMul(item(a, i), item(b, i))), 0);
+  return tf.concat(Array.from({ length: batch }, (_, i) => tf.matMul(item(a, i), item(b, i))), 0) as tf.Tensor3D;
 }
 
 /**
@@ -131,7 +131,7 @@ function multiHeadAttention(q: tf.Tensor3D[], k: tf.Tensor3D[], v: tf.Tensor3D[]
         const vBlock = tf.slice(v[h]!, [0, start, 0], [batch, n, headDim]);
         const scores = mm(kBlock, qTh); // [B, n, L]: row j = key start + j
         const weights = tf.softmax(tf.mul(scores, offDiagonal)); // the diagonal logit is 0, not −∞ (§4 step 4)
-        const part = mm(tf.transpose(weights, [0, 2, 1]), vBlock); // [B, L, hd]
+        const part = mm(tf.transpose(weights, [0, 2, 1]) as tf.Tensor3D, vBlock); // [B, L, hd]
         return out[h] ? tf.add(out[h]!, part) : part;
       });
     };

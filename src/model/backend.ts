@@ -2,6 +2,7 @@
 // on initialisation (a stuck back-end must not hang the app), idempotent, and reporting what it tried.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installWasmKernels } from './wasmKernels';
 import '@tensorflow/tfjs-backend-webgpu';
 
 import { type BackendName, FALLBACK_ORDER } from './backendNames';
@@ -86,6 +87,7 @@ async function tryBackend(name: BackendName, options: BackendOptions, automatic:
   const ok = await withTimeout(tf.setBackend(name), options.timeoutMs ?? 20_000, name);
   if (!ok) throw new Error(`${name} could not be set up`);
   await tf.ready();
+  if (name === 'wasm') installWasmKernels();
   if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) {
     // Float16 render targets give ~1e-3 errors (fixtures README): not good enough for this model.
     throw new Error('webgl has no float32 render targets here');

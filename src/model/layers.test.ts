@@ -21,6 +21,7 @@ describe('trainable convolution (hand-written gradient)', () => {
     { kind: 'conv', idx: 0, inCh: 3, outCh: 4, k: 5, stride: 1, dilation: 1, pad: [2, 2], bias: false },
     { kind: 'conv', idx: 0, inCh: 2, outCh: 3, k: 4, stride: 1, dilation: 2, pad: [3, 4], bias: false },
     { kind: 'conv', idx: 0, inCh: 1, outCh: 3, k: 7, stride: 3, dilation: 4, pad: [9, 9], bias: false },
+    { kind: 'conv', idx: 0, inCh: 2, outCh: 3, k: 8, stride: 2, dilation: 3, pad: [5, 4], bias: false },
     { kind: 'conv', idx: 0, inCh: 2, outCh: 2, k: 3, stride: 2, dilation: 1, pad: [1, 1], bias: false },
   ];
   for (const backend of ['wasm', 'cpu'] as const) {

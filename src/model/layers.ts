@@ -113,10 +113,10 @@ function trainableConv(x: tf.Tensor3D, filter: tf.Tensor3D, stride: number, dila
           stuffed.shape[1] >= rows ? tf.slice(stuffed, [0, 0, 0], [batch, rows, outCh]) : tf.pad(stuffed, [[0, 0], [0, rows - stuffed.shape[1]], [0, 0]]);
         const flipped = tf.transpose(tf.reverse(ws, 0), [0, 2, 1]) as tf.Tensor3D; // [k, out, in]
         const dx = tf.conv1d(tf.pad(stuffed, [[0, 0], [span, span], [0, 0]]), flipped, 1, 'valid', 'NWC', dilation);
-        // dW: one [in, out] matMul per tap.
+        // dW: one [in, out] matMul per tap (on a transposed copy: see matMul2d).
         const dyFlat = tf.reshape(dy3, [batch * outRows, outCh]);
         const taps = Array.from({ length: k }, (_, t) =>
-          tf.matMul(tf.reshape(everyStrideRow(xs, t * dilation, stride, outRows), [batch * outRows, inCh]), dyFlat, true, false),
+          tf.matMul(tf.transpose(tf.reshape(everyStrideRow(xs, t * dilation, stride, outRows), [batch * outRows, inCh])), dyFlat),
         );
         return [dx, tf.stack(taps, 0)];
       },
@@ -267,6 +267,35 @@ export function linear(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tens
   const y = ctx.training ? linearWithGrad(flat, weight as tf.Tensor2D, bias as tf.Tensor1D) : tf.add(tf.matMul(flat, tf.transpose(weight)), bias);
   return tf.reshape(y, [...x.shape.slice(0, -1), weight.shape[0]!]);
 }
+
+/**
+ * a·b [M, K]·[K, N] whose gradient multiplies explicitly transposed copies (tfjs's own uses transpose flags, which
+ * send tfjs-backend-wasm to a scalar loop: see linearWithGrad).
+ */
+export const matMul2d = tf.customGrad((aIn, bIn, save) => {
+  const [a, b] = [aIn as tf.Tensor2D, bIn as tf.Tensor2D];
+  (save as tf.GradSaveFunc)([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy, saved) => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** a·c for a constant c (no gradient for c is computed; the one for a multiplies by a transposed copy). */
+export const matMulByConstant = tf.customGrad((aIn, cIn, save) => {
+  const [a, c] = [aIn as tf.Tensor2D, cIn as tf.Tensor2D];
+  (save as tf.GradSaveFunc)([c]);
+  return {
+    value: tf.matMul(a, c),
+    gradFunc: (dy, saved) => {
+      const [sc] = saved as [tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sc)), tf.zerosLike(sc)];
+    },
+  };
+}) as (a: tf.Tensor2D, c: tf.Tensor2D) => tf.Tensor2D;
 
 /**
  * x·Wᵀ + b with every product on explicitly transposed operands: tfjs-wasm's matMul with a transpose flag is ~6×

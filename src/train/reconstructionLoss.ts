@@ -4,6 +4,7 @@
 // base(U3_Dec1) + base(U3_Dec2) + 0.3·base(aux_U2, interp(target)) + 0.2·base(aux_U1_attn, interp(target)).
 import * as tf from '@tensorflow/tfjs';
 import type { ExpertOutputs } from '../model/expert';
+import { matMulByConstant } from '../model/layers';
 
 export const LOSS_WEIGHTS = { mse: 1, spectral: 0.02, auxU2: 0.3, auxU1: 0.2 } as const;
 
@@ -53,9 +54,9 @@ export function stftMagnitude(x: tf.Tensor2D): tf.Tensor3D {
   // hop = n_fft/2: frame f = blocks f and f+1 of 256 samples.
   const blocks = tf.reshape(tf.slice(padded, [0, 0], [rows, (frames + 1) * HOP]), [rows, frames + 1, HOP]);
   const framed = tf.concat([tf.slice(blocks, [0, 0, 0], [rows, frames, HOP]), tf.slice(blocks, [0, 1, 0], [rows, frames, HOP])], 2);
-  const flat = tf.reshape(framed, [rows * frames, N_FFT]);
-  const re = tf.matMul(flat, cos);
-  const im = tf.matMul(flat, sin);
+  const flat = tf.reshape(framed, [rows * frames, N_FFT]) as tf.Tensor2D;
+  const re = matMulByConstant(flat, cos);
+  const im = matMulByConstant(flat, sin);
   // + 1e-12 under the root keeps the gradient finite at |S| = 0 (torch.abs has none there; the value moves by < 1e-6).
   return tf.reshape(tf.sqrt(tf.add(tf.add(tf.square(re), tf.square(im)), 1e-12)), [rows, frames, N_FFT / 2 + 1]);
 }
