@@ -1,4 +1,4 @@
-// `npm run bench -- decode [--hours 8] [--batch 1]`: a whole night decoded on the CPU in Node with tfjs-wasm, against
+// `npm run bench -- decode [--hours 8] [--batch 1] [--workers N]`: a whole night decoded on the CPU in Node with tfjs-wasm, against
 // the target of 300 s for an 8-h night (960 sleep-staging segments of 30 s).
 // The night is public/demo/S001R04.edf.gz (eegmmidb, 64 channels at 160 Hz, 1-s records) with its data records
 // repeated to H hours by src/testing/bigEdf.ts (in memory, bytes made on demand, no file written). The sleep-staging
@@ -6,7 +6,7 @@
 // decodeRecording reads 4 of the 64 channels, resamples them 160 → 200 Hz chunk by chunk and runs the model.
 // The model is a SpecMoE of the authors' full size (three AUTHORS_EXPERT encoders + a 5-class head), freshly
 // initialised with fixed seeds: timing does not depend on the weights' values. No band-pass (a bare state dict has
-// no preprocessing). Peak RSS is this whole process's (Node, tsx, tfjs-wasm, the base recording, the model).
+// no preprocessing). Peak RSS is this whole process's, worker threads included (Node, tsx, tfjs-wasm per thread, the base recording, a model per lane).
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { expertStateDictShapes } from '../src/model/architecture';
 import { initBackend } from '../src/model/backend';
 import { AUTHORS_EXPERT, specMoEConfig } from '../src/model/config';
 import { decodeRecording } from '../src/model/decode';
+import { closeLanes, defaultLaneCount, nodeLanes } from '../src/model/nodeLanes';
 import { initExpertParams, initHeadParams } from '../src/model/init';
 import { buildSpecMoE } from '../src/model/load';
 import type { ParamStore } from '../src/model/params';
@@ -41,9 +42,10 @@ function asNamed(store: ParamStore): Map<string, NamedTensor> {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['hours', 'batch']);
+  const args = parseArgs(argv, ['hours', 'batch', 'workers']);
   const hours = numberOption(args, 'hours', 8);
   const batchSize = numberOption(args, 'batch', 1);
+  const workers = numberOption(args, 'workers', defaultLaneCount());
   const { backend } = await initBackend(['wasm']);
   const task = findTask('sleep-staging')!;
 
@@ -74,16 +76,18 @@ export async function run(argv: string[]): Promise<void> {
   console.log(
     `decode bench: ${hours} h night = S001R04 (eegmmidb, 160 Hz) records repeated ${nRecords}×; task ${task.id} ` +
       `(${task.classes.length} classes, ${task.segmentSec}-s segments, ${config.sampleRateHz} Hz, channels ${task.channels.join(', ')} ← ${Object.values(OVERRIDES).join(', ')}); ` +
-      `full-size SpecMoE (random weights, seed ${SEED}), tfjs ${backend} in Node, batch ${batchSize}; model built in ${buildSec.toFixed(1)} s`,
+      `full-size SpecMoE (random weights, seed ${SEED}), tfjs ${backend} in Node, batch ${batchSize}, ${workers} lane(s) (this thread + ${workers - 1} worker thread(s)); model built in ${buildSec.toFixed(1)} s`,
   );
   let firstSec = Number.NaN;
   let lastLogged = 0;
-  const start = performance.now();
+  const start = performance.now(); // the replicas' start-up (model copy, tfjs-wasm) is part of the time
+  const lanes = nodeLanes(model, workers);
   const result = await decodeRecording(recording, model, {
     task,
     channelOverrides: OVERRIDES,
     filter: null,
     batchSize,
+    lanes,
     onProgress: (done, total) => {
       const sec = (performance.now() - start) / 1000;
       if (Number.isNaN(firstSec)) firstSec = sec;
@@ -94,6 +98,7 @@ export async function run(argv: string[]): Promise<void> {
     },
   });
   const totalSec = (performance.now() - start) / 1000;
+  closeLanes(lanes);
   await recording.close();
   const segments = result.rows.length;
   const firstBatch = Math.min(batchSize, segments);
@@ -102,10 +107,10 @@ export async function run(argv: string[]): Promise<void> {
   const nightLabel = segments === TARGET_SEGMENTS ? `${TARGET_SEC} s (8-h night)` : `${target.toFixed(1)} s (${TARGET_SEC} s × ${segments}/${TARGET_SEGMENTS}, pro rata)`;
 
   console.log(`\nwarnings: ${result.warnings.join('; ') || 'none'}; tf tensors alive after decoding: ${tf.memory().numTensors}`);
-  console.log('| night | segments | batch | back-end | total s (measured) | segments / s | s / segment | first batch s | peak RSS MiB | RSS before decode MiB | target | total / target |');
-  console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|');
+  console.log('| night | segments | batch | lanes | back-end | total s (measured) | segments / s | s / segment | first batch s | peak RSS MiB | RSS before decode MiB | target | total / target |');
+  console.log('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|');
   console.log(
-    `| ${hours} h × 4 ch | ${segments} | ${batchSize} | ${backend} (Node) | ${totalSec.toFixed(1)} | ${(segments / totalSec).toFixed(3)} | ${(totalSec / segments).toFixed(2)} | ${firstSec.toFixed(1)} | ` +
+    `| ${hours} h × 4 ch | ${segments} | ${batchSize} | ${workers} | ${backend} (Node) | ${totalSec.toFixed(1)} | ${(segments / totalSec).toFixed(3)} | ${(totalSec / segments).toFixed(2)} | ${firstSec.toFixed(1)} | ` +
       `${peakRssMiB().toFixed(0)} | ${rssBeforeMiB.toFixed(0)} | ${nightLabel} | ${(totalSec / target).toFixed(2)} |`,
   );
   if (Number.isFinite(steadyRate)) console.log(`after the first batch: ${steadyRate.toFixed(3)} segments / s`);

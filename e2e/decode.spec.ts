@@ -27,6 +27,10 @@ test('decodes the demo recording with the bundled model: every segment, three ex
   await expect(page.getByTestId('decode-progress')).toContainText('31 / 31 segments', { timeout: 120_000 });
   await expect(page.getByTestId('decode-progress')).toContainText('done');
   await expect(page.getByTestId('decode-summary')).toContainText('31 segments');
+  // One decoding thread per core (at most 4): the model worker and its replicas, none of which failed.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (cores > 1) await expect(page.getByTestId('decode-progress')).toContainText(`on ${Math.min(4, cores)} threads`);
+  await expect(page.getByRole('list', { name: 'Decode warnings' })).not.toContainText('decoding worker');
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-rendered', 'true');
   const gates = page.getByTestId('gates');
   await expect(gates).toHaveAttribute('data-rendered', 'true');

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { SpecMoEConfig } from './config';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
+import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
 import type { SpecMoE } from './specMoE';
-import { specMoETensors } from './specMoE';
 import type { TaskDefinition } from './tasks';
 
 export interface SegmentPrediction {
@@ -44,6 +44,8 @@ export interface DecodeOptions {
   /** At most this fraction of model channels may be missing (filled with zeros); above it, decoding refuses. */
   readonly maxMissingFraction?: number;
   readonly signal?: AbortSignal;
+  /** Where batches run (see lanes.ts); default: this thread only. */
+  readonly lanes?: readonly ForwardLane[];
   readonly onProgress?: (done: number, total: number, rows: readonly SegmentPrediction[]) => void;
 }
 
@@ -95,16 +97,25 @@ export interface SegmentBatch {
   readonly segments: readonly { readonly dataSec: number; readonly label?: string }[];
 }
 
+interface BatchPlan {
+  segmentSec: number;
+  sampleRateHz: number;
+  filter: PrepareOptions['filter'];
+  batchSize: number;
+  chunkSegments: number;
+  signal?: AbortSignal;
+}
+
 /**
  * Reads the recording in chunks of whole segments (with margins), prepares the model channels and yields batches of
- * segments; the consumer must dispose each batch's tensors. Stops early when `signal` aborts.
+ * segments as arrays. Stops early when `signal` aborts.
  */
-export async function* segmentBatches(
+export async function* segmentArrays(
   recording: Recording,
   map: ChannelMap,
   wanted: readonly { readonly dataSec: number; readonly label?: string }[],
-  options: { segmentSec: number; sampleRateHz: number; filter: PrepareOptions['filter']; batchSize: number; chunkSegments: number; signal?: AbortSignal },
-): AsyncGenerator<SegmentBatch> {
+  options: BatchPlan,
+): AsyncGenerator<SegmentArrays & { readonly segments: readonly { readonly dataSec: number; readonly label?: string }[] }> {
   const { segmentSec, sampleRateHz } = options;
   const duration = recording.durationSec;
   const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
@@ -122,13 +133,31 @@ export async function* segmentBatches(
     for (let b = 0; b < segments.nSegments; b += options.batchSize) {
       if (options.signal?.aborted) return;
       const n = Math.min(options.batchSize, segments.nSegments - b);
-      yield {
-        x: tf.tensor3d(segments.x.subarray(b * size, (b + n) * size), [n, nChannels, paddedLength]),
-        times: tf.tidy(() => tf.tile(tf.tensor3d(segments.times, [1, 1, paddedLength]), [n, 1, 1]) as tf.Tensor3D),
-        segments: chunk.slice(b, b + n),
-      };
+      yield { x: segments.x.slice(b * size, (b + n) * size), shape: [n, nChannels, paddedLength], times: segments.times, segments: chunk.slice(b, b + n) };
     }
   }
+}
+
+/** segmentArrays as tensors; the consumer must dispose each batch's tensors. */
+export async function* segmentBatches(
+  recording: Recording,
+  map: ChannelMap,
+  wanted: readonly { readonly dataSec: number; readonly label?: string }[],
+  options: BatchPlan,
+): AsyncGenerator<SegmentBatch> {
+  for await (const { x, shape, times, segments } of segmentArrays(recording, map, wanted, options)) {
+    const [n, , length] = shape;
+    yield {
+      x: tf.tensor3d(x, [...shape]),
+      times: tf.tidy(() => tf.tile(tf.tensor3d(times, [1, 1, length]), [n, 1, 1]) as tf.Tensor3D),
+      segments,
+    };
+  }
+}
+
+/** Resolves on a later turn of the event loop (after pending message events). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Segments that fit in the recording: the given ones, or back to back from 0. */
@@ -145,7 +174,7 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
   if (classes.length !== model.config.nClasses) throw new DecodeError(`the task has ${classes.length} classes but the model outputs ${model.config.nClasses}`);
   const wanted = plannedSegments(recording, segmentSec, options.segments);
   const rows: SegmentPrediction[] = [];
-  const batches = segmentBatches(recording, map, wanted, {
+  const batches = segmentArrays(recording, map, wanted, {
     segmentSec,
     sampleRateHz: model.config.sampleRateHz,
     filter: options.filter,
@@ -153,36 +182,96 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
     chunkSegments: options.chunkSegments ?? 32,
     signal: options.signal,
   });
-  for await (const { x, times, segments } of batches) {
-    const out = model.forward(x, times);
-    const probabilities = (await out.probabilities.array()) as number[][];
-    const channelGates = await Promise.all(
-      out.gates.map(async (g) => {
-        const mean = tf.mean(g, 2);
-        try {
-          return (await mean.array()) as number[][];
-        } finally {
-          mean.dispose();
-        }
-      }),
-    );
-    tf.dispose([x, times, ...specMoETensors(out)]);
-    segments.forEach((seg, i) => {
-      const p = probabilities[i]!;
-      const classIndex = p.indexOf(Math.max(...p));
-      const perExpert = channelGates.map((g) => g[i]!);
-      rows.push({
-        onsetSec: clockTime(recording, seg.dataSec),
-        durationSec: segmentSec,
-        classIndex,
-        className: classes[classIndex]!,
-        probabilities: p,
-        gates: perExpert.map((g) => g.reduce((a, v) => a + v, 0) / g.length) as [number, number, number],
-        channelGates: perExpert,
-        ...(seg.label !== undefined ? { label: seg.label } : {}),
+  // Every free lane takes the next batch; results are reported in recording order. A lane that dies (a replica's
+  // worker crashed) is dropped with a warning and its batch goes to another lane; the run fails only with none left.
+  type Job = { index: number; batch: SegmentArrays & { readonly segments: readonly { readonly dataSec: number; readonly label?: string }[] } };
+  const lanes = options.lanes && options.lanes.length > 0 ? [...options.lanes] : [localLane(model)];
+  const free = lanes.flatMap((lane) => Array.from({ length: Math.max(1, lane.depth ?? 1) }, () => lane));
+  let alive = lanes.length;
+  const dead = new Set<ForwardLane>();
+  const inFlight = new Set<Promise<void>>();
+  const retry: Job[] = [];
+  const done = new Map<number, { job: Job; outputs: BatchOutputs }>();
+  const iterator = batches[Symbol.asyncIterator]();
+  let exhausted = false;
+  let issued = 0;
+  let reported = 0;
+  let failure: Error | null = null;
+  const flush = () => {
+    for (let next = done.get(reported); next; next = done.get(reported)) {
+      done.delete(reported++);
+      const { job, outputs } = next;
+      job.batch.segments.forEach((seg, i) => {
+        const p = outputs.probabilities[i]!;
+        const classIndex = p.indexOf(Math.max(...p));
+        const perExpert = outputs.channelGates.map((g) => g[i]!);
+        rows.push({
+          onsetSec: clockTime(recording, seg.dataSec),
+          durationSec: segmentSec,
+          classIndex,
+          className: classes[classIndex]!,
+          probabilities: p,
+          gates: perExpert.map((g) => g.reduce((a, v) => a + v, 0) / g.length) as [number, number, number],
+          channelGates: perExpert,
+          ...(seg.label !== undefined ? { label: seg.label } : {}),
+        });
       });
-    });
-    options.onProgress?.(rows.length, wanted.length, rows);
+      options.onProgress?.(rows.length, wanted.length, rows);
+    }
+  };
+  const dispatch = (lane: ForwardLane, job: Job) => {
+    const task = lane
+      .forward(job.batch)
+      .then((outputs) => {
+        done.set(job.index, { job, outputs });
+        free.push(lane);
+        flush();
+      })
+      .catch((e: Error) => {
+        if (!(e instanceof LaneError)) failure ??= e;
+        else {
+          if (!dead.has(lane)) {
+            dead.add(lane);
+            alive--;
+            if (alive > 0) warnings.push(`${e.message}; decoding went on with ${alive} lane${alive > 1 ? 's' : ''}`);
+          }
+          if (alive > 0) retry.push(job);
+          else failure ??= e;
+        }
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+  const nextJob = async (): Promise<Job | null> => {
+    if (retry.length > 0) return retry.shift()!;
+    if (exhausted) return null;
+    const r = await iterator.next();
+    if (r.done) {
+      exhausted = true;
+      return null;
+    }
+    return { index: issued++, batch: r.value };
+  };
+  for (;;) {
+    for (let i = free.length - 1; i >= 0; i--) if (dead.has(free[i]!)) free.splice(i, 1);
+    while (free.length === 0 && !failure) {
+      await Promise.race(inFlight);
+      for (let i = free.length - 1; i >= 0; i--) if (dead.has(free[i]!)) free.splice(i, 1);
+    }
+    if (failure) break;
+    const job = await nextJob();
+    if (job) {
+      dispatch(free.shift()!, job);
+      // A turn of the event loop: tfjs-wasm's read-backs and in-memory reads settle as microtasks, so without it the
+      // replicas' results (message events) would wait until this thread runs out of work.
+      if (lanes.length > 1) await nextTask();
+      continue;
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight); // a failing lane may hand its batch back
   }
+  await Promise.all(inFlight);
+  if (!exhausted) await iterator.return(undefined);
+  if (failure) throw failure;
   return { rows, channelMap: map, warnings, cancelled: options.signal?.aborted ?? false };
 }

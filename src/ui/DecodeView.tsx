@@ -145,7 +145,7 @@ function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<Wo
 export function DecodeView({ api, recording, model, modelError, backend, onModelLoaded, onJump, onError }: Props) {
   const [rows, setRows] = useState<DecodedRow[]>([]);
   const [summary, setSummary] = useState<DecodeSummary | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number; elapsedSec: number } | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number; elapsedSec: number; lanes: number } | null>(null);
   const [running, setRunning] = useState(false);
   const [overrides, setOverrides] = useState<Record<string, string>>({});
   const [taskForFiles, setTaskForFiles] = useState('');
@@ -186,7 +186,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
           if (apiRef.current !== api) return; // a dead worker's last messages: the run already ended as interrupted
           collected.push(...p.rows);
           setRows([...collected]);
-          setProgress({ done: p.done, total: p.total, elapsedSec: p.elapsedSec });
+          setProgress({ done: p.done, total: p.total, elapsedSec: p.elapsedSec, lanes: p.lanes });
         }),
       );
       runTimes.current.end = performance.now();
@@ -305,7 +305,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
         <button type="button" onClick={() => void run()} disabled={!model || !recording || running}>Decode {recording ? recording.name : ''}</button>
         <button type="button" onClick={() => void api.cancel()} disabled={!running}>Cancel</button>
         <span aria-live="polite" data-testid="decode-progress" data-run-start={runTimes.current.start} data-run-end={runTimes.current.end ?? ''}>
-          {progress ? `${progress.done} / ${progress.total} segments, ${progress.elapsedSec.toFixed(1)} s${eta !== null && running ? `, about ${eta.toFixed(0)} s left` : ''}` : ''}
+          {progress ? `${progress.done} / ${progress.total} segments, ${progress.elapsedSec.toFixed(1)} s${progress.lanes > 1 ? ` on ${progress.lanes} threads` : ''}${eta !== null && running ? `, about ${eta.toFixed(0)} s left` : ''}` : ''}
           {summary?.cancelled ? ' — cancelled; results so far kept' : summary ? ' — done' : ''}
           {interrupted ? ' — interrupted: the model worker stopped; results so far kept (decode again to finish)' : ''}
         </span>

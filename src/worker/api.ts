@@ -151,6 +151,8 @@ export interface DecodeProgress {
   /** Rows added since the previous report. */
   readonly rows: readonly DecodedRow[];
   readonly elapsedSec: number;
+  /** Threads decoding (this worker and its replicas). */
+  readonly lanes: number;
 }
 
 export interface DecodedRow extends PredictionRow {
@@ -166,6 +168,7 @@ export interface DecodeSummary {
   readonly warnings: readonly string[];
   readonly cancelled: boolean;
   readonly channels: readonly string[];
+  readonly lanes: number;
 }
 
 export interface ReconstructionRequest {

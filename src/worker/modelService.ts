@@ -9,7 +9,9 @@ import type { NamedTensor } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
 import { type BackendName, initBackend } from '../model/backend';
-import { decodeRecording, planChannels, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../model/decode';
+import { decodeRecording, planChannels, plannedSegments, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../model/decode';
+import { type ForwardLane, localLane, modelSnapshot, replicaLane } from '../model/lanes';
+import type { SpecMoE } from '../model/specMoE';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
 import { findTask } from '../model/tasks';
@@ -23,6 +25,8 @@ export class ModelService {
   /** Identity of the loaded experts (their files' names and sizes), for the embedding cache. */
   expertsId = '';
   private rows: SegmentPrediction[] = [];
+  /** Decoding replicas (Web Workers with a copy of the model), started by the first long decode of a model. */
+  private replicas: ForwardLane[] = [];
   private abort: AbortController | null = null;
   private recordingName = '';
 
@@ -32,6 +36,7 @@ export class ModelService {
   }
 
   private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {
+    this.closeReplicas();
     this.loaded?.model.params.dispose();
     for (const e of this.loaded?.experts ?? []) e.params.dispose();
     this.loaded = loaded;
@@ -78,6 +83,44 @@ export class ModelService {
     return this.loaded;
   }
 
+  private closeReplicas(): void {
+    for (const lane of this.replicas) lane.close();
+    this.replicas = [];
+  }
+
+  /**
+   * Lanes for a decode of `planned` segments: this worker, plus one replica per further core (at most 4 lanes in
+   * all) on the CPU back-ends for recordings of 16 segments or more (a replica takes ~1 s to start).
+   */
+  private decodeLanes(model: SpecMoE, planned: number): ForwardLane[] {
+    const cpu = ['wasm', 'cpu'].includes(tf.getBackend());
+    const count = cpu && planned >= 16 ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    if (this.replicas.some((lane) => lane.healthy?.() === false)) this.closeReplicas();
+    if (count > 1 && this.replicas.length < count - 1) {
+      const snapshot = modelSnapshot(model);
+      for (let k = this.replicas.length + 1; k < count; k++) {
+        const worker = new Worker(new URL('./replicaWorker.ts', import.meta.url), { type: 'module', name: `specmoe-decoder-${k}` });
+        this.replicas.push(
+          replicaLane(
+            `decoding worker ${k}`,
+            {
+              post: (message, transfer) => worker.postMessage(message, { transfer: transfer ?? [] }),
+              listen: (handler) => worker.addEventListener('message', (e) => handler(e.data)),
+              onFailure: (handler) => {
+                worker.addEventListener('error', (e) => handler(`crashed${e.message ? `: ${e.message}` : ''}`));
+                worker.addEventListener('messageerror', () => handler('sent a message that could not be read'));
+              },
+              terminate: () => worker.terminate(),
+            },
+            snapshot,
+            { backend: tf.getBackend() },
+          ),
+        );
+      }
+    }
+    return [localLane(model), ...this.replicas.slice(0, count - 1)];
+  }
+
   async decode(recording: Recording, channelOverrides: Readonly<Record<string, string>>, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary> {
     const loaded = this.require();
     this.abort?.abort();
@@ -93,21 +136,23 @@ export class ModelService {
       dataSec: r.onsetSec - (recording.recordStartTimesSec[0] ?? 0),
       channelGates: r.channelGates,
     });
+    const lanes = this.decodeLanes(loaded.model, plannedSegments(recording, loaded.task.segmentSec).length);
     const result = await decodeRecording(recording, loaded.model, {
       task: loaded.task,
       filter: loaded.preprocessing,
       channelOverrides,
+      lanes,
       batchSize: preferredBatchSize(loaded.model.config),
       chunkSegments: 16,
       signal: abort.signal,
       onProgress: (done, total, rows) => {
         this.rows = [...rows];
-        onProgress({ done, total, rows: rows.slice(reported).map(toRow), elapsedSec: (performance.now() - started) / 1000 });
+        onProgress({ done, total, rows: rows.slice(reported).map(toRow), elapsedSec: (performance.now() - started) / 1000, lanes: lanes.length });
         reported = rows.length;
       },
     });
     this.rows = result.rows;
-    return { rows: result.rows.map(toRow), warnings: result.warnings, cancelled: result.cancelled, channels: loaded.task.channels };
+    return { rows: result.rows.map(toRow), warnings: result.warnings, cancelled: result.cancelled, channels: loaded.task.channels, lanes: lanes.length };
   }
 
   cancel(): void {

@@ -2,7 +2,8 @@
 // on the same core as the app (src/model/decode.ts).
 import { type AnnotationSegments, annotationSegments } from '../../model/annotationSegments';
 import { initBackend } from '../../model/backend';
-import { decodeRecording, preferredBatchSize } from '../../model/decode';
+import { decodeRecording, plannedSegments, preferredBatchSize } from '../../model/decode';
+import { closeLanes, defaultLaneCount, nodeLanes } from '../../model/nodeLanes';
 import { predictionRows } from '../../model/exports';
 import { specMoEFromWeights } from '../../model/load';
 import { BUILTIN_TASKS, findTask } from '../../model/tasks';
@@ -21,12 +22,14 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
   --json           a JSON array of rows: onset, duration (s), class, probabilities (class -> p), gates
                    (mean gate of experts 1-3)
   --batch N        segments per forward (default 1 for full-size experts, 4 for small ones: fastest on tfjs-wasm)
+  --workers N      decode on N threads, each with its own copy of the model (default: one per core, at most 4,
+                   for recordings of 16 segments or more; 1 otherwise)
 Exit code 2 when the recording or the model cannot be read or does not fit.`;
 
 export const predictCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['model', 'task', 'batch']);
+    const args = parseArgs(argv, ['model', 'task', 'batch', 'workers']);
     const [file] = args.positional;
     if (!file) throw new CliError('predict needs a recording FILE');
     const taskId = option(args, 'task');
@@ -45,12 +48,22 @@ export const predictCommand: Command = {
         segments = annotationSegments(recording, labels);
         if (segments.length === 0) throw new CliError(`${file} has no annotations among ${Object.keys(labels).join(', ')}`, 2);
       }
-      const result = await decodeRecording(recording, loaded.model, {
-        task: loaded.task,
-        filter: loaded.preprocessing,
-        batchSize: numberOption(args, 'batch', preferredBatchSize(loaded.model.config)),
-        ...(segments ? { segments } : {}),
-      });
+      const planned = plannedSegments(recording, loaded.task.segmentSec, segments).length;
+      const workers = numberOption(args, 'workers', planned >= 16 ? defaultLaneCount() : 1);
+      if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a whole number ≥ 1, got ${workers}`);
+      const lanes = nodeLanes(loaded.model, workers);
+      let result;
+      try {
+        result = await decodeRecording(recording, loaded.model, {
+          task: loaded.task,
+          filter: loaded.preprocessing,
+          batchSize: numberOption(args, 'batch', preferredBatchSize(loaded.model.config)),
+          lanes,
+          ...(segments ? { segments } : {}),
+        });
+      } finally {
+        closeLanes(lanes);
+      }
       for (const w of result.warnings) console.error(`warning: ${w}`);
       if (!loaded.trained) console.error('warning: this model is UNTRAINED: its predictions mean nothing');
       const rows = predictionRows(result.rows, loaded.task.classes);
