@@ -142,6 +142,9 @@ function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<Wo
   );
 }
 
+/** Shortest interval between two progress renders during a run. */
+const PROGRESS_MS = 200;
+
 export function DecodeView({ api, recording, model, modelError, backend, onModelLoaded, onJump, onError }: Props) {
   const [rows, setRows] = useState<DecodedRow[]>([]);
   const [summary, setSummary] = useState<DecodeSummary | null>(null);
@@ -178,23 +181,39 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
     setSummary(null);
     setInterrupted(false);
     runTimes.current = { start: performance.now(), end: null };
+    // Progress is shown at most every PROGRESS_MS: with several decoding threads reports come in bursts, and one
+    // render per report would keep the main thread busier than it needs to be.
+    let shown: ReturnType<typeof setTimeout> | null = null;
+    let latest: { done: number; total: number; elapsedSec: number; lanes: number } | null = null;
+    const collected: DecodedRow[] = [];
+    const show = () => {
+      shown = null;
+      if (!latest) return; // (rows that came in before a worker crash are shown too: they are kept)
+      setRows([...collected]);
+      setProgress(latest);
+    };
     try {
-      const collected: DecodedRow[] = [];
       const result = await api.decode(
         overrides,
         Comlink.proxy((p) => {
           if (apiRef.current !== api) return; // a dead worker's last messages: the run already ended as interrupted
           collected.push(...p.rows);
-          setRows([...collected]);
-          setProgress({ done: p.done, total: p.total, elapsedSec: p.elapsedSec, lanes: p.lanes });
+          latest = { done: p.done, total: p.total, elapsedSec: p.elapsedSec, lanes: p.lanes };
+          shown ??= setTimeout(show, PROGRESS_MS);
         }),
       );
+      if (shown !== null) clearTimeout(shown);
+      show();
       runTimes.current.end = performance.now();
       setRows([...result.rows]);
       setSummary(result);
     } catch (e) {
       if (apiRef.current === api) onError(errorText(e));
     } finally {
+      if (shown !== null) {
+        clearTimeout(shown);
+        show(); // what streamed in before an error or a cancel stays on screen
+      }
       runTimes.current.end ??= performance.now();
       if (apiRef.current === api) setRunning(false);
     }

@@ -2,6 +2,7 @@
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
 import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
 import type { HeadBenchRequest } from '../train/headBench';
+import type { DecodeBenchRequest } from '../model/decodeBench';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
@@ -224,7 +225,7 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
-export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest);
+export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
 
 /** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
 export interface ParityCheck {

@@ -10,7 +10,8 @@ import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
 import { type BackendName, initBackend } from '../model/backend';
 import { decodeRecording, planChannels, plannedSegments, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../model/decode';
-import { type ForwardLane, localLane, modelSnapshot, replicaLane } from '../model/lanes';
+import { type ForwardLane, localLane } from '../model/lanes';
+import { laneCount, startReplicas } from './browserLanes';
 import type { SpecMoE } from '../model/specMoE';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
@@ -88,36 +89,11 @@ export class ModelService {
     this.replicas = [];
   }
 
-  /**
-   * Lanes for a decode of `planned` segments: this worker, plus one replica per further core (at most 4 lanes in
-   * all) on the CPU back-ends for recordings of 16 segments or more (a replica takes ~1 s to start).
-   */
+  /** Lanes for a decode of `planned` segments: this worker and cached replicas (see browserLanes.ts). */
   private decodeLanes(model: SpecMoE, planned: number): ForwardLane[] {
-    const cpu = ['wasm', 'cpu'].includes(tf.getBackend());
-    const count = cpu && planned >= 16 ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    const count = laneCount(planned);
     if (this.replicas.some((lane) => lane.healthy?.() === false)) this.closeReplicas();
-    if (count > 1 && this.replicas.length < count - 1) {
-      const snapshot = modelSnapshot(model);
-      for (let k = this.replicas.length + 1; k < count; k++) {
-        const worker = new Worker(new URL('./replicaWorker.ts', import.meta.url), { type: 'module', name: `specmoe-decoder-${k}` });
-        this.replicas.push(
-          replicaLane(
-            `decoding worker ${k}`,
-            {
-              post: (message, transfer) => worker.postMessage(message, { transfer: transfer ?? [] }),
-              listen: (handler) => worker.addEventListener('message', (e) => handler(e.data)),
-              onFailure: (handler) => {
-                worker.addEventListener('error', (e) => handler(`crashed${e.message ? `: ${e.message}` : ''}`));
-                worker.addEventListener('messageerror', () => handler('sent a message that could not be read'));
-              },
-              terminate: () => worker.terminate(),
-            },
-            snapshot,
-            { backend: tf.getBackend() },
-          ),
-        );
-      }
-    }
+    if (this.replicas.length < count - 1) this.replicas.push(...startReplicas(model, count - 1 - this.replicas.length, this.replicas.length + 1));
     return [localLane(model), ...this.replicas.slice(0, count - 1)];
   }
 

@@ -1,0 +1,38 @@
+// Decoding lanes in the browser (see src/model/lanes.ts): the model worker itself plus replicas, Web Workers
+// started from it, each with its own tfjs back-end and copy of the model.
+import * as tf from '@tensorflow/tfjs';
+import { type ForwardLane, modelSnapshot, replicaLane } from '../model/lanes';
+import type { SpecMoE } from '../model/specMoE';
+
+/**
+ * Lanes for `planned` segments: one per core, at most 4, on the CPU back-ends (a GPU back-end already runs
+ * in parallel), and only for 16 segments or more (a replica takes about a second to start).
+ */
+export function laneCount(planned: number): number {
+  const cpu = ['wasm', 'cpu'].includes(tf.getBackend());
+  return cpu && planned >= 16 ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+}
+
+/** Starts `n` replicas of `model` on the current back-end, named from `firstIndex`. */
+export function startReplicas(model: SpecMoE, n: number, firstIndex = 1): ForwardLane[] {
+  if (n <= 0) return [];
+  const snapshot = modelSnapshot(model);
+  return Array.from({ length: n }, (_, i) => {
+    const k = firstIndex + i;
+    const worker = new Worker(new URL('./replicaWorker.ts', import.meta.url), { type: 'module', name: `specmoe-decoder-${k}` });
+    return replicaLane(
+      `decoding worker ${k}`,
+      {
+        post: (message, transfer) => worker.postMessage(message, { transfer: transfer ?? [] }),
+        listen: (handler) => worker.addEventListener('message', (e) => handler(e.data)),
+        onFailure: (handler) => {
+          worker.addEventListener('error', (e) => handler(`crashed${e.message ? `: ${e.message}` : ''}`));
+          worker.addEventListener('messageerror', () => handler('sent a message that could not be read'));
+        },
+        terminate: () => worker.terminate(),
+      },
+      snapshot,
+      { backend: tf.getBackend() },
+    );
+  });
+}
