@@ -5,8 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { customLayerNorm, type LayerContext, linear, stack } from './layers';
 
-/** Score elements per key block (batch × keys × queries): ~16 MB of float32. */
-const BLOCK_ELEMENTS = 2 << 20;
+/**
+ * Score elements per key block (batch × keys × queries): 2 MB of float32, which stays in cache between the block's
+ * kernels (encoder 19 × 6 000 on wasm: 0.87 s at 2 MB, 0.90 s at 4 MB, 0.96 s at 8 MB; 4 × 6 000: 0.12 vs 0.18 s).
+ */
+const BLOCK_ELEMENTS = 1 << 19;
 
 /** RoPE frequencies ω_m = 1/10000^(2m/hd), rounded through float32 like the reference (§5). */
 function ropeFrequencies(headDim: number): Float32Array {
