@@ -1,6 +1,7 @@
-// `npm run bench -- dsp [--hours 8] [--channels 19] [--resample chunked|whole|both]`: our float64 DSP beside SciPy
+// `npm run bench -- dsp [--hours 8] [--channels 19] [--resample chunked|whole|both] [--tasks stft,welch,resample]`: our float64 DSP beside SciPy
 // on the same synthetic night (19 channels × H hours), each side in its own process so its peak RSS is its own:
-//   * STFT at 200 Hz, nperseg 400, noverlap 200 (src/dsp/stft.ts vs scipy.signal.stft), channel by channel;
+//   * STFT at 200 Hz, nperseg 400, noverlap 200 (src/dsp/stft.ts vs scipy.signal.stft), channel by channel, ours
+//     writing each channel's spectrum over the previous one's arrays (fresh ones cost ~140 ms of page faults each);
 //   * the SpecMoE gate's Welch PSD (src/dsp/welch.ts; ARCHITECTURE.md §7: 30-s segments → nperseg 2·fs = 400,
 //     noverlap fs = 200, whole-segment mean removed, bins not doubled) of every 30-s segment of every channel, vs
 //     scipy.signal.welch(detrend=False) on the mean-removed segments with the one-sided doubling undone;
@@ -17,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberOption, option, parseArgs } from '../src/cli/command';
 import { resampleRate } from '../src/dsp/resample';
-import { stft } from '../src/dsp/stft';
+import { stft, type StftBuffers } from '../src/dsp/stft';
 import { welchPsd, welchSettings } from '../src/dsp/welch';
 import { REPO_ROOT } from '../src/testing/shared';
 
@@ -85,11 +86,13 @@ function ourWork(task: Task, hours: number, channels: number, fromHz: number, mo
   const segment = SEGMENT_SEC * FS;
   let total = 0;
   let sink = 0; // keeps the outputs observable
+  let buffers: StftBuffers | undefined; // channel c's STFT is written over channel c − 1's (see StftBuffers)
   for (let c = 0; c < channels; c++) {
     const x = synth(c, n, fs);
     const t0 = performance.now();
     if (task === 'stft') {
-      sink += stft(x, STFT_OPTIONS).re[1]!;
+      buffers = stft(x, STFT_OPTIONS, buffers);
+      sink += buffers.re[1]!;
     } else if (task === 'welch') {
       for (let s = 0; (s + 1) * segment <= n; s++) sink += welchPsd(x.subarray(s * segment, (s + 1) * segment), FS, nperseg, noverlap)[1]!;
     } else if (mode === 'whole') {
@@ -182,7 +185,8 @@ function check(python: string): string[] {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['hours', 'channels', 'resample']);
+  const args = parseArgs(argv, ['hours', 'channels', 'resample', 'tasks']);
+  const tasks = option(args, 'tasks', 'stft,welch,resample')!.split(',');
   const hours = numberOption(args, 'hours', 8);
   const channels = numberOption(args, 'channels', 19);
   const resampleOpt = option(args, 'resample', 'chunked')!;
@@ -199,7 +203,7 @@ export async function run(argv: string[]): Promise<void> {
     { label: `STFT 200 Hz (nperseg 400, noverlap 200)`, task: 'stft' },
     { label: `gate Welch PSD per 30-s segment (nperseg 400, noverlap 200)`, task: 'welch' },
   ];
-  for (const mode of modes) {
+  for (const mode of tasks.includes('resample') ? modes : []) {
     for (const fromHz of [160, 256]) {
       const how = mode === 'chunked' ? 'decode chunks of 968 s' : 'whole channel';
       workloads.push({ label: `resample ${fromHz} → 200 Hz, ${how}`, task: 'resample', fromHz, mode });
@@ -207,7 +211,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   console.log(`\n| work (${channels} ch × ${hours} h) | ours s | SciPy s | ours / SciPy | ours peak RSS MiB | SciPy peak RSS MiB | runs (ours/SciPy) |`);
   console.log('|---|---:|---:|---:|---:|---:|---|');
-  for (const w of workloads) {
+  for (const w of workloads.filter((x) => tasks.includes(x.task))) {
     const o = ours(w.task, hours, channels, w.fromHz, w.mode);
     const p = python ? peer(python, w.task, hours, channels, w.fromHz, w.mode) : null;
     const [os, ps] = [median(o.runs), p ? median(p.runs) : Number.NaN];

@@ -63,6 +63,19 @@ describe('STFT on lengths scipy pads', () => {
       expect(relToAbsMax(y.subarray(0, n), x), `${n}/${nperseg}/${noverlap}`).toBeLessThan(1e-10);
     }
   });
+
+  it('writes into handed-back buffers when they are large enough (same values), and allocates otherwise', () => {
+    const options = { sampleRateHz: 100, nperseg: 100, noverlap: 50 };
+    const a = new Float64Array(1000).map((_, i) => Math.cos(i / 3));
+    const b = new Float64Array(1000).map((_, i) => Math.sin(i / 5) * 2);
+    const first = stft(a, options);
+    const second = stft(b, options, first);
+    expect(second.re.buffer).toBe(first.re.buffer);
+    expect(Array.from(second.re)).toEqual(Array.from(stft(b, options).re));
+    expect(Array.from(second.im)).toEqual(Array.from(stft(b, options).im));
+    const longer = stft(new Float64Array(5000).fill(1), options, second);
+    expect(longer.re.buffer).not.toBe(second.re.buffer);
+  });
 });
 
 describe('random Gaussian masks', () => {
