@@ -23,8 +23,17 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`the app server did not answer at ${url}`);
 }
 
+/** The page's main-thread long tasks (PerformanceObserver 'longtask') while a request ran: durations in ms. */
+export interface MainThread {
+  readonly longTasksMs: readonly number[];
+}
+
 /** Opens the app once per back-end and runs each request there; yields results in order. */
-export async function runInBrowser(backend: string, requests: readonly BenchRequest[], onResult: (r: BenchResult, request: BenchRequest) => void): Promise<void> {
+export async function runInBrowser(
+  backend: string,
+  requests: readonly BenchRequest[],
+  onResult: (r: BenchResult, request: BenchRequest, mainThread: MainThread) => void,
+): Promise<void> {
   if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--port', String(PORT)], { cwd: REPO_ROOT, stdio: 'ignore' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, ...(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : [])] });
@@ -37,8 +46,15 @@ export async function runInBrowser(backend: string, requests: readonly BenchRequ
     const shown = await page.getByTestId('backend').textContent({ timeout: 60_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
     for (const request of requests) {
-      const result = await page.evaluate((r) => (window as unknown as { specmoeBench: (r: unknown) => Promise<BenchResult> }).specmoeBench(r), request as unknown as Record<string, unknown>);
-      onResult(result, request);
+      const [result, longTasksMs] = await page.evaluate(async (r) => {
+        const tasks: number[] = [];
+        const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration)));
+        observer.observe({ type: 'longtask', buffered: false });
+        const out = await (window as unknown as { specmoeBench: (r: unknown) => Promise<BenchResult> }).specmoeBench(r);
+        observer.disconnect();
+        return [out, tasks] as const;
+      }, request as unknown as Record<string, unknown>);
+      onResult(result, request, { longTasksMs });
     }
     void shown;
   } finally {

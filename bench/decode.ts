@@ -5,12 +5,16 @@
 // weights. Lanes: this thread plus worker threads (Node) / the model worker plus Web Workers (Chromium), one per
 // core by default; their start-up is inside the measured time. Peak RSS (Node) is the whole process's, threads
 // included.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { numberOption, option, parseArgs } from '../src/cli/command';
 import { initBackend } from '../src/model/backend';
+import type { SegmentPrediction } from '../src/model/decode';
 import { type DecodeBenchResult, runDecodeBench } from '../src/model/decodeBench';
+import { predictionsEdf } from '../src/model/exports';
 import { closeLanes, defaultLaneCount, nodeLanes } from '../src/model/nodeLanes';
 import { REPO_ROOT } from '../src/testing/shared';
 import { runInBrowser } from './browserHarness';
@@ -28,6 +32,36 @@ function row(where: string, r: DecodeBenchResult, batch: number, hours: number, 
     `| ${where} | ${hours} h × 4 ch | ${r.segments} | ${batch} | ${r.lanes} | ${r.backend} | ${r.totalSec.toFixed(1)} | ${(r.segments / r.totalSec).toFixed(2)} | ` +
     `${steady.toFixed(2)} | ${r.firstSec.toFixed(1)} | ${memory} | ${nightLabel} | ${(r.totalSec / target).toFixed(2)} |`
   );
+}
+
+/** Debian's python3 with python3-mne (as the edf bench): reads the predictions' EDF+ annotation file back. */
+const PYTHON = '/usr/bin/python3';
+const MNE_READ = `
+import json, sys
+import mne
+a = mne.read_annotations(sys.argv[1])
+print(json.dumps({'onset': [float(x) for x in a.onset], 'duration': [float(x) for x in a.duration], 'description': [str(x) for x in a.description]}))
+`;
+
+/** Writes the predictions as EDF+ annotations and compares MNE's reading of them (onsets, durations, texts). */
+function mneReadBack(rows: readonly SegmentPrediction[]): string {
+  try {
+    execFileSync(PYTHON, ['-c', 'import mne'], { stdio: 'ignore' });
+  } catch {
+    return `MNE absent (${PYTHON} -c "import mne" failed; apt install python3-mne): EDF+ read-back skipped`;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'specmoe-decode-'));
+  try {
+    const file = join(dir, 'predictions.edf');
+    writeFileSync(file, predictionsEdf(rows, { patientId: 'X X X X', recordingId: 'Startdate X X X X', startDate: null }));
+    const back = JSON.parse(execFileSync(PYTHON, ['-c', MNE_READ, file], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { onset: number[]; duration: number[]; description: string[] };
+    const same =
+      back.onset.length === rows.length &&
+      rows.every((r, i) => Math.abs(back.onset[i]! - r.onsetSec) < 1e-6 && Math.abs(back.duration[i]! - r.durationSec) < 1e-6 && back.description[i] === r.className);
+    return `MNE reads the predictions' EDF+ annotations back: ${back.onset.length} of ${rows.length}, onsets/durations/texts ${same ? 'identical' : 'DIFFERENT'}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -48,12 +82,15 @@ export async function run(argv: string[]): Promise<void> {
       }
     });
     console.log(`Node: ${r.description}; warnings: ${r.warnings.join('; ') || 'none'}`);
+    console.log(`Node: ${mneReadBack(r.rows ?? [])}`);
     rows.push(row('Node', r, batch, hours, `${peakRssMiB().toFixed(0)} MiB peak RSS`));
   }
   if (where.includes('browser')) {
-    await runInBrowser('wasm', [{ kind: 'decode', hours, batch, ...(workers ? { workers } : {}) }], (result) => {
+    await runInBrowser('wasm', [{ kind: 'decode', hours, batch, ...(workers ? { workers } : {}) }], (result, _request, mainThread) => {
       const r = JSON.parse(result.note) as DecodeBenchResult;
+      const long = mainThread.longTasksMs;
       console.log(`Chromium: ${r.description}; warnings: ${r.warnings.join('; ') || 'none'}`);
+      console.log(`Chromium: main-thread long tasks during the run: ${long.length}${long.length ? ` (longest ${Math.max(...long).toFixed(0)} ms)` : ''}; over 50 ms: ${long.filter((d) => d > 50).length}`);
       rows.push(row('Chromium worker', r, batch, hours, '—'));
     });
   }

@@ -8,7 +8,7 @@ import { openRecording } from '../io/open';
 import { blobSource } from '../io/sources';
 import { repeatedEdf } from '../testing/bigEdf';
 import { AUTHORS_EXPERT, specMoEConfig } from './config';
-import { decodeRecording } from './decode';
+import { decodeRecording, type SegmentPrediction } from './decode';
 import { initExpertParams, initHeadParams } from './init';
 import type { ForwardLane } from './lanes';
 import { ParamStore } from './params';
@@ -31,6 +31,8 @@ export interface DecodeBenchResult {
   readonly firstSec: number;
   readonly warnings: readonly string[];
   readonly description: string;
+  /** The predictions (Node only: the browser's result leaves them out). */
+  readonly rows?: readonly SegmentPrediction[];
 }
 
 /** Sleep-staging derivation → eegmmidb electrode it is pinned to. */
@@ -83,6 +85,7 @@ export async function runDecodeBench(
       totalSec: (performance.now() - start) / 1000,
       firstSec,
       warnings: result.warnings,
+      rows: result.rows,
       description:
         `${r.hours} h night = S001R04 (eegmmidb, 160 Hz) records repeated ${nRecords}×; task ${task.id} (${task.classes.length} classes, ` +
         `${task.segmentSec}-s segments, ${config.sampleRateHz} Hz, channels ${task.channels.join(', ')} ← ${Object.values(NIGHT_CHANNELS).join(', ')}); ` +

@@ -53,7 +53,7 @@ const api: WorkerApi = {
       (model) => [localLane(model), ...startReplicas(model, lanes - 1)],
       (used) => used.forEach((lane) => lane.close()),
     );
-    return { backend: result.backend, runsMs: [result.totalSec * 1000], note: JSON.stringify(result) };
+    return { backend: result.backend, runsMs: [result.totalSec * 1000], note: JSON.stringify({ ...result, rows: undefined }) };
   },
   async parityCheck(weights, io) {
     const loaded = await readWeights(new Map(weights.map((f) => [f.name, f.bytes])));
