@@ -1,8 +1,8 @@
 // Discrete Fourier transforms of any length in float64, written for the lengths this project uses (nperseg 400,
 // whole-chunk lengths like 154 880 = 2⁸·5·11² or 193 600 = 2⁶·5²·11²).
 //
-// * Complex transforms: a planned mixed-radix Stockham (self-sorting, decimation-in-frequency) FFT with radix-4,
-//   2, 3, 5 butterflies, an unrolled radix-11 butterfly (pass11: passGeneric's algorithm with the sums written out;
+// * Complex transforms: a planned mixed-radix Stockham (self-sorting, decimation-in-frequency) FFT with radix-8,
+//   4, 2, 3, 5 butterflies, an unrolled radix-11 butterfly (pass11: passGeneric's algorithm with the sums written out;
 //   the resampling lengths of whole 968-s chunks at 160/200/256 Hz all hold 11², and the generic pass is ~40 %
 //   slower there) and passGeneric for the other odd primes up to MAX_GENERIC_RADIX. Each pass reads one buffer and
 //   writes the other, so no bit reversal is needed; twiddles are precomputed per pass and the ping-pong buffer is
@@ -59,11 +59,15 @@ interface ComplexPlan {
 
 const complexPlans = new Map<number, ComplexPlan>();
 
-/** Radices of n (4s first, then 2, 3, 5, odd primes ≤ MAX_GENERIC_RADIX), or null if a larger prime divides n. */
+/** Radices of n (8s first, then 4, 2, 3, 5, odd primes ≤ MAX_GENERIC_RADIX), or null if a larger prime divides n. */
 function factorize(n: number): number[] | null {
   const radices: number[] = [];
   let rest = n;
-  while (rest % 4 === 0) {
+  while (rest % 8 === 0) {
+    radices.push(8);
+    rest /= 8;
+  }
+  if (rest % 4 === 0) {
     radices.push(4);
     rest /= 4;
   }
@@ -203,6 +207,74 @@ function pass2(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const di = ai - bi;
       yr[o + s] = dr * wr - di * wi;
       yi[o + s] = dr * wi + di * wr;
+    }
+  }
+}
+
+/**
+ * Radix 8 as a radix-2 step and two radix-4 DFTs: b_j = a_j + a_{j+4} gives the even outputs, c_j = (a_j − a_{j+4})·W_8^j
+ * the odd ones (W_8 = e^{−iπ/4}); one pass over the data where radix 4 then 2 take two.
+ */
+function pass8(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const { m, s, twRe, twIm } = pass;
+  const sm = s * m;
+  const h = Math.SQRT1_2;
+  for (let p = 0; p < m; p++) {
+    const t = 7 * p;
+    const in0 = s * p;
+    const out0 = 8 * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = in0 + q;
+      const a0r = xr[i0]!, a0i = xi[i0]!;
+      const a1r = xr[i0 + sm]!, a1i = xi[i0 + sm]!;
+      const a2r = xr[i0 + 2 * sm]!, a2i = xi[i0 + 2 * sm]!;
+      const a3r = xr[i0 + 3 * sm]!, a3i = xi[i0 + 3 * sm]!;
+      const a4r = xr[i0 + 4 * sm]!, a4i = xi[i0 + 4 * sm]!;
+      const a5r = xr[i0 + 5 * sm]!, a5i = xi[i0 + 5 * sm]!;
+      const a6r = xr[i0 + 6 * sm]!, a6i = xi[i0 + 6 * sm]!;
+      const a7r = xr[i0 + 7 * sm]!, a7i = xi[i0 + 7 * sm]!;
+      // Even half: b_j = a_j + a_{j+4}.
+      const b0r = a0r + a4r, b0i = a0i + a4i;
+      const b1r = a1r + a5r, b1i = a1i + a5i;
+      const b2r = a2r + a6r, b2i = a2i + a6i;
+      const b3r = a3r + a7r, b3i = a3i + a7i;
+      // Odd half: c_j = (a_j − a_{j+4})·W_8^j; W_8 = (1 − i)/√2, W_8^2 = −i, W_8^3 = −(1 + i)/√2.
+      const c0r = a0r - a4r, c0i = a0i - a4i;
+      const d1r = a1r - a5r, d1i = a1i - a5i;
+      const c1r = h * (d1r + d1i), c1i = h * (d1i - d1r);
+      const d2r = a2r - a6r, d2i = a2i - a6i;
+      const c2r = d2i, c2i = -d2r;
+      const d3r = a3r - a7r, d3i = a3i - a7i;
+      const c3r = h * (d3i - d3r), c3i = -h * (d3r + d3i);
+      // Radix-4 DFTs: Y0 = t0 + t2, Y1 = t1 − i·t3, Y2 = t0 − t2, Y3 = t1 + i·t3.
+      const e0r = b0r + b2r, e0i = b0i + b2i, e1r = b0r - b2r, e1i = b0i - b2i;
+      const e2r = b1r + b3r, e2i = b1i + b3i, e3r = b1r - b3r, e3i = b1i - b3i;
+      const f0r = c0r + c2r, f0i = c0i + c2i, f1r = c0r - c2r, f1i = c0i - c2i;
+      const f2r = c1r + c3r, f2i = c1i + c3i, f3r = c1r - c3r, f3i = c1i - c3i;
+      const o = out0 + q;
+      yr[o] = e0r + e2r;
+      yi[o] = e0i + e2i;
+      let ur = f0r + f2r, ui = f0i + f2i; // y1
+      yr[o + s] = ur * twRe[t]! - ui * twIm[t]!;
+      yi[o + s] = ur * twIm[t]! + ui * twRe[t]!;
+      ur = e1r + e3i; ui = e1i - e3r; // y2
+      yr[o + 2 * s] = ur * twRe[t + 1]! - ui * twIm[t + 1]!;
+      yi[o + 2 * s] = ur * twIm[t + 1]! + ui * twRe[t + 1]!;
+      ur = f1r + f3i; ui = f1i - f3r; // y3
+      yr[o + 3 * s] = ur * twRe[t + 2]! - ui * twIm[t + 2]!;
+      yi[o + 3 * s] = ur * twIm[t + 2]! + ui * twRe[t + 2]!;
+      ur = e0r - e2r; ui = e0i - e2i; // y4
+      yr[o + 4 * s] = ur * twRe[t + 3]! - ui * twIm[t + 3]!;
+      yi[o + 4 * s] = ur * twIm[t + 3]! + ui * twRe[t + 3]!;
+      ur = f0r - f2r; ui = f0i - f2i; // y5
+      yr[o + 5 * s] = ur * twRe[t + 4]! - ui * twIm[t + 4]!;
+      yi[o + 5 * s] = ur * twIm[t + 4]! + ui * twRe[t + 4]!;
+      ur = e1r - e3i; ui = e1i + e3r; // y6
+      yr[o + 6 * s] = ur * twRe[t + 5]! - ui * twIm[t + 5]!;
+      yi[o + 6 * s] = ur * twIm[t + 5]! + ui * twRe[t + 5]!;
+      ur = f1r - f3i; ui = f1i + f3r; // y7
+      yr[o + 7 * s] = ur * twRe[t + 6]! - ui * twIm[t + 6]!;
+      yi[o + 7 * s] = ur * twIm[t + 6]! + ui * twRe[t + 6]!;
     }
   }
 }
@@ -686,6 +758,9 @@ function forward(plan: ComplexPlan, re: Float64Array, im: Float64Array): void {
   let yi = plan.scratchIm;
   for (const pass of plan.passes) {
     switch (pass.radix) {
+      case 8:
+        pass8(pass, xr, xi, yr, yi);
+        break;
       case 4:
         pass4(pass, xr, xi, yr, yi);
         break;
