@@ -1,16 +1,20 @@
 // Decoding lanes for Node (CLI, benchmarks): this thread plus worker threads running replicaThread.ts.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ForwardLane, localLane, modelSnapshot, replicaLane } from './lanes';
 import type { SpecMoE } from './specMoE';
 
-/** Lanes by default: one per core, at most 4 (each holds a copy of the model and its activations). */
-export function defaultLaneCount(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * Lanes by default: one per core, at most 4, and within half the machine's memory (each lane holds a copy of the
+ * model and its activations: up to ~0.75 GB for the full-size model, ~0.125 GB for small ones).
+ */
+export function defaultLaneCount(fullSize = true): number {
+  const byMemory = Math.floor(totalmem() / 2 ** 30 / 2 / (fullSize ? 0.75 : 0.125));
+  return Math.max(1, Math.min(4, availableParallelism(), byMemory));
 }
 
 /**

@@ -6,11 +6,17 @@ import type { SpecMoE } from '../model/specMoE';
 
 /**
  * Lanes for `planned` segments: one per core, at most 4, on the CPU back-ends (a GPU back-end already runs
- * in parallel), and only for 16 segments or more (a replica takes about a second to start).
+ * in parallel), and only for 16 segments or more (a replica takes about a second to start). Each lane holds a
+ * model and its activations (up to ~0.7 GB for the authors' full-size model on 19 × 6 000 samples, ~0.1 GB for small
+ * ones), so where the browser tells the device's memory (navigator.deviceMemory, GB) the lanes use at most half of it.
  */
-export function laneCount(planned: number): number {
+export function laneCount(planned: number, fullSize = true): number {
   const cpu = ['wasm', 'cpu'].includes(tf.getBackend());
-  return cpu && planned >= 16 ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+  if (!cpu || planned < 16) return 1;
+  let lanes = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  const deviceGB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  if (deviceGB) lanes = Math.max(1, Math.min(lanes, Math.floor(deviceGB / 2 / (fullSize ? 0.75 : 0.125))));
+  return lanes;
 }
 
 /** Starts `n` replicas of `model` on the current back-end, named from `firstIndex`. */

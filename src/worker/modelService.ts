@@ -91,7 +91,7 @@ export class ModelService {
 
   /** Lanes for a decode of `planned` segments: this worker and cached replicas (see browserLanes.ts). */
   private decodeLanes(model: SpecMoE, planned: number): ForwardLane[] {
-    const count = laneCount(planned);
+    const count = laneCount(planned, model.config.expert.d3 >= 64);
     if (this.replicas.some((lane) => lane.healthy?.() === false)) this.closeReplicas();
     if (this.replicas.length < count - 1) this.replicas.push(...startReplicas(model, count - 1 - this.replicas.length, this.replicas.length + 1));
     return [localLane(model), ...this.replicas.slice(0, count - 1)];

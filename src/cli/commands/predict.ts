@@ -49,7 +49,7 @@ export const predictCommand: Command = {
         if (segments.length === 0) throw new CliError(`${file} has no annotations among ${Object.keys(labels).join(', ')}`, 2);
       }
       const planned = plannedSegments(recording, loaded.task.segmentSec, segments).length;
-      const workers = numberOption(args, 'workers', planned >= 16 ? defaultLaneCount() : 1);
+      const workers = numberOption(args, 'workers', planned >= 16 ? defaultLaneCount(loaded.model.config.expert.d3 >= 64) : 1);
       if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a whole number ≥ 1, got ${workers}`);
       const lanes = nodeLanes(loaded.model, workers);
       let result;
