@@ -892,12 +892,56 @@ export function rfftInto(signal: ArrayLike<number>, outRe: Float64Array, outIm: 
     return;
   }
   const plan = realPlan(n);
-  const h = n / 2;
-  const { zRe, zIm, wRe, wIm } = plan;
-  for (let k = 0; k < h; k++) {
+  const { zRe, zIm } = plan;
+  for (let k = 0; k < n / 2; k++) {
     zRe[k] = signal[2 * k]!;
     zIm[k] = signal[2 * k + 1]!;
   }
+  realFromPacked(plan, outRe, outIm, offset);
+}
+
+/**
+ * rfftInto of the frame signal[start + i]·window[i] (i < N = window.length; samples outside the signal count as 0),
+ * packed straight into the half-length transform's input: the STFT's frames without a windowed copy.
+ */
+export function rfftWindowedInto(signal: ArrayLike<number>, start: number, window: Float64Array, outRe: Float64Array, outIm: Float64Array, offset = 0): void {
+  const n = window.length;
+  const inside = start >= 0 && start + n <= signal.length;
+  if (n < 4 || n % 2 === 1) {
+    const frame = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = start + i;
+      frame[i] = inside || (j >= 0 && j < signal.length) ? signal[j]! * window[i]! : 0;
+    }
+    rfftInto(frame, outRe, outIm, offset);
+    return;
+  }
+  const nBins = n / 2 + 1;
+  if (outRe.length < offset + nBins || outIm.length < offset + nBins) throw new RangeError(`rfft: output holds fewer than ${nBins} bins`);
+  const plan = realPlan(n);
+  const { zRe, zIm } = plan;
+  if (inside) {
+    for (let k = 0, i = start; k < n / 2; k++, i += 2) {
+      zRe[k] = signal[i]! * window[2 * k]!;
+      zIm[k] = signal[i + 1]! * window[2 * k + 1]!;
+    }
+  } else {
+    const at = (i: number) => {
+      const j = start + i;
+      return j >= 0 && j < signal.length ? signal[j]! * window[i]! : 0;
+    };
+    for (let k = 0; k < n / 2; k++) {
+      zRe[k] = at(2 * k);
+      zIm[k] = at(2 * k + 1);
+    }
+  }
+  realFromPacked(plan, outRe, outIm, offset);
+}
+
+/** Bins 0..N/2 of a real signal of even length N from its even/odd samples packed into the plan's zRe/zIm. */
+function realFromPacked(plan: RealPlan, outRe: Float64Array, outIm: Float64Array, offset: number): void {
+  const h = plan.n / 2;
+  const { zRe, zIm, wRe, wIm } = plan;
   forward(plan.half, zRe, zIm);
   // Z = E + i·O with E, O the DFTs of the even and odd samples: E_k = (Z_k + conj Z_{h−k})/2,
   // O_k = (Z_k − conj Z_{h−k})/(2i), X_k = E_k + W_n^k·O_k.

@@ -1,7 +1,7 @@
 // STFT and inverse STFT equal to scipy.signal.stft / istft with their defaults (periodic Hann window, nfft =
 // nperseg, boundary='zeros', padded=True, scaling='spectrum', one-sided), for any nperseg and noverlap.
 // Float64 throughout; the frames' FFTs come from ./fft (any length).
-import { fftInPlace, irfft, rfftInto } from './fft';
+import { fftInPlace, irfft, rfftWindowedInto } from './fft';
 import { cachedPeriodicHann } from './welch';
 
 /** Frames transformed before their bins are scattered into the frequency-major output (keeps the writes in runs). */
@@ -65,25 +65,13 @@ export function stft(signal: ArrayLike<number>, options: StftOptions, buffers?: 
   const reuse = buffers !== undefined && buffers.re.length >= size && buffers.im.length >= size && buffers.re.buffer !== buffers.im.buffer;
   const re = reuse ? buffers.re.subarray(0, size) : new Float64Array(size);
   const im = reuse ? buffers.im.subarray(0, size) : new Float64Array(size);
-  const frame = new Float64Array(nperseg);
   // Spectra of up to FRAME_BLOCK frames, frame-major, before they are scattered into re/im.
   const blockRe = new Float64Array(FRAME_BLOCK * nFreqs);
   const blockIm = new Float64Array(FRAME_BLOCK * nFreqs);
-  const length = signal.length;
   for (let f0 = 0; f0 < nFrames; f0 += FRAME_BLOCK) {
     const count = Math.min(FRAME_BLOCK, nFrames - f0);
-    for (let b = 0; b < count; b++) {
-      const start = (f0 + b) * step - edge; // index into the original signal
-      if (start >= 0 && start + nperseg <= length) {
-        for (let n = 0; n < nperseg; n++) frame[n] = signal[start + n]! * window[n]!;
-      } else {
-        for (let n = 0; n < nperseg; n++) {
-          const i = start + n;
-          frame[n] = i >= 0 && i < length ? signal[i]! * window[n]! : 0;
-        }
-      }
-      rfftInto(frame, blockRe, blockIm, b * nFreqs);
-    }
+    // Frame f starts at f·step − nperseg//2 in the original signal (zeros outside it: scipy's boundary extension).
+    for (let b = 0; b < count; b++) rfftWindowedInto(signal, (f0 + b) * step - edge, window, blockRe, blockIm, b * nFreqs);
     for (let k = 0; k < nFreqs; k++) {
       const row = k * nFrames + f0;
       for (let b = 0, i = k; b < count; b++, i += nFreqs) {
