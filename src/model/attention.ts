@@ -91,7 +91,7 @@ function rotate(y: tf.Tensor4D, tables: ReturnType<typeof ropeTables>): tf.Tenso
  * a batch of 1 without transpose flags (otherwise a scalar loop, 5–15× slower), so a batch is done one item at a
  * time and the gradient multiplies explicitly transposed copies.
  */
-export const batchMatMul = tf.customGrad((aIn, bIn, save) => {
+const batchMatMul = tf.customGrad((aIn, bIn, save) => {
   const [a, b] = [aIn as tf.Tensor3D, bIn as tf.Tensor3D];
   (save as tf.GradSaveFunc)([a, b]);
   return {

@@ -110,7 +110,7 @@ interface BatchPlan {
  * Reads the recording in chunks of whole segments (with margins), prepares the model channels and yields batches of
  * segments as arrays. Stops early when `signal` aborts.
  */
-export async function* segmentArrays(
+async function* segmentArrays(
   recording: Recording,
   map: ChannelMap,
   wanted: readonly { readonly dataSec: number; readonly label?: string }[],

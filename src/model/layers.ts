@@ -113,7 +113,7 @@ function trainableConv(x: tf.Tensor3D, filter: tf.Tensor3D, stride: number, dila
           stuffed.shape[1] >= rows ? tf.slice(stuffed, [0, 0, 0], [batch, rows, outCh]) : tf.pad(stuffed, [[0, 0], [0, rows - stuffed.shape[1]], [0, 0]]);
         const flipped = tf.transpose(tf.reverse(ws, 0), [0, 2, 1]) as tf.Tensor3D; // [k, out, in]
         const dx = tf.conv1d(tf.pad(stuffed, [[0, 0], [span, span], [0, 0]]), flipped, 1, 'valid', 'NWC', dilation);
-        // dW: one [in, out] matMul per tap (on a transposed copy: see matMul2d).
+        // dW: one [in, out] matMul per tap (on a transposed copy: see linearWithGrad).
         const dyFlat = tf.reshape(dy3, [batch * outRows, outCh]);
         const taps = Array.from({ length: k }, (_, t) =>
           tf.matMul(tf.transpose(tf.reshape(everyStrideRow(xs, t * dilation, stride, outRows), [batch * outRows, inCh])), dyFlat),
@@ -269,22 +269,9 @@ export function linear(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tens
 }
 
 /**
- * a·b [M, K]·[K, N] whose gradient multiplies explicitly transposed copies (tfjs's own uses transpose flags, which
- * send tfjs-backend-wasm to a scalar loop: see linearWithGrad).
+ * a·c for a constant c (no gradient for c is computed; the one for a multiplies by a transposed copy: tfjs's own
+ * matMul gradient uses transpose flags, which send tfjs-backend-wasm to a scalar loop).
  */
-export const matMul2d = tf.customGrad((aIn, bIn, save) => {
-  const [a, b] = [aIn as tf.Tensor2D, bIn as tf.Tensor2D];
-  (save as tf.GradSaveFunc)([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy, saved) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
-    },
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
-
-/** a·c for a constant c (no gradient for c is computed; the one for a multiplies by a transposed copy). */
 export const matMulByConstant = tf.customGrad((aIn, cIn, save) => {
   const [a, c] = [aIn as tf.Tensor2D, cIn as tf.Tensor2D];
   (save as tf.GradSaveFunc)([c]);
@@ -334,7 +321,7 @@ export const linearOfData = tf.customGrad((x, w, b, save) => {
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /** Σ over the rows of g [N, D] as a product with ones (tfjs-wasm's Sum over axis 0 transposes first: 5 ms for [1 024, 384]). */
-export function sumRows(g: tf.Tensor2D): tf.Tensor1D {
+function sumRows(g: tf.Tensor2D): tf.Tensor1D {
   return tf.reshape(tf.matMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]);
 }
 

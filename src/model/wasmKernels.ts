@@ -14,7 +14,7 @@ interface WasmBackendInternals {
 type HeapArray = Float32Array | Int32Array | Uint8Array;
 
 /** Copies the block `size` at `begin` of a row-major `shape` array into `dst` (contiguous). */
-export function copySlice(src: HeapArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: HeapArray): void {
+function copySlice(src: HeapArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: HeapArray): void {
   const rank = shape.length;
   if (rank === 0) {
     dst[0] = src[0]!;

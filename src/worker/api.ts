@@ -2,7 +2,7 @@
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
 import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
 import type { HeadBenchRequest } from '../train/headBench';
-import type { DecodeBenchRequest } from '../model/decodeBench';
+import type { DecodeBenchRequest } from '../testing/decodeBench';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import { runModelBench } from '../model/benchWorkloads';
-import { runDecodeBench } from '../model/decodeBench';
+import { runDecodeBench } from '../testing/decodeBench';
 import { localLane } from '../model/lanes';
 import { laneCount, startReplicas } from './browserLanes';
 import { runHeadBench } from '../train/headBench';

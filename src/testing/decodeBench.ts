@@ -2,18 +2,19 @@
 // (`npm run bench -- decode-browser`): an H-hour night made by repeating the demo recording's data records
 // (eegmmidb S001R04, 64 channels at 160 Hz), decoded for sleep staging (4 derivations pinned to F4, C4, O2, C3:
 // eegmmidb has no mastoids; 30-s segments resampled to 200 Hz) by a full-size SpecMoE with seeded random weights
-// (timing does not depend on the values), on the given lanes.
+// (timing does not depend on the values), on the given lanes. It lives here, not in src/model, because the night is
+// made by ./bigEdf (a test-data generator).
 import * as tf from '@tensorflow/tfjs';
 import { openRecording } from '../io/open';
 import { blobSource } from '../io/sources';
-import { repeatedEdf } from '../testing/bigEdf';
-import { AUTHORS_EXPERT, specMoEConfig } from './config';
-import { decodeRecording, type SegmentPrediction } from './decode';
-import { initExpertParams, initHeadParams } from './init';
-import type { ForwardLane } from './lanes';
-import { ParamStore } from './params';
-import { SpecMoE } from './specMoE';
-import { findTask } from './tasks';
+import { repeatedEdf } from './bigEdf';
+import { AUTHORS_EXPERT, specMoEConfig } from '../model/config';
+import { decodeRecording, type SegmentPrediction } from '../model/decode';
+import { initExpertParams, initHeadParams } from '../model/init';
+import type { ForwardLane } from '../model/lanes';
+import { ParamStore } from '../model/params';
+import { SpecMoE } from '../model/specMoE';
+import { findTask } from '../model/tasks';
 
 export interface DecodeBenchRequest {
   readonly hours: number;
@@ -36,7 +37,7 @@ export interface DecodeBenchResult {
 }
 
 /** Sleep-staging derivation → eegmmidb electrode it is pinned to. */
-export const NIGHT_CHANNELS = { 'F4-M1': 'F4', 'C4-M1': 'C4', 'O2-M1': 'O2', 'C3-M2': 'C3' };
+const NIGHT_CHANNELS = { 'F4-M1': 'F4', 'C4-M1': 'C4', 'O2-M1': 'O2', 'C3-M2': 'C3' };
 const SEED = 20240;
 
 /**
