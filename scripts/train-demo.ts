@@ -1,4 +1,4 @@
-// `npm run train-demo [-- --stage pretrain|finetune|all] [--steps N]`: retrains the bundled demo model from the shared
+// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction] [--steps N]`: retrains the bundled demo model from the shared
 // eegmmidb recordings (../shared/data). Stage "pretrain" trains three experts on disjoint partitions of the
 // pretraining subjects' recordings (by recording, as the paper partitions its data); stage "finetune" trains the
 // motor-imagery head on frozen experts and writes the bundle and its model card to models/.
@@ -39,9 +39,14 @@ function run(cmd: string, argv: string[], logFile: string): Promise<void> {
   });
 }
 
+/** Held-out recordings for the reconstruction report (subjects no stage trains on). */
+function reconstructionFiles(): string[] {
+  return recordingsOf(['S012', 'S013']).filter((f) => /R0?4\.edf\.gz$/.test(f));
+}
+
 async function pretrain(): Promise<void> {
   const parts = partitions(recordingsOf(PRETRAIN_SUBJECTS));
-  const evalFiles = recordingsOf(['S012', 'S013']).filter((f) => /R0?4\.edf\.gz$/.test(f));
+  const evalFiles = reconstructionFiles();
   await Promise.all(
     parts.map((files, k) =>
       run(
@@ -73,7 +78,14 @@ async function finetuneStage(): Promise<void> {
     runDir: RUN_DIR,
     outDir: join(REPO_ROOT, 'models', 'specmoe-demo-mi'),
     split: { train: runs(HEAD_SPLIT.train), validation: runs(HEAD_SPLIT.validation), test: runs(HEAD_SPLIT.test) },
+    reconstructionFiles: reconstructionFiles(),
   });
 }
 
 if (stage === 'finetune' || stage === 'all') await finetuneStage();
+
+// ---- stage "reconstruction": re-measure the bundled experts' reconstructions (no training) ----
+if (stage === 'reconstruction') {
+  const { refreshReconstruction } = await import('./demoBundle');
+  await refreshReconstruction({ outDir: join(REPO_ROOT, 'models', 'specmoe-demo-mi'), reconstructionFiles: reconstructionFiles() });
+}

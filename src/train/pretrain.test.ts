@@ -9,6 +9,7 @@ import { PAPER_ADAMW } from './adamw';
 import { checkpointFiles, restoreCheckpoint } from './checkpoint';
 import { Pretrainer } from './pretrain';
 import { extractWindows } from './pretrainData';
+import { evaluateReconstruction } from './reconstructionEval';
 
 const CHANNELS = ['C3', 'Cz', 'C4', 'FCz'];
 
@@ -59,6 +60,16 @@ describe('pretraining pipeline on a tiny config (vendored demo recording S001R04
     for (const [key, t] of trainer.expert.params.entries()) expect(Array.from(fresh.expert.params.get(key).dataSync()), key).toEqual(Array.from(t.dataSync()));
     const [someKey, moment] = [...trainer.optimizer.moments][5]!;
     expect(Array.from(fresh.optimizer.moments.get(someKey)!.v.dataSync())).toEqual(Array.from(moment.v.dataSync()));
+
+    // The held-out report: both error kinds for the masked input and both branches, in every band.
+    const report = evaluateReconstruction(trainer.expert, windows.slice(8, 10), CHANNELS.length, PAPER_MASK_PARAMS, 3);
+    expect(report.map((b) => b.band)).toEqual(['delta', 'theta', 'alpha', 'beta', 'gamma']);
+    for (const b of report) {
+      for (const e of [b.waveform, b.magnitude]) {
+        expect(e.masked).toBeGreaterThan(0);
+        expect(Number.isFinite(e.dec1) && Number.isFinite(e.dec2)).toBe(true);
+      }
+    }
     for (const t of [trainer, fresh]) {
       t.expert.params.dispose();
       t.optimizer.dispose();

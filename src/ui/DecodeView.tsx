@@ -87,6 +87,10 @@ function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<Wo
     }
   };
   const t = result ? Array.from({ length: result.original.length }, (_, i) => i / result.sampleRateHz) : [];
+  // One colour scale for the four spectrograms (the original's top 50 dB), so the masked holes and how far the
+  // reconstructions fill them compare at a glance.
+  const top = result ? Math.max(...result.spectrograms.original.db) : 0;
+  const sharedRange = { zmin: top - 50, zmax: top, zauto: false };
   const line = (y: Float32Array, name: string, color: string) => ({ type: 'scatter', mode: 'lines', x: t, y: Array.from(y), name, line: { color, width: 1 } });
   return (
     <section aria-labelledby="recon-title">
@@ -120,18 +124,24 @@ function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<Wo
           />
           <div className="grid4">
             {(['original', 'masked', 'dec1', 'dec2'] as const).map((k) => (
-              <Plot key={k} data={[heatmap(result.spectrograms[k], 60)]} layout={{ title: { text: k }, yaxis: { title: { text: 'Hz' } } }} label={`${k} spectrogram`} height={240} />
+              <Plot key={k} data={[heatmap(result.spectrograms[k], 60, sharedRange)]} layout={{ title: { text: k }, yaxis: { title: { text: 'Hz' } } }} label={`${k} spectrogram`} height={240} />
             ))}
           </div>
           <table className="band-errors" data-testid="band-errors">
-            <caption>Error power against the original, all channels (µV²); ratio below 1 = reconstruction closer than the masked input</caption>
+            <caption>
+              Error against the original, mean over channels (µV²): waveform error power (needs the phase right) and
+              spectrogram-magnitude error (phase-blind, what the pretraining loss mostly rewards). Ratio below 1 =
+              the reconstruction is closer to the original than the masked input.
+            </caption>
             <thead>
-              <tr><th>band</th><th>masked input</th><th>branch 1</th><th>ratio</th><th>branch 2</th><th>ratio</th></tr>
+              <tr><th rowSpan={2}>band</th><th colSpan={5}>waveform</th><th colSpan={5}>spectrogram magnitude</th></tr>
+              <tr>{[0, 1].map((g) => ['masked input', 'branch 1', 'ratio', 'branch 2', 'ratio'].map((h) => <th key={`${g}${h}`}>{h}</th>))}</tr>
             </thead>
             <tbody>
               {result.bandErrors.map((b) => (
                 <tr key={b.band}>
-                  <td>{b.band}</td><td>{b.masked.toFixed(2)}</td><td>{b.dec1.toFixed(2)}</td><td>{(b.dec1 / b.masked).toFixed(2)}</td><td>{b.dec2.toFixed(2)}</td><td>{(b.dec2 / b.masked).toFixed(2)}</td>
+                  <td>{b.band}</td>
+                  {[b.waveform, b.magnitude].map((e, g) => [e.masked.toFixed(2), e.dec1.toFixed(2), (e.dec1 / e.masked).toFixed(2), e.dec2.toFixed(2), (e.dec2 / e.masked).toFixed(2)].map((v, i) => <td key={`${g}${i}`}>{v}</td>))}
                 </tr>
               ))}
             </tbody>

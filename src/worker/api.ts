@@ -3,6 +3,7 @@
 import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
 import type { HeadBenchRequest } from '../train/headBench';
 import type { DecodeBenchRequest } from '../testing/decodeBench';
+import type { ReconstructionBandErrors } from '../dsp/bandErrors';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
@@ -187,8 +188,8 @@ export interface Reconstruction {
   readonly dec1: Float32Array;
   readonly dec2: Float32Array;
   readonly spectrograms: Readonly<Record<'original' | 'masked' | 'dec1' | 'dec2', Spectrogram>>;
-  /** Error power per band of the masked input and of both branches against the original (all channels). */
-  readonly bandErrors: readonly { readonly band: string; readonly masked: number; readonly dec1: number; readonly dec2: number }[];
+  /** Waveform and STFT-magnitude errors per band of the masked input and of both branches (all channels, µV²). */
+  readonly bandErrors: readonly ReconstructionBandErrors[];
 }
 
 export interface TrainingRecordingSummary {

@@ -1,7 +1,7 @@
 // The model in the worker: back-end start-up, the bundled or user-given model, decoding the open recording with
 // progress and cancel, exports, and an expert's reconstruction of a segment.
 import * as tf from '@tensorflow/tfjs';
-import { bandErrorPower, REPORT_BANDS } from '../dsp/bandErrors';
+import { reconstructionBandErrors } from '../dsp/bandErrors';
 import { PAPER_MASK_PARAMS } from '../dsp/masks';
 import { seededRandom } from '../dsp/random';
 import { stft } from '../dsp/stft';
@@ -197,21 +197,12 @@ export class ModelService {
         sampleRateHz: fs,
       };
     };
-    const sums = REPORT_BANDS.map((b) => ({ band: b.name, masked: 0, dec1: 0, dec2: 0 }));
-    for (let ch = 0; ch < nChannels; ch++) {
-      const reference = row(batch.target, ch);
-      const parts = { masked: bandErrorPower(reference, row(batch.x, ch), fs), dec1: bandErrorPower(reference, row(dec1, ch), fs), dec2: bandErrorPower(reference, row(dec2, ch), fs) };
-      sums.forEach((s) => {
-        s.masked += parts.masked[s.band as keyof typeof parts.masked] / nChannels;
-        s.dec1 += parts.dec1[s.band as keyof typeof parts.dec1] / nChannels;
-        s.dec2 += parts.dec2[s.band as keyof typeof parts.dec2] / nChannels;
-      });
-    }
+    const channels = Array.from({ length: nChannels }, (_, ch) => ({ original: row(batch.target, ch), masked: row(batch.x, ch), dec1: row(dec1, ch), dec2: row(dec2, ch) }));
     return {
       sampleRateHz: fs,
       ...signals,
       spectrograms: { original: spectrogramOf(signals.original), masked: spectrogramOf(signals.masked), dec1: spectrogramOf(signals.dec1), dec2: spectrogramOf(signals.dec2) },
-      bandErrors: sums,
+      bandErrors: reconstructionBandErrors(channels, fs),
     };
   }
 }

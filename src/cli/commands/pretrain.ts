@@ -119,7 +119,9 @@ export const pretrainCommand: Command = {
       const held = await windowsOf(evalFiles, spec, log);
       const report = evaluateReconstruction(trainer.expert, held.windows, channels.length, settings.mask, 12345);
       writeFileSync(join(out, 'reconstruction.json'), JSON.stringify({ windows: held.windows.length, bands: report }, null, 1));
-      for (const b of report) log(`  ${b.band}: masked ${b.masked.toExponential(3)}  dec1 ${b.dec1.toExponential(3)} (×${b.ratioDec1.toFixed(3)})  dec2 ${b.dec2.toExponential(3)} (×${b.ratioDec2.toFixed(3)})`);
+      const ratios = (e: { masked: number; dec1: number; dec2: number }) => `×${(e.dec1 / e.masked).toFixed(3)} / ×${(e.dec2 / e.masked).toFixed(3)}`;
+      log('reconstruction error ÷ masked input error (branch 1 / branch 2), waveform and spectrogram magnitude:');
+      for (const b of report) log(`  ${b.band}: waveform ${ratios(b.waveform)}  magnitude ${ratios(b.magnitude)}`);
     }
     trainer.expert.params.dispose();
     trainer.optimizer.dispose();
