@@ -303,22 +303,22 @@ const linearWithGrad = tf.customGrad((x, w, b, save) => {
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /**
- * x·Wᵀ + b for an input that needs no gradient (data such as the gate's PSD): the backward pass skips dx.
+ * x·Wᵀ + b for an input that needs no gradient (data such as the gate's PSD), given also as xᵀ: the backward pass
+ * skips dx and takes dW = (xᵀ·dy)ᵀ from the caller's xᵀ (a data batch is transposed for free while it is
+ * assembled; tfjs-wasm's Transpose of [1 024, 201] costs ~2 ms, and transposing dy [1 024, 384] instead ~5 ms).
  */
-export const linearOfData = tf.customGrad((x, w, b, save) => {
-  const [flat, weight, bias] = [x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D];
-  (save as tf.GradSaveFunc)([flat]);
+export const linearOfData = tf.customGrad((x, xT, w, b, save) => {
+  const [flat, flatT, weight, bias] = [x as tf.Tensor2D, xT as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D];
+  (save as tf.GradSaveFunc)([flat, flatT]);
   return {
     value: tf.add(tf.matMul(flat, tf.transpose(weight)), bias),
     gradFunc: (dy, saved) => {
-      const [sx] = saved as [tf.Tensor2D];
+      const [sx, sxT] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      // dW = (xᵀ·dy)ᵀ: transposing x [B·C, F] and the small result is ~10× cheaper on tfjs-wasm than transposing
-      // dy [1 024, 384] (5 ms: its transpose kernel is slow on such power-of-two-rich shapes).
-      return [tf.zerosLike(sx), tf.transpose(tf.matMul(tf.transpose(sx), g)), sumRows(g)];
+      return [tf.zerosLike(sx), tf.zerosLike(sxT), tf.transpose(tf.matMul(sxT, g)), sumRows(g)];
     },
   };
-}) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+}) as (x: tf.Tensor2D, xT: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /** Σ over the rows of g [N, D] as a product with ones (tfjs-wasm's Sum over axis 0 transposes first: 5 ms for [1 024, 384]). */
 function sumRows(g: tf.Tensor2D): tf.Tensor1D {

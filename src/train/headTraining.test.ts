@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { headKeys } from '../model/init';
+import { linearOfData } from '../model/layers';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { seededRandom } from '../dsp/random';
 import { initBackend } from '../model/backend';
@@ -58,10 +59,31 @@ describe('head training on embeddings', () => {
     const pooled = [0, 1, 2].map((e) => tf.tensor3d(Array.from({ length: data.n * C * D }, (_, i) => data.pooled[((Math.floor(i / (C * D)) * 3 + e) * C * D) + (i % (C * D))]!), [data.n, C, D]));
     const psd = tf.tensor3d(data.psd, [data.n, C, F]);
     const reference = specMoEHead(pooled, psd, config, trainer.params).logits.arraySync() as number[][];
-    const fused = specMoEHeadTrainingLogits(tf.concat(pooled, -1) as tf.Tensor3D, psd, config, trainer.params, 0).arraySync() as number[][];
+    const psdRows = tf.reshape(psd, [data.n * C, F]) as tf.Tensor2D;
+    const psdT = tf.transpose(psdRows) as tf.Tensor2D;
+    const fused = specMoEHeadTrainingLogits(tf.concat(pooled, -1) as tf.Tensor3D, psdRows, psdT, config, trainer.params, 0).arraySync() as number[][];
     fused.flat().forEach((v, i) => expect(v).toBeCloseTo(reference.flat()[i]!, 5));
     const vars = headKeys(config).map((k) => trainer.params.get(k) as tf.Variable);
-    const { grads } = tf.variableGrads(() => tf.sum(specMoEHeadTrainingLogits(tf.concat(pooled, -1) as tf.Tensor3D, psd, config, trainer.params, 0)) as tf.Scalar, vars);
+    const { grads } = tf.variableGrads(() => tf.sum(specMoEHeadTrainingLogits(tf.concat(pooled, -1) as tf.Tensor3D, psdRows, psdT, config, trainer.params, 0)) as tf.Scalar, vars);
+    // The gate weights' gradient from the caller's xᵀ equals tfjs's own gradient of the same function.
+    const gateKey = 'gate_LinearT_2.weight';
+    const own = tf.grad((w: tf.Tensor) => {
+      const weights = [1, 2, 3].map((k) => (k === 2 ? w : trainer.params.get(`gate_LinearT_${k}.weight`)));
+      const biases = [1, 2, 3].map((k) => trainer.params.get(`gate_LinearT_${k}.bias`));
+      const gates = tf.sigmoid(tf.add(tf.matMul(psdRows, tf.transpose(tf.concat(weights, 0))), tf.concat(biases, 0)));
+      const h = tf.mul(tf.concat(pooled, -1), tf.reshape(gates, [data.n, C, 3 * D]));
+      return tf.sum(tf.mul(h, tf.reshape(tf.range(0, 3 * D), [1, 1, 3 * D])));
+    })(trainer.params.get(gateKey));
+    const ours = tf.grad((w: tf.Tensor) => {
+      const weights = [1, 2, 3].map((k) => (k === 2 ? w : trainer.params.get(`gate_LinearT_${k}.weight`)));
+      const biases = [1, 2, 3].map((k) => trainer.params.get(`gate_LinearT_${k}.bias`));
+      const gates = tf.sigmoid(linearOfData(psdRows, psdT, tf.concat(weights, 0) as tf.Tensor2D, tf.concat(biases, 0) as tf.Tensor1D));
+      const h = tf.mul(tf.concat(pooled, -1), tf.reshape(gates, [data.n, C, 3 * D]));
+      return tf.sum(tf.mul(h, tf.reshape(tf.range(0, 3 * D), [1, 1, 3 * D])));
+    })(trainer.params.get(gateKey));
+    const [a, b] = [own.dataSync(), ours.dataSync()];
+    const scale = Math.max(...Array.from(a, Math.abs));
+    a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(1e-5 * scale));
     for (const v of vars) expect(Math.max(...Array.from(grads[v.name]!.dataSync(), Math.abs)), v.name).toBeGreaterThan(0);
     trainer.params.dispose();
   });

@@ -50,39 +50,54 @@ export function headDataset(recordings: readonly EmbeddedSegments[], classOf: (l
   return { n: picks.length, nChannels, embeddingSize, nFreqs, pooled, psd, labels };
 }
 
-function batchTensors(data: HeadDataset, indices: readonly number[]): { pooled: tf.Tensor3D[]; psd: tf.Tensor3D } {
-  const { nChannels: c, embeddingSize: d, nFreqs: f } = data;
-  const b = indices.length;
-  const pooled = new Float32Array(b * 3 * c * d);
-  const psd = new Float32Array(b * c * f);
-  indices.forEach((idx, k) => {
-    pooled.set(data.pooled.subarray(idx * 3 * c * d, (idx + 1) * 3 * c * d), k * 3 * c * d);
-    psd.set(data.psd.subarray(idx * c * f, (idx + 1) * c * f), k * c * f);
-  });
-  const all = tf.tensor4d(pooled, [b, 3, c, d]);
-  const perExpert = [0, 1, 2].map((e) => tf.reshape(tf.slice(all, [0, e, 0, 0], [b, 1, c, d]), [b, c, d]) as tf.Tensor3D);
-  all.dispose();
-  return { pooled: perExpert, psd: tf.tensor3d(psd, [b, c, f]) };
+/**
+ * Assembles batches with the three experts' embeddings side by side: pooled [B, C, 3·d3], psd [B·C, F] and psdT
+ * [F, B·C]. On wasm its staging arrays are kept between batches: fresh megabyte-sized arrays for every batch cost
+ * more in page faults and garbage collection than filling them. Only there: tfjs-backend-wasm copies a new tensor's
+ * values into its heap at once, while the cpu and GPU back-ends keep a reference to the array (uploaded later).
+ */
+class BatchAssembler {
+  private pooled = new Float32Array(0);
+  private psd = new Float32Array(0);
+  private psdT = new Float32Array(0);
+
+  constructor(private readonly data: HeadDataset) {}
+
+  private staging(rows: number): { pooled: Float32Array; psd: Float32Array; psdT: Float32Array } {
+    const { embeddingSize: d, nFreqs: f } = this.data;
+    const fresh = () => ({ pooled: new Float32Array(rows * 3 * d), psd: new Float32Array(rows * f), psdT: new Float32Array(rows * f) });
+    if (tf.getBackend() !== 'wasm') return fresh();
+    if (this.psd.length < rows * f) ({ pooled: this.pooled, psd: this.psd, psdT: this.psdT } = fresh());
+    return { pooled: this.pooled.subarray(0, rows * 3 * d), psd: this.psd.subarray(0, rows * f), psdT: this.psdT.subarray(0, rows * f) };
+  }
+
+  tensors(indices: readonly number[]): { pooledCat: tf.Tensor3D; psd: tf.Tensor2D; psdT: tf.Tensor2D } {
+    const { nChannels: c, embeddingSize: d, nFreqs: f } = this.data;
+    const source = this.data;
+    const b = indices.length;
+    const rows = b * c;
+    const { pooled, psd, psdT } = this.staging(rows);
+    indices.forEach((idx, k) => {
+      // [3, C, d] → [C, 3, d] per segment.
+      for (let e = 0; e < 3; e++) {
+        for (let ch = 0; ch < c; ch++) {
+          const from = ((idx * 3 + e) * c + ch) * d;
+          pooled.set(source.pooled.subarray(from, from + d), ((k * c + ch) * 3 + e) * d);
+        }
+      }
+      psd.set(source.psd.subarray(idx * c * f, (idx + 1) * c * f), k * c * f);
+      for (let ch = 0; ch < c; ch++) {
+        const row = k * c + ch;
+        const from = (idx * c + ch) * f;
+        for (let j = 0; j < f; j++) psdT[j * rows + row] = source.psd[from + j]!;
+      }
+    });
+    return { pooledCat: tf.tensor3d(pooled, [b, c, 3 * d]), psd: tf.tensor2d(psd, [rows, f]), psdT: tf.tensor2d(psdT, [f, rows]) };
+  }
 }
 
-/** A batch with the three experts' embeddings side by side: pooled [B, C, 3·d3], psd [B, C, F]. */
-function batchTensorsCat(data: HeadDataset, indices: readonly number[]): { pooledCat: tf.Tensor3D; psd: tf.Tensor3D } {
-  const { nChannels: c, embeddingSize: d, nFreqs: f } = data;
-  const b = indices.length;
-  const pooled = new Float32Array(b * 3 * c * d);
-  const psd = new Float32Array(b * c * f);
-  indices.forEach((idx, k) => {
-    // [3, C, d] → [C, 3, d] per segment.
-    for (let e = 0; e < 3; e++) {
-      for (let ch = 0; ch < c; ch++) {
-        const from = ((idx * 3 + e) * c + ch) * d;
-        pooled.set(data.pooled.subarray(from, from + d), ((k * c + ch) * 3 + e) * d);
-      }
-    }
-    psd.set(data.psd.subarray(idx * c * f, (idx + 1) * c * f), k * c * f);
-  });
-  return { pooledCat: tf.tensor3d(pooled, [b, c, 3 * d]), psd: tf.tensor3d(psd, [b, c, f]) };
-}
+/** Longest stretch of training between two yields to the event loop (cancel and progress messages get through). */
+const YIELD_EVERY_MS = 50;
 
 export interface EpochRecord {
   readonly epoch: number;
@@ -121,7 +136,7 @@ export class HeadTrainer {
     return tf.div(tf.sum(tf.mul(nll, w)), tf.sum(w)) as tf.Scalar;
   }
 
-  evaluate(data: HeadDataset, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1)): Evaluation {
+  evaluate(data: HeadDataset, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1), batches = new BatchAssembler(data)): Evaluation {
     const probabilities: number[][] = [];
     let lossSum = 0;
     let weightSum = 0;
@@ -129,10 +144,11 @@ export class HeadTrainer {
       const idx = Array.from({ length: Math.min(256, data.n - start) }, (_, i) => start + i);
       const labels = data.labels.subarray(start, start + idx.length);
       const { p, l, w } = tf.tidy(() => {
-        const { pooled, psd } = batchTensors(data, idx);
-        const out = specMoEHead(pooled, psd, this.config, this.params);
+        // The training layout without dropout: the same numbers as specMoEHead, without its [B, 3·d3, C] transpose.
+        const { pooledCat, psd, psdT } = batches.tensors(idx);
+        const logits = specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, 0);
         const weight = tf.sum(tf.gather(tf.tensor1d([...classWeights]), tf.tensor1d(labels, 'int32')));
-        return { p: out.probabilities.arraySync() as number[][], l: tf.mul(this.loss(out.logits, labels, classWeights), weight).dataSync()[0]!, w: weight.dataSync()[0]! };
+        return { p: tf.softmax(logits).arraySync() as number[][], l: tf.mul(this.loss(logits, labels, classWeights), weight).dataSync()[0]!, w: weight.dataSync()[0]! };
       });
       probabilities.push(...p);
       lossSum += l;
@@ -155,6 +171,9 @@ export class HeadTrainer {
     let best = Infinity;
     let bestValues: Map<string, Float32Array> | null = null;
     let waited = 0;
+    const trainBatches = new BatchAssembler(train);
+    const validationBatches = new BatchAssembler(validation);
+    let lastYield = performance.now();
     for (let epoch = 1; epoch <= s.epochs; epoch++) {
       if (signal?.aborted) break;
       const started = performance.now();
@@ -165,10 +184,10 @@ export class HeadTrainer {
       for (let start = 0; start < order.length; start += s.batchSize) {
         const idx = order.slice(start, start + s.batchSize);
         const labels = Int32Array.from(idx, (i) => train.labels[i]!);
-        const { pooledCat, psd } = batchTensorsCat(train, idx);
+        const { pooledCat, psd, psdT } = trainBatches.tensors(idx);
         let logits: tf.Tensor2D | null = null;
         const { value, grads } = tf.variableGrads(() => {
-          logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, this.config, this.params, s.dropout));
+          logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, s.dropout));
           return this.loss(logits, labels, classWeights);
         }, [...variables.values()]);
         const byKey: Record<string, tf.Tensor> = {};
@@ -181,10 +200,15 @@ export class HeadTrainer {
         lossSum += batchLoss[0]! * idx.length;
         epochPredicted.push(...predicted);
         epochLabels.push(...labels);
-        tf.dispose([value, predictions, logits!, ...Object.values(byKey), pooledCat, psd]);
-        await new Promise((r) => setTimeout(r, 0)); // let cancel and progress messages through
+        tf.dispose([value, predictions, logits!, ...Object.values(byKey), pooledCat, psd, psdT]);
+        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+          // setTimeout, not a microtask: messages are tasks. Once per batch would cost up to 4 ms each in a browser
+          // worker (nested timers are clamped), a tenth of a batch's work.
+          await new Promise((r) => setTimeout(r, 0));
+          lastYield = performance.now();
+        }
       }
-      const valEval = this.evaluate(validation, classWeights);
+      const valEval = this.evaluate(validation, classWeights, validationBatches);
       const trainMetrics = classificationMetrics(epochLabels, epochPredicted, this.config.nClasses);
       const record: EpochRecord = {
         epoch,
