@@ -52,11 +52,14 @@ test('decodes the demo recording with the bundled model: every segment, three ex
   // Reconstruction by expert 1 of the first segment.
   await page.getByRole('button', { name: 'Reconstruct' }).click();
   const bandErrors = page.getByTestId('band-errors');
-  await expect(bandErrors).toContainText('spectrogram magnitude');
-  // Five bands, each with finite waveform and magnitude errors and ratios for both branches.
+  await expect(bandErrors).toContainText('magnitude, masked regions');
+  // Five bands, each with finite errors and ratios for both branches in the three measures.
   const cells = await bandErrors.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   expect(cells.map((r) => r[0])).toEqual(['delta', 'theta', 'alpha', 'beta', 'gamma']);
-  for (const row of cells) for (const value of row.slice(1)) expect(Number.isFinite(Number(value))).toBe(true);
+  for (const row of cells) {
+    expect(row.length).toBe(16);
+    for (const value of row.slice(1)) expect(Number.isFinite(Number(value))).toBe(true);
+  }
   await page.screenshot({ path: 'test-results/decode.png', fullPage: true });
   expect(longTasks.filter((t) => t.duration > 50)).toEqual([]);
 });

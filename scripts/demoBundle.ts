@@ -170,24 +170,29 @@ export async function reconstructionReport(experts: readonly Expert[], files: re
 
 const ratioCell = (e: { masked: number; dec1: number; dec2: number }) => `${(e.dec1 / e.masked).toFixed(2)} / ${(e.dec2 / e.masked).toFixed(2)}`;
 
-/** The model card's reconstruction section: both error kinds per band, and what they say, from the measured ratios. */
+type Measure = 'waveform' | 'magnitude' | 'maskedRegions';
+
+/** The model card's reconstruction section: three measures per band, and what they say, from the measured ratios. */
 export function reconstructionSection(report: ReconstructionReport): string {
-  const table = (kind: 'waveform' | 'magnitude') => ['| band | expert 1 | expert 2 | expert 3 |', '|---|---|---|---|', ...report.experts[0]!.map((b, i) => `| ${b.band} | ${report.experts.map((e) => ratioCell(e[i]![kind])).join(' | ')} |`)].join('\n');
-  const count = (kind: 'waveform' | 'magnitude') => {
-    const ratios = report.experts.flatMap((e) => e.flatMap((b) => [b[kind].dec1 / b[kind].masked, b[kind].dec2 / b[kind].masked]));
-    return { better: ratios.filter((r) => r < 1).length, total: ratios.length };
+  const table = (m: Measure) => ['| band | expert 1 | expert 2 | expert 3 |', '|---|---|---|---|', ...report.experts[0]!.map((b, i) => `| ${b.band} | ${report.experts.map((e) => ratioCell(e[i]![m])).join(' | ')} |`)].join('\n');
+  const summary = (m: Measure) => {
+    const ratios = report.experts.flatMap((e) => e.flatMap((b) => [b[m].dec1 / b[m].masked, b[m].dec2 / b[m].masked]));
+    const worse = [...new Set(report.experts.flatMap((e) => e.filter((b) => b[m].dec1 >= b[m].masked || b[m].dec2 >= b[m].masked).map((b) => b.band)))];
+    return `${ratios.filter((r) => r < 1).length} of ${ratios.length} band/branch/expert cases${worse.length > 0 && worse.length < 5 ? ` (not in ${worse.join(', ')})` : ''}`;
   };
-  const magnitude = count('magnitude');
-  const waveform = count('waveform');
-  const worseBands = [...new Set(report.experts.flatMap((e) => e.filter((b) => b.magnitude.dec1 >= b.magnitude.masked || b.magnitude.dec2 >= b.magnitude.masked).map((b) => b.band)))];
   return `${RECONSTRUCTION_HEADING}
 Each expert reconstructs ${report.windows} Gaussian-masked 6-s windows of held-out recordings (${report.files.join(', ')};
 subjects no stage trains on), masked with the paper's default masks (one seeded mask per window, the same for
 the three experts). Figures are error ratios, branch 1 / branch 2, divided by the masked input's error: below 1 =
 the reconstruction is closer to the original than the masked input. The app's reconstruction view shows the same
-two measures for any segment, beside the four spectrograms.
+three measures for any segment, beside the four spectrograms on one colour scale.
 
-**Spectrogram magnitude** (mean squared difference of STFT magnitudes, 2-s Hann frames, the masking grid; blind to phase):
+**Spectrogram magnitude in the masked regions** (squared difference of STFT magnitudes, 2-s Hann frames on the
+masking grid, each cell weighted by how much it was masked, 1 − M: the part a masked model is asked to fill in):
+
+${table('maskedRegions')}
+
+**Spectrogram magnitude, all cells** (the unmasked cells of the masked input are the original's, so any change there counts against the reconstruction):
 
 ${table('magnitude')}
 
@@ -195,13 +200,14 @@ ${table('magnitude')}
 
 ${table('waveform')}
 
-In magnitude the reconstruction is closer than the masked input in ${magnitude.better} of ${magnitude.total} band/branch/expert cases${worseBands.length > 0 ? ` (not in ${worseBands.join(', ')})` : ''}; in waveform in ${waveform.better} of ${waveform.total}.
-Why the two differ: the pretraining loss is MSE + 0.02 × the spectral term with the authors' unnormalised
+Closer to the original than the masked input: in the masked regions in ${summary('maskedRegions')}; over all cells in
+${summary('magnitude')}; as a waveform in ${summary('waveform')}.
+Why the waveform differs: the pretraining loss is MSE + 0.02 × the spectral term with the authors' unnormalised
 \`torch.stft\` (n_fft 512). Taking the masked input as the prediction on these windows gives MSE ${report.maskedInputLoss.mse.toFixed(3)} and
 0.02 × spectral ${report.maskedInputLoss.spectral.toFixed(3)} (${(report.maskedInputLoss.spectral / report.maskedInputLoss.mse).toFixed(1)}×), so training mostly teaches the
 experts to put the right spectral magnitude back into the masked regions, not the right phase; a waveform with the
 right magnitudes and a guessed phase has a larger sample-by-sample error than the masked input. More pretraining
-(the paper: 50 epochs over 1.1 M windows on 8 GPUs; this bundle: see Configuration) is what would improve both.
+(the paper: 50 epochs over 1.1 M windows on 8 GPUs; this bundle: see Configuration) is what would improve all three.
 `;
 }
 

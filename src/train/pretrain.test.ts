@@ -65,7 +65,7 @@ describe('pretraining pipeline on a tiny config (vendored demo recording S001R04
     const report = evaluateReconstruction(trainer.expert, windows.slice(8, 10), CHANNELS.length, PAPER_MASK_PARAMS, 3);
     expect(report.map((b) => b.band)).toEqual(['delta', 'theta', 'alpha', 'beta', 'gamma']);
     for (const b of report) {
-      for (const e of [b.waveform, b.magnitude]) {
+      for (const e of [b.waveform, b.magnitude, b.maskedRegions]) {
         expect(e.masked).toBeGreaterThan(0);
         expect(Number.isFinite(e.dec1) && Number.isFinite(e.dec2)).toBe(true);
       }

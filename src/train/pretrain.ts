@@ -4,7 +4,7 @@
 // linspace(1 + 10k, 10 + 10k, T), AdamW with cosine annealing and clipping, BatchNorm in training mode with
 // running statistics updated (momentum 0.1).
 import * as tf from '@tensorflow/tfjs';
-import { applyMask, type MaskParams, randomGaussianMask } from '../dsp/masks';
+import { applyMask, type GaussianMask, type MaskParams, randomGaussianMask } from '../dsp/masks';
 import { type Random, seededRandom, shuffled } from '../dsp/random';
 import { stft } from '../dsp/stft';
 import type { ExpertConfig } from '../model/config';
@@ -46,6 +46,8 @@ export interface PretrainBatch {
   readonly target: Float32Array;
   readonly times: Float32Array;
   readonly shape: readonly [number, number, number];
+  /** Each window's mask (shared by its channels). */
+  readonly masks: GaussianMask[];
 }
 
 /** Masks each window (its own mask, drawn from `random`) and stacks the batch (§9, §1). */
@@ -56,11 +58,13 @@ export function makeBatch(windows: readonly PretrainWindow[], nChannels: number,
   const target = new Float32Array(windows.length * size);
   const times = new Float32Array(windows.length * length);
   const options = { sampleRateHz, ...STFT_MASK_OPTIONS };
+  const masks: GaussianMask[] = [];
   windows.forEach((w, b) => {
     const channels = Array.from({ length: nChannels }, (_, c) => w.microvolts.subarray(c * length, (c + 1) * length));
     const grid = stft(channels[0]!, options);
     const m = randomGaussianMask(grid.freqs, grid.nFrames, mask, random);
     const masked = applyMask(channels, m, options);
+    masks.push(m);
     for (let c = 0; c < nChannels; c++) {
       for (let t = 0; t < length; t++) {
         x[b * size + c * length + t] = masked[c]![t]! / 100;
@@ -70,7 +74,7 @@ export function makeBatch(windows: readonly PretrainWindow[], nChannels: number,
     const first = 1 + 10 * w.index;
     for (let t = 0; t < length; t++) times[b * length + t] = first + (9 * t) / (length - 1);
   });
-  return { x, target, times, shape: [windows.length, nChannels, length] };
+  return { x, target, times, shape: [windows.length, nChannels, length], masks };
 }
 
 /** Trainable variables of an expert by state_dict key (running statistics excluded). */

@@ -23,7 +23,7 @@ function* reconstructedChannels(expert: Expert, windows: readonly PretrainWindow
     tf.dispose([x, times, ...Object.values(out)]);
     for (let c = 0; c < nChannels; c++) {
       const row = (a: Float32Array) => a.subarray(c * length, (c + 1) * length);
-      yield { original: row(batch.target), masked: row(batch.x), dec1: row(dec1), dec2: row(dec2) };
+      yield { original: row(batch.target), masked: row(batch.x), dec1: row(dec1), dec2: row(dec2), mask: batch.masks[0]!.map };
     }
   }
 }

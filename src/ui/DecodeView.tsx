@@ -129,19 +129,20 @@ function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<Wo
           </div>
           <table className="band-errors" data-testid="band-errors">
             <caption>
-              Error against the original, mean over channels (µV²): waveform error power (needs the phase right) and
-              spectrogram-magnitude error (phase-blind, what the pretraining loss mostly rewards). Ratio below 1 =
-              the reconstruction is closer to the original than the masked input.
+              Error against the original, mean over channels (µV²): waveform error power (needs the phase right),
+              spectrogram-magnitude error (phase-blind, what the pretraining loss mostly rewards), and the same in the
+              masked regions only (cells weighted by how much they were masked). Ratio below 1 = the reconstruction
+              is closer to the original than the masked input.
             </caption>
             <thead>
-              <tr><th rowSpan={2}>band</th><th colSpan={5}>waveform</th><th colSpan={5}>spectrogram magnitude</th></tr>
-              <tr>{[0, 1].map((g) => ['masked input', 'branch 1', 'ratio', 'branch 2', 'ratio'].map((h) => <th key={`${g}${h}`}>{h}</th>))}</tr>
+              <tr><th rowSpan={2}>band</th><th colSpan={5}>waveform</th><th colSpan={5}>spectrogram magnitude</th><th colSpan={5}>magnitude, masked regions</th></tr>
+              <tr>{[0, 1, 2].map((g) => ['masked input', 'branch 1', 'ratio', 'branch 2', 'ratio'].map((h) => <th key={`${g}${h}`}>{h}</th>))}</tr>
             </thead>
             <tbody>
               {result.bandErrors.map((b) => (
                 <tr key={b.band}>
                   <td>{b.band}</td>
-                  {[b.waveform, b.magnitude].map((e, g) => [e.masked.toFixed(2), e.dec1.toFixed(2), (e.dec1 / e.masked).toFixed(2), e.dec2.toFixed(2), (e.dec2 / e.masked).toFixed(2)].map((v, i) => <td key={`${g}${i}`}>{v}</td>))}
+                  {[b.waveform, b.magnitude, b.maskedRegions].map((e, g) => [e.masked.toFixed(2), e.dec1.toFixed(2), (e.dec1 / e.masked).toFixed(2), e.dec2.toFixed(2), (e.dec2 / e.masked).toFixed(2)].map((v, i) => <td key={`${g}${i}`}>{v}</td>))}
                 </tr>
               ))}
             </tbody>

@@ -197,7 +197,7 @@ export class ModelService {
         sampleRateHz: fs,
       };
     };
-    const channels = Array.from({ length: nChannels }, (_, ch) => ({ original: row(batch.target, ch), masked: row(batch.x, ch), dec1: row(dec1, ch), dec2: row(dec2, ch) }));
+    const channels = Array.from({ length: nChannels }, (_, ch) => ({ original: row(batch.target, ch), masked: row(batch.x, ch), dec1: row(dec1, ch), dec2: row(dec2, ch), mask: batch.masks[0]!.map }));
     return {
       sampleRateHz: fs,
       ...signals,

@@ -120,8 +120,8 @@ export const pretrainCommand: Command = {
       const report = evaluateReconstruction(trainer.expert, held.windows, channels.length, settings.mask, 12345);
       writeFileSync(join(out, 'reconstruction.json'), JSON.stringify({ windows: held.windows.length, bands: report }, null, 1));
       const ratios = (e: { masked: number; dec1: number; dec2: number }) => `×${(e.dec1 / e.masked).toFixed(3)} / ×${(e.dec2 / e.masked).toFixed(3)}`;
-      log('reconstruction error ÷ masked input error (branch 1 / branch 2), waveform and spectrogram magnitude:');
-      for (const b of report) log(`  ${b.band}: waveform ${ratios(b.waveform)}  magnitude ${ratios(b.magnitude)}`);
+      log('reconstruction error ÷ masked input error (branch 1 / branch 2): waveform, spectrogram magnitude, magnitude in the masked regions:');
+      for (const b of report) log(`  ${b.band}: waveform ${ratios(b.waveform)}  magnitude ${ratios(b.magnitude)}  masked regions ${ratios(b.maskedRegions)}`);
     }
     trainer.expert.params.dispose();
     trainer.optimizer.dispose();
