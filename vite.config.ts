@@ -54,6 +54,26 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * tfjs-backend-wasm starts its pthreads from the text of its threaded Emscripten factory (Function.toString()
+ * into a Blob). That function reads `_scriptDir` from the wrapper around it, and once the bundle is minified the
+ * reference is renamed and the Blob's copy throws a ReferenceError in every pthread worker (TFJS-NOTES.md). Declaring
+ * `_scriptDir` inside the factory makes its text self-contained; in a browser the outer value is undefined anyway.
+ */
+function selfContainedWasmFactory(): Plugin {
+  const FACTORY_START = 'function(WasmBackendModuleThreadedSimd) {';
+  return {
+    name: 'specmoe-self-contained-wasm-factory',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm-threaded-simd.js')) return null;
+      const at = code.indexOf(FACTORY_START);
+      if (at < 0) this.error(`${id}: the threaded factory's start ("${FACTORY_START}") was not found; tfjs-backend-wasm changed`);
+      const end = at + FACTORY_START.length;
+      return { code: `${code.slice(0, end)}\n  var _scriptDir = undefined;${code.slice(end)}`, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
@@ -86,6 +106,6 @@ export default defineConfig({
   ],
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()] },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 5000 },
 });

@@ -28,11 +28,15 @@ export interface MainThread {
   readonly longTasksMs: readonly number[];
 }
 
-/** Opens the app once per back-end and runs each request there; yields results in order. */
+/**
+ * Opens the app once per back-end and runs each request there; yields results in order. wasmThreads: threads of
+ * tfjs-backend-wasm's threaded build (`?wasmThreads=N`; 0 = the single-threaded build).
+ */
 export async function runInBrowser(
   backend: string,
   requests: readonly BenchRequest[],
   onResult: (r: BenchResult, request: BenchRequest, mainThread: MainThread) => void,
+  wasmThreads = 0,
 ): Promise<void> {
   if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--port', String(PORT)], { cwd: REPO_ROOT, stdio: 'ignore' });
@@ -41,10 +45,11 @@ export async function runInBrowser(
     const base = `http://127.0.0.1:${PORT}`;
     await waitForServer(base, server);
     const page = await browser.newPage();
-    await page.goto(`${base}/?backend=${backend}&bench`);
+    await page.goto(`${base}/?backend=${backend}&bench&wasmThreads=${wasmThreads}`);
     await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
-    const shown = await page.getByTestId('backend').textContent({ timeout: 60_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
+    const shown = await page.getByTestId('backend').textContent();
+    if (backend === 'wasm' && wasmThreads > 1 && !shown?.includes(`${wasmThreads} threads`)) throw new Error(`asked for ${wasmThreads} wasm threads, the app shows "${shown}"`);
     for (const request of requests) {
       const [result, longTasksMs] = await page.evaluate(async (r) => {
         const tasks: number[] = [];
@@ -56,7 +61,6 @@ export async function runInBrowser(
       }, request as unknown as Record<string, unknown>);
       onResult(result, request, { longTasksMs });
     }
-    void shown;
   } finally {
     await browser.close();
     server.kill();

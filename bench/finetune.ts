@@ -1,5 +1,6 @@
 // `npm run bench -- finetune [--segments 1000] [--epochs 50] [--no-browser]`: head training (spectral gate +
-// classifier, experts frozen) on cached embeddings, in Node (tfjs-wasm) and in Chromium's model worker (wasm).
+// classifier, experts frozen) on cached embeddings, in Node (tfjs-wasm) and in Chromium's model worker (wasm, single-threaded
+// and with 2 threads of the threaded build).
 // Target (fine-tuning issue): under 10 s for 1 000 segments × 50 epochs.
 import { option, parseArgs } from '../src/cli/command';
 import { initBackend } from '../src/model/backend';
@@ -19,5 +20,8 @@ export async function run(argv: string[]): Promise<void> {
   };
   await initBackend(['wasm']);
   row('Node', await runHeadBench(request));
-  if (!args.flags.has('no-browser')) await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker', r));
+  if (!args.flags.has('no-browser')) {
+    await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker', r));
+    await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker, 2 wasm threads', r), 2);
+  }
 }

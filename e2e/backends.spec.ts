@@ -12,11 +12,23 @@ const file = (path: string) => ({ name: path.split('/').pop()!, mimeType: 'appli
 
 test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: [...chromiumArgs, '--enable-unsafe-webgpu'] } });
 
-for (const backend of ['wasm', 'webgl', 'webgpu'] as const) {
-  test(`expert_small reproduces the PyTorch outputs on ${backend} in Chromium`, async ({ page }) => {
+// wasm twice: the single-threaded build, and the threaded one with 2 threads (its pthreads start from a copy of
+// the Emscripten factory's text, which the build must keep self-contained: vite.config.ts).
+const RUNS = [
+  { backend: 'wasm', threads: 0, shown: 'wasm' },
+  { backend: 'wasm', threads: 2, shown: 'wasm (2 threads)' },
+  { backend: 'webgl', threads: 0, shown: 'webgl' },
+  { backend: 'webgpu', threads: 0, shown: 'webgpu' },
+] as const;
+
+for (const { backend, threads, shown } of RUNS) {
+  test(`expert_small reproduces the PyTorch outputs on ${shown} in Chromium`, async ({ page }) => {
     test.skip(!existsSync(WEIGHTS) || !existsSync(IO), `the reference pack is absent (${REFERENCE_DIR}): this parity test needs ../shared`);
-    await page.goto(`/?backend=${backend}`);
-    await expect(page.getByTestId('backend')).toHaveText(`Back-end: ${backend}`, { timeout: 60_000 });
+    const warnings: string[] = [];
+    page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
+    await page.goto(`/?backend=${backend}&wasmThreads=${threads}`);
+    await expect(page.getByTestId('backend')).toHaveText(`Back-end: ${shown}`, { timeout: 60_000 });
+    expect(warnings.filter((w) => /threaded wasm|worker sent an error/.test(w))).toEqual([]);
     await page.getByRole('tab', { name: 'Decode' }).click();
     await page.getByText('Parity check against PyTorch outputs').click();
     await page.getByLabel('Weights').setInputFiles(file(WEIGHTS));

@@ -1,7 +1,7 @@
 // The one place that chooses the tfjs back-end: webgpu → webgl → wasm → cpu by default, each with a time limit
 // on initialisation (a stuck back-end must not hang the app), idempotent, and reporting what it tried.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernels } from './wasmKernels';
 import '@tensorflow/tfjs-backend-webgpu';
 
@@ -13,6 +13,8 @@ export interface BackendChoice {
   readonly backend: BackendName;
   /** Back-ends tried before the chosen one, with why they were not used. */
   readonly tried: readonly { readonly name: BackendName; readonly error: string }[];
+  /** Threads the back-end computes on (tfjs-backend-wasm's XNNPACK pool; 1 for the others). */
+  readonly threads: number;
 }
 
 export interface BackendOptions {
@@ -23,8 +25,32 @@ export interface BackendOptions {
   readonly wasmPaths?: Record<string, string>;
   /** Per back-end initialisation time limit. */
   readonly timeoutMs?: number;
-  /** Try tfjs-backend-wasm's threaded build (needs cross-origin isolation). */
-  readonly wasmThreads?: boolean;
+  /**
+   * Threads for tfjs-backend-wasm's threaded build (needs cross-origin isolation); 0 or absent: the single-threaded
+   * SIMD build. If the threaded build fails to start, the single-threaded one is tried.
+   */
+  readonly wasmThreads?: number;
+}
+
+let wasmPathsSet = false;
+
+/**
+ * Runs `init` (tfjs-backend-wasm's set-up) so that its pool gets `threads` threads. Its C++ side caps the pool at
+ * half of navigator.hardwareConcurrency (it assumes two logical CPUs per core) and reads that count once, while the
+ * module initialises; where that assumption does not hold (a VM's vCPUs), the count it sees is raised to 2·threads
+ * for that moment only.
+ */
+async function withWasmThreads<T>(threads: number, init: () => Promise<T>): Promise<T> {
+  setThreadsCount(threads);
+  const nav = globalThis.navigator as { hardwareConcurrency?: number } | undefined;
+  const reported = nav?.hardwareConcurrency ?? 1;
+  const raise = nav !== undefined && Math.floor(reported / 2) < threads;
+  if (raise) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    return await init();
+  } finally {
+    if (raise) delete nav.hardwareConcurrency;
+  }
 }
 
 let pending: Promise<BackendChoice> | null = null;
@@ -71,12 +97,28 @@ async function softwareRenderer(name: 'webgpu' | 'webgl'): Promise<string | null
   }
 }
 
-async function tryBackend(name: BackendName, options: BackendOptions, automatic: boolean): Promise<void> {
+async function tryBackend(name: BackendName, options: BackendOptions, automatic: boolean): Promise<number> {
   if (name === 'wasm') {
-    if (options.wasmPaths) setWasmPaths(options.wasmPaths);
-    // The threaded wasm build's pthread workers fail under a minified Vite build and setBackend never resolves
-    // (TFJS-NOTES.md); it would get hardwareConcurrency/2 threads. Off unless asked for.
-    if (!options.wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (options.wasmPaths && !wasmPathsSet) {
+      setWasmPaths(options.wasmPaths);
+      wasmPathsSet = true;
+    }
+    // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP/COEP) has.
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    const threads = isolated ? (options.wasmThreads ?? 0) : 0;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 0);
+    if (threads > 0) {
+      try {
+        await withWasmThreads(threads, () => startBackend('wasm', options));
+        return getThreadsCount();
+      } catch (e) {
+        // The single-threaded build still works where pthreads do not (e.g. a bundler broke their bootstrap).
+        console.warn(`threaded wasm did not start (${(e as Error).message}); using the single-threaded build`);
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      }
+    }
+    await startBackend('wasm', options);
+    return 1;
   }
   if (name === 'webgpu' && (typeof navigator === 'undefined' || !('gpu' in navigator))) throw new Error('this environment has no WebGPU (navigator.gpu)');
   if (name === 'webgl' && typeof OffscreenCanvas === 'undefined' && typeof document === 'undefined') throw new Error('this environment has no WebGL canvas');
@@ -84,6 +126,11 @@ async function tryBackend(name: BackendName, options: BackendOptions, automatic:
     const software = await softwareRenderer(name);
     if (software) throw new Error(`${software}: wasm is faster here`);
   }
+  await startBackend(name, options);
+  return 1;
+}
+
+async function startBackend(name: BackendName, options: BackendOptions): Promise<void> {
   const ok = await withTimeout(tf.setBackend(name), options.timeoutMs ?? 20_000, name);
   if (!ok) throw new Error(`${name} could not be set up`);
   await tf.ready();
@@ -109,8 +156,8 @@ export function initBackend(preferred?: readonly BackendName[], options: Backend
     const tried: { name: BackendName; error: string }[] = [];
     for (const name of order) {
       try {
-        await tryBackend(name, options, automatic);
-        return { backend: name, tried };
+        const threads = await tryBackend(name, options, automatic);
+        return { backend: name, tried, threads };
       } catch (e) {
         tried.push({ name, error: (e as Error).message });
       }

@@ -88,7 +88,9 @@ export function App() {
     if (new URLSearchParams(location.search).has('bench')) (window as unknown as { specmoeBench: unknown }).specmoeBench = c.api.benchmark;
     void (async () => {
       try {
-        const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined);
+        // `?wasmThreads=N` asks for N threads of the threaded wasm build (0: single-threaded); by default the worker picks.
+        const threadsParam = new URLSearchParams(location.search).get('wasmThreads');
+        const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined, threadsParam === null ? undefined : Number(threadsParam));
         if (!alive) return;
         setBackend(info);
         const { file, fileName, model: m } = loaded.current;
@@ -174,7 +176,7 @@ export function App() {
         <p className="tagline">EEG decoding with SpecMoE, entirely in this tab — no recording leaves this computer.</p>
         <div className="status" aria-live="polite">
           <span data-testid="offline-ready" className="offline">{offlineReady ? 'available offline · ' : ''}</span>
-          <span data-testid="backend">Back-end: {backend ? `${backend.backend}${backend.backend === 'wasm' && backend.threads ? ' (threads)' : ''}` : 'starting…'}</span>
+          <span data-testid="backend">Back-end: {backend ? `${backend.backend}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'starting…'}</span>
           {backend?.tried.length ? <span title={backend.tried.map((t) => `${t.name}: ${t.error}`).join('\n')}> (fell back from {backend.tried.map((t) => t.name).join(', ')})</span> : null}
           <label>
             {' '}Use <select value={preferredBackend} onChange={(e) => setPreferredBackend(e.target.value as BackendName | '')} aria-label="Preferred back-end">

@@ -144,7 +144,8 @@ export interface ModelSummary {
 export interface BackendInfo {
   readonly backend: BackendName;
   readonly tried: readonly { readonly name: BackendName; readonly error: string }[];
-  readonly threads: boolean;
+  /** Threads the back-end computes on (tfjs-backend-wasm's pool; 1 for the others). */
+  readonly threads: number;
 }
 
 export interface DecodeProgress {
@@ -244,7 +245,8 @@ export interface ParityCheck {
 export type { BenchResult };
 
 export interface WorkerApi {
-  init(preferred?: BackendName[]): Promise<BackendInfo>;
+  /** wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device. */
+  init(preferred?: BackendName[], wasmThreads?: number): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;
   page(request: PageRequest): Promise<PageData>;
   spectrogram(request: SpectrogramRequest): Promise<Spectrogram>;

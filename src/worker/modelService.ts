@@ -20,6 +20,15 @@ import { makeBatch } from '../train/pretrain';
 import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
 import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
 
+/**
+ * tfjs-backend-wasm's own choice, half the logical CPUs up to 4, where that is at least 2 and the page is cross-origin
+ * isolated; otherwise the single-threaded build (one thread would only add its eight idle pthread workers).
+ */
+export function defaultWasmThreads(): number {
+  const threads = Math.min(4, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && threads >= 2 ? threads : 0;
+}
+
 export class ModelService {
   loaded: LoadedModel | null = null;
   tensors: ReadonlyMap<string, NamedTensor> | null = null;
@@ -31,9 +40,9 @@ export class ModelService {
   private abort: AbortController | null = null;
   private recordingName = '';
 
-  async init(preferred?: BackendName[]): Promise<BackendInfo> {
-    const choice = await initBackend(preferred, { wasmPaths: wasmPaths() });
-    return { ...choice, threads: false };
+  /** wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). */
+  async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads()): Promise<BackendInfo> {
+    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads });
   }
 
   private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {

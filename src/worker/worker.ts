@@ -21,7 +21,7 @@ const models = new ModelService();
 const training = new TrainingService(models);
 
 const api: WorkerApi = {
-  init: (preferred) => models.init(preferred),
+  init: (preferred, wasmThreads) => models.init(preferred, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
   page: (request) => recordings.page(request),
   spectrogram: (request) => spectrogram(recordings.require(), request),
