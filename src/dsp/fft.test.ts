@@ -43,7 +43,8 @@ function relError(gotRe: ArrayLike<number>, gotIm: ArrayLike<number>, wantRe: Ar
 }
 
 const TOL = 1e-9;
-// Radix-8/4/2/3/5 passes (8 alone, 8·8, 8·4, 8·2), unrolled 7/11/13, the generic odd radix (17, 31) and Bluestein (1031, 241·…).
+// Radix-8/4/2/3/5 passes, unrolled 11, the generic odd radix (7, 13, 17, 31) and Rader passes (1031, whose 1030 holds
+// the prime 103; 2·241, two DFTs at a time).
 const SMALL = [1, 2, 3, 5, 7, 8, 11, 12, 13, 17, 22, 30, 31, 32, 64, 100, 121, 200, 242, 400, 1000, 1031, 2 * 241];
 const LARGE = [1536, 4096, 96800, 154880, 154240];
 

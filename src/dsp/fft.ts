@@ -1,15 +1,21 @@
 // Discrete Fourier transforms of any length in float64, written for the lengths this project uses (nperseg 400,
 // whole-chunk lengths like 154 880 = 2⁸·5·11² or 193 600 = 2⁶·5²·11²).
 //
+// * Complex values are stored interleaved (re, im, re, im, …) in one Float64Array. Against separate real and
+//   imaginary arrays this halves the memory streams a butterfly touches (a radix-11 pass reads 11 and writes 11
+//   where it read 22 and wrote 22: those overflowed the 12-way L1 when the stride is a multiple of 4 KB, as it is
+//   for 123 904 = 2¹⁰·11²) and the typed arrays whose length and data pointer V8 reloads on every loop iteration.
+//   It is also the layout of a real signal read as half as many complex values (below).
 // * Complex transforms: a planned mixed-radix Stockham (self-sorting, decimation-in-frequency) FFT with radix-8,
-//   4, 2, 3, 5 butterflies, an unrolled radix-11 butterfly (pass11: passGeneric's algorithm with the sums written out;
-//   the resampling lengths of whole 968-s chunks at 160/200/256 Hz all hold 11², and the generic pass is ~40 %
+//   4, 2, 3, 5 butterflies, an unrolled radix-11 butterfly (pass11: passGeneric's algorithm with the sums written
+//   out; the resampling lengths of whole 968-s chunks at 160/200/256 Hz all hold 11², and the generic pass is ~40 %
 //   slower there) and passGeneric for the other odd primes up to MAX_GENERIC_RADIX. Each pass reads one buffer and
-//   writes the other, so no bit reversal is needed; twiddles are precomputed per pass and the ping-pong buffer is
+//   writes another, so no bit reversal is needed; twiddles are precomputed per pass and the ping-pong buffer is
 //   cached with the plan (one plan per length).
-// * Lengths with a prime factor above MAX_GENERIC_RADIX use Bluestein's chirp-z algorithm on top of a 5-smooth
-//   mixed-radix FFT of length ≥ 2N − 1, so every length costs O(N log N).
-// * The inverse is the forward transform with real and imaginary parts swapped (swap∘DFT∘swap = N·IDFT).
+// * Prime factors above MAX_GENERIC_RADIX are passes too (passRader): each of their DFTs is Rader's cyclic
+//   convolution of length r − 1, done with two FFTs (of smaller primes), so every length costs O(N log N).
+// * The inverse is the forward transform of the input read in reverse order: Σ_j x_{−j} e^{−2πi jk/N} = N·IDFT(x)_k.
+//   Every inverse here builds its input in a loop anyway, so reversing it costs nothing.
 // * Real input (rfft) and Hermitian input (irfft) of even length N use one complex FFT of length N/2.
 //
 // Forward transforms use e^{−2πi nk/N}; inverses use e^{+2πi nk/N} and are not divided by N.
@@ -17,6 +23,10 @@
 const MAX_GENERIC_RADIX = 31;
 /** Plans kept before the cache is cleared (each holds O(N) twiddles and scratch). */
 const MAX_PLANS = 64;
+/** Largest interleaved buffer (doubles) fftInPlace keeps between calls; fresh memory is slow to fault in. */
+const MAX_KEPT_IO = 1 << 21;
+/** Most DFTs a Rader pass convolves at once (16 of 240 points: 60 KB, within L2). */
+const MAX_BATCH = 16;
 
 interface Pass {
   /** Radix of this pass. */
@@ -25,188 +35,220 @@ interface Pass {
   readonly m: number;
   /** Stride: number of interleaved independent sub-transforms (product of the previous radices). */
   readonly s: number;
-  /** Twiddles W_{n_cur}^{p·k} for p < m, 1 ≤ k < radix, at [p·(radix − 1) + k − 1]. */
-  readonly twRe: Float64Array;
-  readonly twIm: Float64Array;
+  /** Twiddles W_{n_cur}^{p·k} for p < m, 1 ≤ k < radix, complex value p·(radix − 1) + k − 1. */
+  readonly tw: Float64Array;
   /** Generic odd radix only: cos/sin(2π·j·k/radix) for 1 ≤ j, k ≤ (radix − 1)/2 at [(k − 1)·half + j − 1]. */
   readonly cosTable: Float64Array;
   readonly sinTable: Float64Array;
+  /** Primes above MAX_GENERIC_RADIX only. */
+  readonly rader: Rader | null;
 }
 
-interface BluesteinPlan {
-  readonly m: number;
+/**
+ * Rader's algorithm for DFTs of one prime length r: with g a generator of the integers mod r under multiplication,
+ * y_{g^−m} = a_0 + Σ_q a_{g^q}·ω^{g^(q−m)} (ω = e^{−2πi/r}) is a cyclic convolution of u_q = a_{g^q} with
+ * v_n = ω^{g^−n}, both of length r − 1, and y_0 = a_0 + Σ_q u_q.
+ */
+interface Rader {
+  /** DFTs computed together: the largest power of two ≤ MAX_BATCH dividing the pass's stride s. */
+  readonly batch: number;
+  /** FFT of length r − 1 for `batch` interleaved transforms (see batchedPlan). */
   readonly inner: ComplexPlan;
-  /** cos/sin of π·(n² mod 2N)/N for n < N. */
-  readonly chirpCos: Float64Array;
-  readonly chirpSin: Float64Array;
-  /** FFT of the conjugate-chirp filter (length m), divided by m (folding in the inverse's 1/m). */
-  readonly filterRe: Float64Array;
-  readonly filterIm: Float64Array;
-  readonly workRe: Float64Array;
-  readonly workIm: Float64Array;
+  /** g^q mod r, for q < r − 1. */
+  readonly powers: Int32Array;
+  /** FFT of v, divided by r − 1 (folding in the inverse's 1/(r − 1)). */
+  readonly kernel: Float64Array;
+  /** The convolutions' buffer: value q of DFT b at q·batch + b (2·(r − 1)·batch doubles). */
+  readonly work: Float64Array;
+  /** a_0 and Σ_q u_q of each DFT of the batch. */
+  readonly first: Float64Array;
+  readonly sum: Float64Array;
 }
 
 interface ComplexPlan {
   readonly n: number;
   readonly passes: readonly Pass[];
-  readonly scratchRe: Float64Array;
-  readonly scratchIm: Float64Array;
+  /** The ping-pong partner of the caller's output buffer (2n doubles). */
+  readonly scratch: Float64Array;
   /** Scratch for passGeneric: sums a_j + a_{r−j}, then differences a_j − a_{r−j}. */
-  readonly genericRe: Float64Array;
-  readonly genericIm: Float64Array;
-  readonly bluestein: BluesteinPlan | null;
+  readonly generic: Float64Array;
 }
 
 const complexPlans = new Map<number, ComplexPlan>();
 
-/** Radices of n (8s first, then 4, 2, 3, 5, odd primes ≤ MAX_GENERIC_RADIX), or null if a larger prime divides n. */
-function factorize(n: number): number[] | null {
+/**
+ * Radices of n: its odd prime factors up to MAX_GENERIC_RADIX first (ascending), then the powers of two as 4s (and an
+ * 8 or a 2), then larger primes. A pass writes with a stride of the product of the radices before it, and that stride
+ * is a multiple of 4 KB (every output stream in the same L1 set) only when many twos came before: for
+ * 123 904 = 2¹⁰·11² the radix-11 passes take ~20 % less time placed first than last. A large prime's pass comes last,
+ * where its stride (the number of DFTs side by side) is largest, for passRader to batch them.
+ */
+function factorize(n: number): number[] {
   const radices: number[] = [];
   let rest = n;
-  while (rest % 8 === 0) {
-    radices.push(8);
-    rest /= 8;
-  }
-  if (rest % 4 === 0) {
-    radices.push(4);
-    rest /= 4;
-  }
-  if (rest % 2 === 0) {
-    radices.push(2);
+  let twos = 0;
+  while (rest % 2 === 0) {
+    twos++;
     rest /= 2;
   }
-  for (let p = 3; p <= MAX_GENERIC_RADIX && rest > 1; p += 2) {
+  const large: number[] = [];
+  for (let p = 3; p * p <= rest; p += 2) {
     while (rest % p === 0) {
-      radices.push(p);
+      (p > MAX_GENERIC_RADIX ? large : radices).push(p);
       rest /= p;
     }
   }
-  return rest === 1 ? radices : null;
-}
-
-/** Smallest 2^a·3^b·5^c ≥ n. */
-function nextSmooth(n: number): number {
-  let best = Infinity;
-  for (let a = 1; a < 2 * n + 2; a *= 2) {
-    for (let b = a; b < 2 * n + 2; b *= 3) {
-      let c = b;
-      while (c < n) c *= 5;
-      if (c < best) best = c;
-    }
+  if (rest > 1) (rest > MAX_GENERIC_RADIX ? large : radices).push(rest);
+  // Radix 4 where possible: its pass takes ~0.6 of a radix-8 pass (bound by arithmetic, not memory), so
+  // 2⁷ = 8·4·4 beats 8·8·2 and 2¹⁰ = 4⁵ beats 8·8·8·2 by ~20 %. An odd count of twos starts with an 8 (a lone 2
+  // costs as much as a 4). Literal radices: 2 ** k would be a heap double, and every index derived from it too.
+  if (twos % 2 === 1 && twos >= 3) {
+    radices.push(8);
+    twos -= 3;
   }
-  return best;
+  for (; twos >= 2; twos -= 2) radices.push(4);
+  if (twos === 1) radices.push(2);
+  return [...radices, ...large];
 }
 
 function complexPlan(n: number): ComplexPlan {
   let plan = complexPlans.get(n);
   if (plan) return plan;
-  const radices = factorize(n);
   const passes: Pass[] = [];
-  let bluestein: BluesteinPlan | null = null;
   let maxGeneric = 0;
-  if (radices) {
-    let nCur = n;
-    let s = 1;
-    for (const radix of radices) {
-      const m = nCur / radix;
-      const twRe = new Float64Array(m * (radix - 1));
-      const twIm = new Float64Array(m * (radix - 1));
-      for (let p = 0; p < m; p++) {
-        for (let k = 1; k < radix; k++) {
-          const angle = (-2 * Math.PI * ((p * k) % nCur)) / nCur;
-          twRe[p * (radix - 1) + k - 1] = Math.cos(angle);
-          twIm[p * (radix - 1) + k - 1] = Math.sin(angle);
-        }
+  let nCur = n;
+  let s = 1;
+  for (const radix of n > 1 ? factorize(n) : []) {
+    const m = nCur / radix;
+    const tw = new Float64Array(2 * m * (radix - 1));
+    for (let p = 0; p < m; p++) {
+      for (let k = 1; k < radix; k++) {
+        const angle = (-2 * Math.PI * ((p * k) % nCur)) / nCur;
+        tw[2 * (p * (radix - 1) + k - 1)] = Math.cos(angle);
+        tw[2 * (p * (radix - 1) + k - 1) + 1] = Math.sin(angle);
       }
-      const half = radix > 5 ? (radix - 1) / 2 : 0;
-      const cosTable = new Float64Array(half * half);
-      const sinTable = new Float64Array(half * half);
-      for (let k = 1; k <= half; k++) {
-        for (let j = 1; j <= half; j++) {
-          const angle = (2 * Math.PI * ((j * k) % radix)) / radix;
-          cosTable[(k - 1) * half + j - 1] = Math.cos(angle);
-          sinTable[(k - 1) * half + j - 1] = Math.sin(angle);
-        }
-      }
-      passes.push({ radix, m, s, twRe, twIm, cosTable, sinTable });
-      if (radix > 5) maxGeneric = Math.max(maxGeneric, radix);
-      nCur = m;
-      s *= radix;
     }
-  } else {
-    bluestein = bluesteinPlan(n);
+    const generic = radix > 5 && radix !== 11 && radix <= MAX_GENERIC_RADIX;
+    const half = generic ? (radix - 1) / 2 : 0;
+    const cosTable = new Float64Array(half * half);
+    const sinTable = new Float64Array(half * half);
+    for (let k = 1; k <= half; k++) {
+      for (let j = 1; j <= half; j++) {
+        const angle = (2 * Math.PI * ((j * k) % radix)) / radix;
+        cosTable[(k - 1) * half + j - 1] = Math.cos(angle);
+        sinTable[(k - 1) * half + j - 1] = Math.sin(angle);
+      }
+    }
+    const rader = radix > MAX_GENERIC_RADIX ? raderFor(radix, s) : null;
+    passes.push({ radix, m, s, tw, cosTable, sinTable, rader });
+    if (generic) maxGeneric = Math.max(maxGeneric, radix);
+    nCur = m;
+    s *= radix;
   }
-  const half = (maxGeneric - 1) / 2;
   plan = {
     n,
     passes,
-    scratchRe: new Float64Array(radices ? n : 0),
-    scratchIm: new Float64Array(radices ? n : 0),
-    // [0, half): sums a_j + a_{r−j}, [half, 2·half): differences a_j − a_{r−j}.
-    genericRe: new Float64Array(maxGeneric > 0 ? 2 * half : 0),
-    genericIm: new Float64Array(maxGeneric > 0 ? 2 * half : 0),
-    bluestein,
+    scratch: new Float64Array(2 * n),
+    // Complex values [0, half): sums a_j + a_{r−j}; [half, 2·half): differences a_j − a_{r−j}.
+    generic: new Float64Array(maxGeneric > 0 ? 2 * (maxGeneric - 1) : 0),
   };
   if (complexPlans.size >= MAX_PLANS) complexPlans.clear();
   complexPlans.set(n, plan);
   return plan;
 }
 
-function bluesteinPlan(n: number): BluesteinPlan {
-  const m = nextSmooth(2 * n - 1);
-  const inner = complexPlan(m);
-  const chirpCos = new Float64Array(n);
-  const chirpSin = new Float64Array(n);
-  // i² mod 2N, updated incrementally ((i+1)² = i² + 2i + 1), keeps the angle small so cos/sin stay accurate.
-  let square = 0;
-  for (let i = 0; i < n; i++) {
-    const angle = (Math.PI * square) / n;
-    chirpCos[i] = Math.cos(angle);
-    chirpSin[i] = Math.sin(angle);
-    square = (square + 2 * i + 1) % (2 * n);
-  }
-  const filterRe = new Float64Array(m);
-  const filterIm = new Float64Array(m);
-  filterRe[0] = chirpCos[0]!;
-  filterIm[0] = chirpSin[0]!;
-  for (let i = 1; i < n; i++) {
-    filterRe[i] = filterRe[m - i] = chirpCos[i]!;
-    filterIm[i] = filterIm[m - i] = chirpSin[i]!;
-  }
-  forward(inner, filterRe, filterIm);
-  for (let i = 0; i < m; i++) {
-    filterRe[i] = filterRe[i]! / m;
-    filterIm[i] = filterIm[i]! / m;
-  }
-  return { m, inner, chirpCos, chirpSin, filterRe, filterIm, workRe: new Float64Array(m), workIm: new Float64Array(m) };
+/** (a·b) mod r for a, b < r < 2³²: the product split so that no partial product exceeds 2⁵³. */
+function mulMod(a: number, b: number, r: number): number {
+  return (((a * (b >>> 16)) % r) * 65536 + a * (b & 0xffff)) % r;
 }
 
-// ---- butterflies: one Stockham pass each, reading (xr, xi) and writing (yr, yi) ----
-// Input element j of sub-transform (q, p) sits at q + s·(p + j·m); output k goes to q + s·(radix·p + k), multiplied
-// by the twiddle W_{radix·m}^{p·k}.
+/** The smallest generator of the multiplicative group mod the prime r. */
+function generator(r: number): number {
+  const factors: number[] = [];
+  let rest = r - 1;
+  for (let f = 2; f * f <= rest; f++) {
+    if (rest % f !== 0) continue;
+    factors.push(f);
+    while (rest % f === 0) rest /= f;
+  }
+  if (rest > 1) factors.push(rest);
+  const power = (base: number, e: number) => {
+    let result = 1;
+    for (let b = base; e > 0; e = Math.floor(e / 2), b = mulMod(b, b, r)) if (e % 2 === 1) result = mulMod(result, b, r);
+    return result;
+  };
+  for (let g = 2; ; g++) if (factors.every((f) => power(g, (r - 1) / f) !== 1)) return g;
+}
 
-function pass2(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, twRe, twIm } = pass;
-  const sm = s * m;
+function raderFor(r: number, s: number): Rader {
+  let batch = 1;
+  while (batch < MAX_BATCH && s % (2 * batch) === 0) batch *= 2;
+  const single = complexPlan(r - 1);
+  const g = generator(r);
+  const powers = new Int32Array(r - 1);
+  powers[0] = 1;
+  for (let q = 1; q < r - 1; q++) powers[q] = mulMod(powers[q - 1]!, g, r);
+  // v_n = ω^{g^−n}, and g^−n = g^(r−1−n).
+  const kernel = new Float64Array(2 * (r - 1));
+  for (let n = 0; n < r - 1; n++) {
+    const angle = (-2 * Math.PI * powers[(r - 1 - n) % (r - 1)]!) / r;
+    kernel[2 * n] = Math.cos(angle);
+    kernel[2 * n + 1] = Math.sin(angle);
+  }
+  forward(single, kernel, kernel);
+  for (let i = 0; i < kernel.length; i++) kernel[i] = kernel[i]! / (r - 1);
+  return {
+    batch,
+    inner: batchedPlan(single, batch),
+    powers,
+    kernel,
+    work: new Float64Array(2 * (r - 1) * batch),
+    first: new Float64Array(2 * batch),
+    sum: new Float64Array(2 * batch),
+  };
+}
+
+/**
+ * `batch` transforms of plan's length at once, value j of transform b at j·batch + b: the same passes with every
+ * stride times batch (element q + s·(p + j·m) of one transform is element b + batch·q + batch·s·(p + j·m) of the
+ * batch), so short transforms run with inner loops of at least `batch` iterations.
+ */
+function batchedPlan(plan: ComplexPlan, batch: number): ComplexPlan {
+  return {
+    n: plan.n * batch,
+    passes: plan.passes.map(({ radix, m, s, tw, cosTable, sinTable, rader }) => ({ radix, m, s: s * batch, tw, cosTable, sinTable, rader })),
+    scratch: new Float64Array(2 * plan.n * batch),
+    generic: plan.generic,
+  };
+}
+
+// ---- butterflies: one Stockham pass each, reading x and writing y (interleaved complex) ----
+// Input element j of sub-transform (q, p) is complex value q + s·(p + j·m); output k goes to q + s·(radix·p + k),
+// multiplied by the twiddle W_{radix·m}^{p·k}. In doubles: step = 2s, span = 2sm, and q steps by 2.
+
+function pass2(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { m, s, tw } = pass;
+  const step = 2 * s;
+  const span = step * m;
   for (let p = 0; p < m; p++) {
-    const wr = twRe[p]!;
-    const wi = twIm[p]!;
-    const in0 = s * p;
-    const out0 = 2 * s * p;
-    for (let q = 0; q < s; q++) {
+    const wr = tw[2 * p]!;
+    const wi = tw[2 * p + 1]!;
+    const in0 = step * p;
+    const out0 = 2 * step * p;
+    for (let q = 0; q < step; q += 2) {
       const a = in0 + q;
-      const b = a + sm;
-      const ar = xr[a]!;
-      const ai = xi[a]!;
-      const br = xr[b]!;
-      const bi = xi[b]!;
+      const b = a + span;
+      const ar = x[a]!;
+      const ai = x[a + 1]!;
+      const br = x[b]!;
+      const bi = x[b + 1]!;
       const o = out0 + q;
-      yr[o] = ar + br;
-      yi[o] = ai + bi;
+      y[o] = ar + br;
+      y[o + 1] = ai + bi;
       const dr = ar - br;
       const di = ai - bi;
-      yr[o + s] = dr * wr - di * wi;
-      yi[o + s] = dr * wi + di * wr;
+      y[o + step] = dr * wr - di * wi;
+      y[o + step + 1] = dr * wi + di * wr;
     }
   }
 }
@@ -215,24 +257,25 @@ function pass2(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
  * Radix 8 as a radix-2 step and two radix-4 DFTs: b_j = a_j + a_{j+4} gives the even outputs, c_j = (a_j − a_{j+4})·W_8^j
  * the odd ones (W_8 = e^{−iπ/4}); one pass over the data where radix 4 then 2 take two.
  */
-function pass8(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, twRe, twIm } = pass;
-  const sm = s * m;
+function pass8(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { m, s, tw } = pass;
+  const step = 2 * s;
+  const span = step * m;
   const h = Math.SQRT1_2;
   for (let p = 0; p < m; p++) {
-    const t = 7 * p;
-    const in0 = s * p;
-    const out0 = 8 * s * p;
-    for (let q = 0; q < s; q++) {
+    const t = 14 * p;
+    const in0 = step * p;
+    const out0 = 8 * step * p;
+    for (let q = 0; q < step; q += 2) {
       const i0 = in0 + q;
-      const a0r = xr[i0]!, a0i = xi[i0]!;
-      const a1r = xr[i0 + sm]!, a1i = xi[i0 + sm]!;
-      const a2r = xr[i0 + 2 * sm]!, a2i = xi[i0 + 2 * sm]!;
-      const a3r = xr[i0 + 3 * sm]!, a3i = xi[i0 + 3 * sm]!;
-      const a4r = xr[i0 + 4 * sm]!, a4i = xi[i0 + 4 * sm]!;
-      const a5r = xr[i0 + 5 * sm]!, a5i = xi[i0 + 5 * sm]!;
-      const a6r = xr[i0 + 6 * sm]!, a6i = xi[i0 + 6 * sm]!;
-      const a7r = xr[i0 + 7 * sm]!, a7i = xi[i0 + 7 * sm]!;
+      const a0r = x[i0]!, a0i = x[i0 + 1]!;
+      const a1r = x[i0 + span]!, a1i = x[i0 + span + 1]!;
+      const a2r = x[i0 + 2 * span]!, a2i = x[i0 + 2 * span + 1]!;
+      const a3r = x[i0 + 3 * span]!, a3i = x[i0 + 3 * span + 1]!;
+      const a4r = x[i0 + 4 * span]!, a4i = x[i0 + 4 * span + 1]!;
+      const a5r = x[i0 + 5 * span]!, a5i = x[i0 + 5 * span + 1]!;
+      const a6r = x[i0 + 6 * span]!, a6i = x[i0 + 6 * span + 1]!;
+      const a7r = x[i0 + 7 * span]!, a7i = x[i0 + 7 * span + 1]!;
       // Even half: b_j = a_j + a_{j+4}.
       const b0r = a0r + a4r, b0i = a0i + a4i;
       const b1r = a1r + a5r, b1i = a1i + a5i;
@@ -252,52 +295,53 @@ function pass8(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const f0r = c0r + c2r, f0i = c0i + c2i, f1r = c0r - c2r, f1i = c0i - c2i;
       const f2r = c1r + c3r, f2i = c1i + c3i, f3r = c1r - c3r, f3i = c1i - c3i;
       const o = out0 + q;
-      yr[o] = e0r + e2r;
-      yi[o] = e0i + e2i;
+      y[o] = e0r + e2r;
+      y[o + 1] = e0i + e2i;
       let ur = f0r + f2r, ui = f0i + f2i; // y1
-      yr[o + s] = ur * twRe[t]! - ui * twIm[t]!;
-      yi[o + s] = ur * twIm[t]! + ui * twRe[t]!;
+      y[o + step] = ur * tw[t]! - ui * tw[t + 1]!;
+      y[o + step + 1] = ur * tw[t + 1]! + ui * tw[t]!;
       ur = e1r + e3i; ui = e1i - e3r; // y2
-      yr[o + 2 * s] = ur * twRe[t + 1]! - ui * twIm[t + 1]!;
-      yi[o + 2 * s] = ur * twIm[t + 1]! + ui * twRe[t + 1]!;
+      y[o + 2 * step] = ur * tw[t + 2]! - ui * tw[t + 3]!;
+      y[o + 2 * step + 1] = ur * tw[t + 3]! + ui * tw[t + 2]!;
       ur = f1r + f3i; ui = f1i - f3r; // y3
-      yr[o + 3 * s] = ur * twRe[t + 2]! - ui * twIm[t + 2]!;
-      yi[o + 3 * s] = ur * twIm[t + 2]! + ui * twRe[t + 2]!;
+      y[o + 3 * step] = ur * tw[t + 4]! - ui * tw[t + 5]!;
+      y[o + 3 * step + 1] = ur * tw[t + 5]! + ui * tw[t + 4]!;
       ur = e0r - e2r; ui = e0i - e2i; // y4
-      yr[o + 4 * s] = ur * twRe[t + 3]! - ui * twIm[t + 3]!;
-      yi[o + 4 * s] = ur * twIm[t + 3]! + ui * twRe[t + 3]!;
+      y[o + 4 * step] = ur * tw[t + 6]! - ui * tw[t + 7]!;
+      y[o + 4 * step + 1] = ur * tw[t + 7]! + ui * tw[t + 6]!;
       ur = f0r - f2r; ui = f0i - f2i; // y5
-      yr[o + 5 * s] = ur * twRe[t + 4]! - ui * twIm[t + 4]!;
-      yi[o + 5 * s] = ur * twIm[t + 4]! + ui * twRe[t + 4]!;
+      y[o + 5 * step] = ur * tw[t + 8]! - ui * tw[t + 9]!;
+      y[o + 5 * step + 1] = ur * tw[t + 9]! + ui * tw[t + 8]!;
       ur = e1r - e3i; ui = e1i + e3r; // y6
-      yr[o + 6 * s] = ur * twRe[t + 5]! - ui * twIm[t + 5]!;
-      yi[o + 6 * s] = ur * twIm[t + 5]! + ui * twRe[t + 5]!;
+      y[o + 6 * step] = ur * tw[t + 10]! - ui * tw[t + 11]!;
+      y[o + 6 * step + 1] = ur * tw[t + 11]! + ui * tw[t + 10]!;
       ur = f1r - f3i; ui = f1i + f3r; // y7
-      yr[o + 7 * s] = ur * twRe[t + 6]! - ui * twIm[t + 6]!;
-      yi[o + 7 * s] = ur * twIm[t + 6]! + ui * twRe[t + 6]!;
+      y[o + 7 * step] = ur * tw[t + 12]! - ui * tw[t + 13]!;
+      y[o + 7 * step + 1] = ur * tw[t + 13]! + ui * tw[t + 12]!;
     }
   }
 }
 
-function pass3(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, twRe, twIm } = pass;
-  const sm = s * m;
+function pass3(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { m, s, tw } = pass;
+  const step = 2 * s;
+  const span = step * m;
   const sin3 = Math.sqrt(3) / 2;
   for (let p = 0; p < m; p++) {
-    const w1r = twRe[2 * p]!;
-    const w1i = twIm[2 * p]!;
-    const w2r = twRe[2 * p + 1]!;
-    const w2i = twIm[2 * p + 1]!;
-    const in0 = s * p;
-    const out0 = 3 * s * p;
-    for (let q = 0; q < s; q++) {
+    const w1r = tw[4 * p]!;
+    const w1i = tw[4 * p + 1]!;
+    const w2r = tw[4 * p + 2]!;
+    const w2i = tw[4 * p + 3]!;
+    const in0 = step * p;
+    const out0 = 3 * step * p;
+    for (let q = 0; q < step; q += 2) {
       const i0 = in0 + q;
-      const a0r = xr[i0]!;
-      const a0i = xi[i0]!;
-      const a1r = xr[i0 + sm]!;
-      const a1i = xi[i0 + sm]!;
-      const a2r = xr[i0 + 2 * sm]!;
-      const a2i = xi[i0 + 2 * sm]!;
+      const a0r = x[i0]!;
+      const a0i = x[i0 + 1]!;
+      const a1r = x[i0 + span]!;
+      const a1i = x[i0 + span + 1]!;
+      const a2r = x[i0 + 2 * span]!;
+      const a2i = x[i0 + 2 * span + 1]!;
       const tr = a1r + a2r;
       const ti = a1i + a2i;
       const mr = a0r - 0.5 * tr;
@@ -305,43 +349,44 @@ function pass3(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const dr = sin3 * (a1r - a2r);
       const di = sin3 * (a1i - a2i);
       const o = out0 + q;
-      yr[o] = a0r + tr;
-      yi[o] = a0i + ti;
+      y[o] = a0r + tr;
+      y[o + 1] = a0i + ti;
       // y1 = m − i·d, y2 = m + i·d
       const y1r = mr + di;
       const y1i = mi - dr;
       const y2r = mr - di;
       const y2i = mi + dr;
-      yr[o + s] = y1r * w1r - y1i * w1i;
-      yi[o + s] = y1r * w1i + y1i * w1r;
-      yr[o + 2 * s] = y2r * w2r - y2i * w2i;
-      yi[o + 2 * s] = y2r * w2i + y2i * w2r;
+      y[o + step] = y1r * w1r - y1i * w1i;
+      y[o + step + 1] = y1r * w1i + y1i * w1r;
+      y[o + 2 * step] = y2r * w2r - y2i * w2i;
+      y[o + 2 * step + 1] = y2r * w2i + y2i * w2r;
     }
   }
 }
 
-function pass4(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, twRe, twIm } = pass;
-  const sm = s * m;
+function pass4(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { m, s, tw } = pass;
+  const step = 2 * s;
+  const span = step * m;
   for (let p = 0; p < m; p++) {
-    const w1r = twRe[3 * p]!;
-    const w1i = twIm[3 * p]!;
-    const w2r = twRe[3 * p + 1]!;
-    const w2i = twIm[3 * p + 1]!;
-    const w3r = twRe[3 * p + 2]!;
-    const w3i = twIm[3 * p + 2]!;
-    const in0 = s * p;
-    const out0 = 4 * s * p;
-    for (let q = 0; q < s; q++) {
+    const w1r = tw[6 * p]!;
+    const w1i = tw[6 * p + 1]!;
+    const w2r = tw[6 * p + 2]!;
+    const w2i = tw[6 * p + 3]!;
+    const w3r = tw[6 * p + 4]!;
+    const w3i = tw[6 * p + 5]!;
+    const in0 = step * p;
+    const out0 = 4 * step * p;
+    for (let q = 0; q < step; q += 2) {
       const i0 = in0 + q;
-      const a0r = xr[i0]!;
-      const a0i = xi[i0]!;
-      const a1r = xr[i0 + sm]!;
-      const a1i = xi[i0 + sm]!;
-      const a2r = xr[i0 + 2 * sm]!;
-      const a2i = xi[i0 + 2 * sm]!;
-      const a3r = xr[i0 + 3 * sm]!;
-      const a3i = xi[i0 + 3 * sm]!;
+      const a0r = x[i0]!;
+      const a0i = x[i0 + 1]!;
+      const a1r = x[i0 + span]!;
+      const a1i = x[i0 + span + 1]!;
+      const a2r = x[i0 + 2 * span]!;
+      const a2i = x[i0 + 2 * span + 1]!;
+      const a3r = x[i0 + 3 * span]!;
+      const a3i = x[i0 + 3 * span + 1]!;
       const t0r = a0r + a2r;
       const t0i = a0i + a2i;
       const t1r = a0r - a2r;
@@ -351,8 +396,8 @@ function pass4(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const t3r = a1r - a3r;
       const t3i = a1i - a3i;
       const o = out0 + q;
-      yr[o] = t0r + t2r;
-      yi[o] = t0i + t2i;
+      y[o] = t0r + t2r;
+      y[o + 1] = t0i + t2i;
       // y1 = t1 − i·t3, y2 = t0 − t2, y3 = t1 + i·t3
       const y1r = t1r + t3i;
       const y1i = t1i - t3r;
@@ -360,46 +405,47 @@ function pass4(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const y2i = t0i - t2i;
       const y3r = t1r - t3i;
       const y3i = t1i + t3r;
-      yr[o + s] = y1r * w1r - y1i * w1i;
-      yi[o + s] = y1r * w1i + y1i * w1r;
-      yr[o + 2 * s] = y2r * w2r - y2i * w2i;
-      yi[o + 2 * s] = y2r * w2i + y2i * w2r;
-      yr[o + 3 * s] = y3r * w3r - y3i * w3i;
-      yi[o + 3 * s] = y3r * w3i + y3i * w3r;
+      y[o + step] = y1r * w1r - y1i * w1i;
+      y[o + step + 1] = y1r * w1i + y1i * w1r;
+      y[o + 2 * step] = y2r * w2r - y2i * w2i;
+      y[o + 2 * step + 1] = y2r * w2i + y2i * w2r;
+      y[o + 3 * step] = y3r * w3r - y3i * w3i;
+      y[o + 3 * step + 1] = y3r * w3i + y3i * w3r;
     }
   }
 }
 
-function pass5(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, twRe, twIm } = pass;
-  const sm = s * m;
+function pass5(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { m, s, tw } = pass;
+  const step = 2 * s;
+  const span = step * m;
   const c1 = Math.cos((2 * Math.PI) / 5);
   const c2 = Math.cos((4 * Math.PI) / 5);
   const s1 = Math.sin((2 * Math.PI) / 5);
   const s2 = Math.sin((4 * Math.PI) / 5);
   for (let p = 0; p < m; p++) {
-    const w1r = twRe[4 * p]!;
-    const w1i = twIm[4 * p]!;
-    const w2r = twRe[4 * p + 1]!;
-    const w2i = twIm[4 * p + 1]!;
-    const w3r = twRe[4 * p + 2]!;
-    const w3i = twIm[4 * p + 2]!;
-    const w4r = twRe[4 * p + 3]!;
-    const w4i = twIm[4 * p + 3]!;
-    const in0 = s * p;
-    const out0 = 5 * s * p;
-    for (let q = 0; q < s; q++) {
+    const w1r = tw[8 * p]!;
+    const w1i = tw[8 * p + 1]!;
+    const w2r = tw[8 * p + 2]!;
+    const w2i = tw[8 * p + 3]!;
+    const w3r = tw[8 * p + 4]!;
+    const w3i = tw[8 * p + 5]!;
+    const w4r = tw[8 * p + 6]!;
+    const w4i = tw[8 * p + 7]!;
+    const in0 = step * p;
+    const out0 = 5 * step * p;
+    for (let q = 0; q < step; q += 2) {
       const i0 = in0 + q;
-      const a0r = xr[i0]!;
-      const a0i = xi[i0]!;
-      const a1r = xr[i0 + sm]!;
-      const a1i = xi[i0 + sm]!;
-      const a2r = xr[i0 + 2 * sm]!;
-      const a2i = xi[i0 + 2 * sm]!;
-      const a3r = xr[i0 + 3 * sm]!;
-      const a3i = xi[i0 + 3 * sm]!;
-      const a4r = xr[i0 + 4 * sm]!;
-      const a4i = xi[i0 + 4 * sm]!;
+      const a0r = x[i0]!;
+      const a0i = x[i0 + 1]!;
+      const a1r = x[i0 + span]!;
+      const a1i = x[i0 + span + 1]!;
+      const a2r = x[i0 + 2 * span]!;
+      const a2i = x[i0 + 2 * span + 1]!;
+      const a3r = x[i0 + 3 * span]!;
+      const a3i = x[i0 + 3 * span + 1]!;
+      const a4r = x[i0 + 4 * span]!;
+      const a4i = x[i0 + 4 * span + 1]!;
       const t1r = a1r + a4r;
       const t1i = a1i + a4i;
       const t2r = a2r + a3r;
@@ -409,8 +455,8 @@ function pass5(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const d2r = a2r - a3r;
       const d2i = a2i - a3i;
       const o = out0 + q;
-      yr[o] = a0r + t1r + t2r;
-      yi[o] = a0i + t1i + t2i;
+      y[o] = a0r + t1r + t2r;
+      y[o + 1] = a0i + t1i + t2i;
       // y1,4 = a0 + c1·t1 + c2·t2 ∓ i·(s1·d1 + s2·d2); y2,3 = a0 + c2·t1 + c1·t2 ∓ i·(s2·d1 − s1·d2)
       const m1r = a0r + c1 * t1r + c2 * t2r;
       const m1i = a0i + c1 * t1i + c2 * t2i;
@@ -428,23 +474,27 @@ function pass5(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array,
       const y2i = m2i - n2r;
       const y3r = m2r - n2i;
       const y3i = m2i + n2r;
-      yr[o + s] = y1r * w1r - y1i * w1i;
-      yi[o + s] = y1r * w1i + y1i * w1r;
-      yr[o + 2 * s] = y2r * w2r - y2i * w2i;
-      yi[o + 2 * s] = y2r * w2i + y2i * w2r;
-      yr[o + 3 * s] = y3r * w3r - y3i * w3i;
-      yi[o + 3 * s] = y3r * w3i + y3i * w3r;
-      yr[o + 4 * s] = y4r * w4r - y4i * w4i;
-      yi[o + 4 * s] = y4r * w4i + y4i * w4r;
+      y[o + step] = y1r * w1r - y1i * w1i;
+      y[o + step + 1] = y1r * w1i + y1i * w1r;
+      y[o + 2 * step] = y2r * w2r - y2i * w2i;
+      y[o + 2 * step + 1] = y2r * w2i + y2i * w2r;
+      y[o + 3 * step] = y3r * w3r - y3i * w3i;
+      y[o + 3 * step + 1] = y3r * w3i + y3i * w3r;
+      y[o + 4 * step] = y4r * w4r - y4i * w4i;
+      y[o + 4 * step + 1] = y4r * w4i + y4i * w4r;
     }
   }
 }
 
-// Unrolled odd-prime passes (radix 7, 11, 13), the same algorithm as passGeneric with the sums written out.
-
-function pass11(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { m, s, twRe, twIm } = pass;
-  const sm = s * m;
+/**
+ * Radix 11, passGeneric's algorithm with the sums written out (every 968-s resampling chunk holds 11²). Each output
+ * pair y_k, y_{11−k} is twiddled and stored as soon as it is known: holding all ten until the end spills registers
+ * and made the pass ~1.5× slower.
+ */
+function pass11(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { m, s, tw } = pass;
+  const step = 2 * s;
+  const span = step * m;
   const c1 = Math.cos((2 * Math.PI * 1) / 11);
   const s1 = Math.sin((2 * Math.PI * 1) / 11);
   const c2 = Math.cos((2 * Math.PI * 2) / 11);
@@ -455,265 +505,156 @@ function pass11(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array
   const s4 = Math.sin((2 * Math.PI * 4) / 11);
   const c5 = Math.cos((2 * Math.PI * 5) / 11);
   const s5 = Math.sin((2 * Math.PI * 5) / 11);
-  if (m === 1) {
-    // Last pass: every twiddle is 1.
-    for (let q = 0; q < s; q++) {
-      const i0 = q;
-      const o = q;
-      const a0r = xr[i0]!;
-      const a0i = xi[i0]!;
-      const u1r = xr[i0 + 1 * sm]!;
-      const u1i = xi[i0 + 1 * sm]!;
-      const v1r = xr[i0 + 10 * sm]!;
-      const v1i = xi[i0 + 10 * sm]!;
-      const t1r = u1r + v1r;
-      const t1i = u1i + v1i;
-      const d1r = u1r - v1r;
-      const d1i = u1i - v1i;
-      const u2r = xr[i0 + 2 * sm]!;
-      const u2i = xi[i0 + 2 * sm]!;
-      const v2r = xr[i0 + 9 * sm]!;
-      const v2i = xi[i0 + 9 * sm]!;
-      const t2r = u2r + v2r;
-      const t2i = u2i + v2i;
-      const d2r = u2r - v2r;
-      const d2i = u2i - v2i;
-      const u3r = xr[i0 + 3 * sm]!;
-      const u3i = xi[i0 + 3 * sm]!;
-      const v3r = xr[i0 + 8 * sm]!;
-      const v3i = xi[i0 + 8 * sm]!;
-      const t3r = u3r + v3r;
-      const t3i = u3i + v3i;
-      const d3r = u3r - v3r;
-      const d3i = u3i - v3i;
-      const u4r = xr[i0 + 4 * sm]!;
-      const u4i = xi[i0 + 4 * sm]!;
-      const v4r = xr[i0 + 7 * sm]!;
-      const v4i = xi[i0 + 7 * sm]!;
-      const t4r = u4r + v4r;
-      const t4i = u4i + v4i;
-      const d4r = u4r - v4r;
-      const d4i = u4i - v4i;
-      const u5r = xr[i0 + 5 * sm]!;
-      const u5i = xi[i0 + 5 * sm]!;
-      const v5r = xr[i0 + 6 * sm]!;
-      const v5i = xi[i0 + 6 * sm]!;
-      const t5r = u5r + v5r;
-      const t5i = u5i + v5i;
-      const d5r = u5r - v5r;
-      const d5i = u5i - v5i;
-      yr[o] = a0r + t1r + t2r + t3r + t4r + t5r;
-      yi[o] = a0i + t1i + t2i + t3i + t4i + t5i;
-      const m1r = a0r + c1 * t1r + c2 * t2r + c3 * t3r + c4 * t4r + c5 * t5r;
-      const m1i = a0i + c1 * t1i + c2 * t2i + c3 * t3i + c4 * t4i + c5 * t5i;
-      const n1r = s1 * d1r + s2 * d2r + s3 * d3r + s4 * d4r + s5 * d5r;
-      const n1i = s1 * d1i + s2 * d2i + s3 * d3i + s4 * d4i + s5 * d5i;
-      yr[o + 1 * s] = m1r + n1i;
-      yi[o + 1 * s] = m1i - n1r;
-      yr[o + 10 * s] = m1r - n1i;
-      yi[o + 10 * s] = m1i + n1r;
-      const m2r = a0r + c2 * t1r + c4 * t2r + c5 * t3r + c3 * t4r + c1 * t5r;
-      const m2i = a0i + c2 * t1i + c4 * t2i + c5 * t3i + c3 * t4i + c1 * t5i;
-      const n2r = s2 * d1r + s4 * d2r - s5 * d3r - s3 * d4r - s1 * d5r;
-      const n2i = s2 * d1i + s4 * d2i - s5 * d3i - s3 * d4i - s1 * d5i;
-      yr[o + 2 * s] = m2r + n2i;
-      yi[o + 2 * s] = m2i - n2r;
-      yr[o + 9 * s] = m2r - n2i;
-      yi[o + 9 * s] = m2i + n2r;
-      const m3r = a0r + c3 * t1r + c5 * t2r + c2 * t3r + c1 * t4r + c4 * t5r;
-      const m3i = a0i + c3 * t1i + c5 * t2i + c2 * t3i + c1 * t4i + c4 * t5i;
-      const n3r = s3 * d1r - s5 * d2r - s2 * d3r + s1 * d4r + s4 * d5r;
-      const n3i = s3 * d1i - s5 * d2i - s2 * d3i + s1 * d4i + s4 * d5i;
-      yr[o + 3 * s] = m3r + n3i;
-      yi[o + 3 * s] = m3i - n3r;
-      yr[o + 8 * s] = m3r - n3i;
-      yi[o + 8 * s] = m3i + n3r;
-      const m4r = a0r + c4 * t1r + c3 * t2r + c1 * t3r + c5 * t4r + c2 * t5r;
-      const m4i = a0i + c4 * t1i + c3 * t2i + c1 * t3i + c5 * t4i + c2 * t5i;
-      const n4r = s4 * d1r - s3 * d2r + s1 * d3r + s5 * d4r - s2 * d5r;
-      const n4i = s4 * d1i - s3 * d2i + s1 * d3i + s5 * d4i - s2 * d5i;
-      yr[o + 4 * s] = m4r + n4i;
-      yi[o + 4 * s] = m4i - n4r;
-      yr[o + 7 * s] = m4r - n4i;
-      yi[o + 7 * s] = m4i + n4r;
-      const m5r = a0r + c5 * t1r + c1 * t2r + c4 * t3r + c2 * t4r + c3 * t5r;
-      const m5i = a0i + c5 * t1i + c1 * t2i + c4 * t3i + c2 * t4i + c3 * t5i;
-      const n5r = s5 * d1r - s1 * d2r + s4 * d3r - s2 * d4r + s3 * d5r;
-      const n5i = s5 * d1i - s1 * d2i + s4 * d3i - s2 * d4i + s3 * d5i;
-      yr[o + 5 * s] = m5r + n5i;
-      yi[o + 5 * s] = m5i - n5r;
-      yr[o + 6 * s] = m5r - n5i;
-      yi[o + 6 * s] = m5i + n5r;
-    }
-    return;
-  }
   for (let p = 0; p < m; p++) {
-    const tw = 10 * p;
-    const in0 = s * p;
-    const out0 = 11 * s * p;
-    for (let q = 0; q < s; q++) {
+    const t = 20 * p;
+    const in0 = step * p;
+    const out0 = 11 * step * p;
+    for (let q = 0; q < step; q += 2) {
       const i0 = in0 + q;
       const o = out0 + q;
-      const a0r = xr[i0]!;
-      const a0i = xi[i0]!;
-      const u1r = xr[i0 + 1 * sm]!;
-      const u1i = xi[i0 + 1 * sm]!;
-      const v1r = xr[i0 + 10 * sm]!;
-      const v1i = xi[i0 + 10 * sm]!;
+      const a0r = x[i0]!;
+      const a0i = x[i0 + 1]!;
+      const u1r = x[i0 + 1 * span]!;
+      const u1i = x[i0 + 1 * span + 1]!;
+      const v1r = x[i0 + 10 * span]!;
+      const v1i = x[i0 + 10 * span + 1]!;
       const t1r = u1r + v1r;
       const t1i = u1i + v1i;
       const d1r = u1r - v1r;
       const d1i = u1i - v1i;
-      const u2r = xr[i0 + 2 * sm]!;
-      const u2i = xi[i0 + 2 * sm]!;
-      const v2r = xr[i0 + 9 * sm]!;
-      const v2i = xi[i0 + 9 * sm]!;
+      const u2r = x[i0 + 2 * span]!;
+      const u2i = x[i0 + 2 * span + 1]!;
+      const v2r = x[i0 + 9 * span]!;
+      const v2i = x[i0 + 9 * span + 1]!;
       const t2r = u2r + v2r;
       const t2i = u2i + v2i;
       const d2r = u2r - v2r;
       const d2i = u2i - v2i;
-      const u3r = xr[i0 + 3 * sm]!;
-      const u3i = xi[i0 + 3 * sm]!;
-      const v3r = xr[i0 + 8 * sm]!;
-      const v3i = xi[i0 + 8 * sm]!;
+      const u3r = x[i0 + 3 * span]!;
+      const u3i = x[i0 + 3 * span + 1]!;
+      const v3r = x[i0 + 8 * span]!;
+      const v3i = x[i0 + 8 * span + 1]!;
       const t3r = u3r + v3r;
       const t3i = u3i + v3i;
       const d3r = u3r - v3r;
       const d3i = u3i - v3i;
-      const u4r = xr[i0 + 4 * sm]!;
-      const u4i = xi[i0 + 4 * sm]!;
-      const v4r = xr[i0 + 7 * sm]!;
-      const v4i = xi[i0 + 7 * sm]!;
+      const u4r = x[i0 + 4 * span]!;
+      const u4i = x[i0 + 4 * span + 1]!;
+      const v4r = x[i0 + 7 * span]!;
+      const v4i = x[i0 + 7 * span + 1]!;
       const t4r = u4r + v4r;
       const t4i = u4i + v4i;
       const d4r = u4r - v4r;
       const d4i = u4i - v4i;
-      const u5r = xr[i0 + 5 * sm]!;
-      const u5i = xi[i0 + 5 * sm]!;
-      const v5r = xr[i0 + 6 * sm]!;
-      const v5i = xi[i0 + 6 * sm]!;
+      const u5r = x[i0 + 5 * span]!;
+      const u5i = x[i0 + 5 * span + 1]!;
+      const v5r = x[i0 + 6 * span]!;
+      const v5i = x[i0 + 6 * span + 1]!;
       const t5r = u5r + v5r;
       const t5i = u5i + v5i;
       const d5r = u5r - v5r;
       const d5i = u5i - v5i;
-      yr[o] = a0r + t1r + t2r + t3r + t4r + t5r;
-      yi[o] = a0i + t1i + t2i + t3i + t4i + t5i;
+      y[o] = a0r + t1r + t2r + t3r + t4r + t5r;
+      y[o + 1] = a0i + t1i + t2i + t3i + t4i + t5i;
+      // y_k = m_k − i·n_k, y_{11−k} = m_k + i·n_k,
+      // m_k = a0 + Σ_j cos(2πjk/11)·t_j, n_k = Σ_j sin(2πjk/11)·d_j.
       const m1r = a0r + c1 * t1r + c2 * t2r + c3 * t3r + c4 * t4r + c5 * t5r;
       const m1i = a0i + c1 * t1i + c2 * t2i + c3 * t3i + c4 * t4i + c5 * t5i;
       const n1r = s1 * d1r + s2 * d2r + s3 * d3r + s4 * d4r + s5 * d5r;
       const n1i = s1 * d1i + s2 * d2i + s3 * d3i + s4 * d4i + s5 * d5i;
-      const y1r = m1r + n1i;
-      const y1i = m1i - n1r;
-      const y10r = m1r - n1i;
-      const y10i = m1i + n1r;
+      let ur = m1r + n1i;
+      let ui = m1i - n1r;
+      y[o + 1 * step] = ur * tw[t + 0]! - ui * tw[t + 1]!;
+      y[o + 1 * step + 1] = ur * tw[t + 1]! + ui * tw[t + 0]!;
+      ur = m1r - n1i;
+      ui = m1i + n1r;
+      y[o + 10 * step] = ur * tw[t + 18]! - ui * tw[t + 19]!;
+      y[o + 10 * step + 1] = ur * tw[t + 19]! + ui * tw[t + 18]!;
       const m2r = a0r + c2 * t1r + c4 * t2r + c5 * t3r + c3 * t4r + c1 * t5r;
       const m2i = a0i + c2 * t1i + c4 * t2i + c5 * t3i + c3 * t4i + c1 * t5i;
       const n2r = s2 * d1r + s4 * d2r - s5 * d3r - s3 * d4r - s1 * d5r;
       const n2i = s2 * d1i + s4 * d2i - s5 * d3i - s3 * d4i - s1 * d5i;
-      const y2r = m2r + n2i;
-      const y2i = m2i - n2r;
-      const y9r = m2r - n2i;
-      const y9i = m2i + n2r;
+      ur = m2r + n2i;
+      ui = m2i - n2r;
+      y[o + 2 * step] = ur * tw[t + 2]! - ui * tw[t + 3]!;
+      y[o + 2 * step + 1] = ur * tw[t + 3]! + ui * tw[t + 2]!;
+      ur = m2r - n2i;
+      ui = m2i + n2r;
+      y[o + 9 * step] = ur * tw[t + 16]! - ui * tw[t + 17]!;
+      y[o + 9 * step + 1] = ur * tw[t + 17]! + ui * tw[t + 16]!;
       const m3r = a0r + c3 * t1r + c5 * t2r + c2 * t3r + c1 * t4r + c4 * t5r;
       const m3i = a0i + c3 * t1i + c5 * t2i + c2 * t3i + c1 * t4i + c4 * t5i;
       const n3r = s3 * d1r - s5 * d2r - s2 * d3r + s1 * d4r + s4 * d5r;
       const n3i = s3 * d1i - s5 * d2i - s2 * d3i + s1 * d4i + s4 * d5i;
-      const y3r = m3r + n3i;
-      const y3i = m3i - n3r;
-      const y8r = m3r - n3i;
-      const y8i = m3i + n3r;
+      ur = m3r + n3i;
+      ui = m3i - n3r;
+      y[o + 3 * step] = ur * tw[t + 4]! - ui * tw[t + 5]!;
+      y[o + 3 * step + 1] = ur * tw[t + 5]! + ui * tw[t + 4]!;
+      ur = m3r - n3i;
+      ui = m3i + n3r;
+      y[o + 8 * step] = ur * tw[t + 14]! - ui * tw[t + 15]!;
+      y[o + 8 * step + 1] = ur * tw[t + 15]! + ui * tw[t + 14]!;
       const m4r = a0r + c4 * t1r + c3 * t2r + c1 * t3r + c5 * t4r + c2 * t5r;
       const m4i = a0i + c4 * t1i + c3 * t2i + c1 * t3i + c5 * t4i + c2 * t5i;
       const n4r = s4 * d1r - s3 * d2r + s1 * d3r + s5 * d4r - s2 * d5r;
       const n4i = s4 * d1i - s3 * d2i + s1 * d3i + s5 * d4i - s2 * d5i;
-      const y4r = m4r + n4i;
-      const y4i = m4i - n4r;
-      const y7r = m4r - n4i;
-      const y7i = m4i + n4r;
+      ur = m4r + n4i;
+      ui = m4i - n4r;
+      y[o + 4 * step] = ur * tw[t + 6]! - ui * tw[t + 7]!;
+      y[o + 4 * step + 1] = ur * tw[t + 7]! + ui * tw[t + 6]!;
+      ur = m4r - n4i;
+      ui = m4i + n4r;
+      y[o + 7 * step] = ur * tw[t + 12]! - ui * tw[t + 13]!;
+      y[o + 7 * step + 1] = ur * tw[t + 13]! + ui * tw[t + 12]!;
       const m5r = a0r + c5 * t1r + c1 * t2r + c4 * t3r + c2 * t4r + c3 * t5r;
       const m5i = a0i + c5 * t1i + c1 * t2i + c4 * t3i + c2 * t4i + c3 * t5i;
       const n5r = s5 * d1r - s1 * d2r + s4 * d3r - s2 * d4r + s3 * d5r;
       const n5i = s5 * d1i - s1 * d2i + s4 * d3i - s2 * d4i + s3 * d5i;
-      const y5r = m5r + n5i;
-      const y5i = m5i - n5r;
-      const y6r = m5r - n5i;
-      const y6i = m5i + n5r;
-      const w1r = twRe[tw + 0]!;
-      const w1i = twIm[tw + 0]!;
-      yr[o + 1 * s] = y1r * w1r - y1i * w1i;
-      yi[o + 1 * s] = y1r * w1i + y1i * w1r;
-      const w2r = twRe[tw + 1]!;
-      const w2i = twIm[tw + 1]!;
-      yr[o + 2 * s] = y2r * w2r - y2i * w2i;
-      yi[o + 2 * s] = y2r * w2i + y2i * w2r;
-      const w3r = twRe[tw + 2]!;
-      const w3i = twIm[tw + 2]!;
-      yr[o + 3 * s] = y3r * w3r - y3i * w3i;
-      yi[o + 3 * s] = y3r * w3i + y3i * w3r;
-      const w4r = twRe[tw + 3]!;
-      const w4i = twIm[tw + 3]!;
-      yr[o + 4 * s] = y4r * w4r - y4i * w4i;
-      yi[o + 4 * s] = y4r * w4i + y4i * w4r;
-      const w5r = twRe[tw + 4]!;
-      const w5i = twIm[tw + 4]!;
-      yr[o + 5 * s] = y5r * w5r - y5i * w5i;
-      yi[o + 5 * s] = y5r * w5i + y5i * w5r;
-      const w6r = twRe[tw + 5]!;
-      const w6i = twIm[tw + 5]!;
-      yr[o + 6 * s] = y6r * w6r - y6i * w6i;
-      yi[o + 6 * s] = y6r * w6i + y6i * w6r;
-      const w7r = twRe[tw + 6]!;
-      const w7i = twIm[tw + 6]!;
-      yr[o + 7 * s] = y7r * w7r - y7i * w7i;
-      yi[o + 7 * s] = y7r * w7i + y7i * w7r;
-      const w8r = twRe[tw + 7]!;
-      const w8i = twIm[tw + 7]!;
-      yr[o + 8 * s] = y8r * w8r - y8i * w8i;
-      yi[o + 8 * s] = y8r * w8i + y8i * w8r;
-      const w9r = twRe[tw + 8]!;
-      const w9i = twIm[tw + 8]!;
-      yr[o + 9 * s] = y9r * w9r - y9i * w9i;
-      yi[o + 9 * s] = y9r * w9i + y9i * w9r;
-      const w10r = twRe[tw + 9]!;
-      const w10i = twIm[tw + 9]!;
-      yr[o + 10 * s] = y10r * w10r - y10i * w10i;
-      yi[o + 10 * s] = y10r * w10i + y10i * w10r;
+      ur = m5r + n5i;
+      ui = m5i - n5r;
+      y[o + 5 * step] = ur * tw[t + 8]! - ui * tw[t + 9]!;
+      y[o + 5 * step + 1] = ur * tw[t + 9]! + ui * tw[t + 8]!;
+      ur = m5r - n5i;
+      ui = m5i + n5r;
+      y[o + 6 * step] = ur * tw[t + 10]! - ui * tw[t + 11]!;
+      y[o + 6 * step + 1] = ur * tw[t + 11]! + ui * tw[t + 10]!;
     }
   }
 }
 
 /** Odd prime radix r: y_k = a0 + Σ_j cos(2πjk/r)·(a_j + a_{r−j}) ∓ i·Σ_j sin(2πjk/r)·(a_j − a_{r−j}), j, k ≤ (r−1)/2. */
-function passGeneric(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, gRe: Float64Array, gIm: Float64Array): void {
-  const { radix, m, s, twRe, twIm, cosTable, sinTable } = pass;
-  const sm = s * m;
+function passGeneric(pass: Pass, x: Float64Array, y: Float64Array, g: Float64Array): void {
+  const { radix, m, s, tw, cosTable, sinTable } = pass;
+  const step = 2 * s;
+  const span = step * m;
   const half = (radix - 1) / 2;
-  const r1 = radix - 1;
-  // gRe/gIm: [0, half) sums t_j, [half, 2·half) differences d_j.
+  // g: complex values [0, half) sums t_j, [half, 2·half) differences d_j.
+  const d0 = 2 * half;
   for (let p = 0; p < m; p++) {
-    const in0 = s * p;
-    const out0 = radix * s * p;
-    const tw0 = p * r1;
-    for (let q = 0; q < s; q++) {
+    const in0 = step * p;
+    const out0 = radix * step * p;
+    const tw0 = 2 * (radix - 1) * p;
+    for (let q = 0; q < step; q += 2) {
       const i0 = in0 + q;
-      const a0r = xr[i0]!;
-      const a0i = xi[i0]!;
+      const a0r = x[i0]!;
+      const a0i = x[i0 + 1]!;
       let sumR = a0r;
       let sumI = a0i;
       for (let j = 1; j <= half; j++) {
-        const ar = xr[i0 + j * sm]!;
-        const ai = xi[i0 + j * sm]!;
-        const br = xr[i0 + (radix - j) * sm]!;
-        const bi = xi[i0 + (radix - j) * sm]!;
-        gRe[j - 1] = ar + br;
-        gIm[j - 1] = ai + bi;
-        gRe[half + j - 1] = ar - br;
-        gIm[half + j - 1] = ai - bi;
+        const ar = x[i0 + j * span]!;
+        const ai = x[i0 + j * span + 1]!;
+        const br = x[i0 + (radix - j) * span]!;
+        const bi = x[i0 + (radix - j) * span + 1]!;
+        g[2 * j - 2] = ar + br;
+        g[2 * j - 1] = ai + bi;
+        g[d0 + 2 * j - 2] = ar - br;
+        g[d0 + 2 * j - 1] = ai - bi;
         sumR += ar + br;
         sumI += ai + bi;
       }
       const o = out0 + q;
-      yr[o] = sumR;
-      yi[o] = sumI;
+      y[o] = sumR;
+      y[o + 1] = sumI;
       for (let k = 1; k <= half; k++) {
         let mr = a0r;
         let mi = a0i;
@@ -723,103 +664,150 @@ function passGeneric(pass: Pass, xr: Float64Array, xi: Float64Array, yr: Float64
         for (let j = 0; j < half; j++) {
           const c = cosTable[row + j]!;
           const sn = sinTable[row + j]!;
-          mr += c * gRe[j]!;
-          mi += c * gIm[j]!;
-          nr += sn * gRe[half + j]!;
-          ni += sn * gIm[half + j]!;
+          mr += c * g[2 * j]!;
+          mi += c * g[2 * j + 1]!;
+          nr += sn * g[d0 + 2 * j]!;
+          ni += sn * g[d0 + 2 * j + 1]!;
         }
         // y_k = m − i·n, y_{r−k} = m + i·n
         const ykr = mr + ni;
         const yki = mi - nr;
         const ylr = mr - ni;
         const yli = mi + nr;
-        const wkr = twRe[tw0 + k - 1]!;
-        const wki = twIm[tw0 + k - 1]!;
-        const wlr = twRe[tw0 + radix - k - 1]!;
-        const wli = twIm[tw0 + radix - k - 1]!;
-        yr[o + k * s] = ykr * wkr - yki * wki;
-        yi[o + k * s] = ykr * wki + yki * wkr;
-        yr[o + (radix - k) * s] = ylr * wlr - yli * wli;
-        yi[o + (radix - k) * s] = ylr * wli + yli * wlr;
+        const wk = tw0 + 2 * (k - 1);
+        const wl = tw0 + 2 * (radix - k - 1);
+        y[o + k * step] = ykr * tw[wk]! - yki * tw[wk + 1]!;
+        y[o + k * step + 1] = ykr * tw[wk + 1]! + yki * tw[wk]!;
+        y[o + (radix - k) * step] = ylr * tw[wl]! - yli * tw[wl + 1]!;
+        y[o + (radix - k) * step + 1] = ylr * tw[wl + 1]! + yli * tw[wl]!;
       }
     }
   }
 }
 
-/** Forward DFT of (re, im) in place with a plan of their length. */
-function forward(plan: ComplexPlan, re: Float64Array, im: Float64Array): void {
-  if (plan.bluestein) {
-    bluesteinForward(plan.bluestein, plan.n, re, im);
-    return;
-  }
-  let xr = re;
-  let xi = im;
-  let yr = plan.scratchRe;
-  let yi = plan.scratchIm;
-  for (const pass of plan.passes) {
-    switch (pass.radix) {
-      case 8:
-        pass8(pass, xr, xi, yr, yi);
-        break;
-      case 4:
-        pass4(pass, xr, xi, yr, yi);
-        break;
-      case 2:
-        pass2(pass, xr, xi, yr, yi);
-        break;
-      case 3:
-        pass3(pass, xr, xi, yr, yi);
-        break;
-      case 5:
-        pass5(pass, xr, xi, yr, yi);
-        break;
-      case 11:
-        pass11(pass, xr, xi, yr, yi);
-        break;
-      default:
-        passGeneric(pass, xr, xi, yr, yi, plan.genericRe, plan.genericIm);
-    }
-    const tr = xr;
-    const ti = xi;
-    xr = yr;
-    xi = yi;
-    yr = tr;
-    yi = ti;
-  }
-  if (xr !== re) {
-    re.set(xr);
-    im.set(xi);
+function runPass(plan: ComplexPlan, pass: Pass, x: Float64Array, y: Float64Array): void {
+  switch (pass.radix) {
+    case 8:
+      pass8(pass, x, y);
+      break;
+    case 4:
+      pass4(pass, x, y);
+      break;
+    case 2:
+      pass2(pass, x, y);
+      break;
+    case 3:
+      pass3(pass, x, y);
+      break;
+    case 5:
+      pass5(pass, x, y);
+      break;
+    case 11:
+      pass11(pass, x, y);
+      break;
+    default:
+      if (pass.rader) passRader(pass, x, y);
+      else passGeneric(pass, x, y, plan.generic);
   }
 }
 
-function bluesteinForward(plan: BluesteinPlan, n: number, re: Float64Array, im: Float64Array): void {
-  const { m, inner, chirpCos, chirpSin, filterRe, filterIm, workRe, workIm } = plan;
-  for (let i = 0; i < n; i++) {
-    // a_n = x_n · conj(chirp_n)
-    const c = chirpCos[i]!;
-    const s = chirpSin[i]!;
-    workRe[i] = re[i]! * c + im[i]! * s;
-    workIm[i] = im[i]! * c - re[i]! * s;
+/**
+ * Forward DFT of the plan's n complex values from src into dst (both interleaved, at least 2n long). src is only
+ * read and may be dst; it must not be the plan's scratch.
+ */
+function forward(plan: ComplexPlan, src: Float64Array, dst: Float64Array): void {
+  const { passes, scratch } = plan;
+  const count = passes.length;
+  if (count === 0) {
+    // n = 1
+    dst[0] = src[0]!;
+    dst[1] = src[1]!;
+    return;
   }
-  workRe.fill(0, n);
-  workIm.fill(0, n);
-  forward(inner, workRe, workIm);
-  for (let i = 0; i < m; i++) {
-    const ar = workRe[i]!;
-    const ai = workIm[i]!;
-    workRe[i] = ar * filterRe[i]! - ai * filterIm[i]!;
-    workIm[i] = ar * filterIm[i]! + ai * filterRe[i]!;
+  // The passes alternate between dst and scratch so that the last one writes dst: pass i writes dst when count − 1 − i
+  // is even. In place with an odd count, the first pass would overwrite its own input, so it reads a copy.
+  let x = src;
+  if (src === dst && count % 2 === 1) {
+    scratch.set(src.subarray(0, 2 * plan.n));
+    x = scratch;
   }
-  // Inverse transform (already scaled by 1/m through the filter) by swapping real and imaginary parts.
-  forward(inner, workIm, workRe);
-  for (let k = 0; k < n; k++) {
-    const cr = workRe[k]!;
-    const ci = workIm[k]!;
-    const c = chirpCos[k]!;
-    const s = chirpSin[k]!;
-    re[k] = cr * c + ci * s;
-    im[k] = ci * c - cr * s;
+  for (let i = 0; i < count; i++) {
+    const y = (count - 1 - i) % 2 === 0 ? dst : scratch;
+    runPass(plan, passes[i]!, x, y);
+    x = y;
   }
+}
+
+/**
+ * Prime radix r above MAX_GENERIC_RADIX (the 241 of 964-s chunks: 964 = 4·241) by Rader's algorithm (see Rader),
+ * `batch` neighbouring DFTs (q, q + 1, …) at a time: their inputs and outputs lie side by side, and the convolutions'
+ * FFTs of r − 1 points run as one batched transform in L2. A transform of 77 120 = 2⁶·5·241 takes a third of the
+ * time Bluestein's algorithm on the whole length took (two FFTs of ≥ 2N − 1 points, through memory).
+ */
+function passRader(pass: Pass, x: Float64Array, y: Float64Array): void {
+  const { radix, m, s, tw } = pass;
+  const { batch, inner, powers, kernel, work, first, sum } = pass.rader!;
+  const step = 2 * s;
+  const span = step * m;
+  const b2 = 2 * batch;
+  const size = radix - 1;
+  for (let p = 0; p < m; p++) {
+    const in0 = step * p;
+    const out0 = radix * step * p;
+    const tw0 = 2 * (radix - 1) * p;
+    for (let q = 0; q < step; q += b2) {
+      // u_q = a_{g^q}, and a_0 aside.
+      for (let b = 0; b < b2; b++) first[b] = x[in0 + q + b]!;
+      for (let j = 0; j < size; j++) {
+        for (let b = 0, i = in0 + q + powers[j]! * span, o = j * b2; b < b2; b++) work[o + b] = x[i + b]!;
+      }
+      forward(inner, work, work);
+      // U_0 = Σ u_q gives y_0. U·V is stored at −k mod (r − 1), so that the forward transform below is the inverse
+      // one.
+      for (let b = 0; b < b2; b++) sum[b] = work[b]!;
+      for (let k = 0; k <= size - k; k++) {
+        const l = (size - k) % size;
+        const vkr = kernel[2 * k]!;
+        const vki = kernel[2 * k + 1]!;
+        const vlr = kernel[2 * l]!;
+        const vli = kernel[2 * l + 1]!;
+        for (let b = 0, ik = k * b2, il = l * b2; b < b2; b += 2) {
+          const ar = work[ik + b]!;
+          const ai = work[ik + b + 1]!;
+          const br = work[il + b]!;
+          const bi = work[il + b + 1]!;
+          work[il + b] = ar * vkr - ai * vki;
+          work[il + b + 1] = ar * vki + ai * vkr;
+          work[ik + b] = br * vlr - bi * vli;
+          work[ik + b + 1] = br * vli + bi * vlr;
+        }
+      }
+      forward(inner, work, work);
+      // y_0 = a_0 + U_0 (twiddle 1), y_{g^−m} = a_0 + (u ⊛ v)_m times the pass's twiddle.
+      for (let b = 0, o = out0 + q; b < b2; b++) y[o + b] = first[b]! + sum[b]!;
+      for (let j = 0; j < size; j++) {
+        const k = powers[(size - j) % size]!;
+        const t = tw0 + 2 * (k - 1);
+        const wr = tw[t]!;
+        const wi = tw[t + 1]!;
+        for (let b = 0, i = j * b2, o = out0 + q + k * step; b < b2; b += 2) {
+          const vr = first[b]! + work[i + b]!;
+          const vi = first[b + 1]! + work[i + b + 1]!;
+          y[o + b] = vr * wr - vi * wi;
+          y[o + b + 1] = vr * wi + vi * wr;
+        }
+      }
+    }
+  }
+}
+
+let keptIo = new Float64Array(0);
+
+/** fftInPlace's interleaved copy of its input, kept between calls up to MAX_KEPT_IO doubles. */
+function ioBuffer(size: number): Float64Array {
+  if (size > MAX_KEPT_IO) return new Float64Array(size);
+  if (keptIo.length < size) keptIo = new Float64Array(size);
+  return keptIo;
 }
 
 /** Complex DFT of any length, in place: X_k = Σ x_n e^{∓2πi nk/N} (− forward, + inverse, no 1/N). */
@@ -827,10 +815,24 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
   const n = re.length;
   if (im.length !== n) throw new RangeError(`fft: real and imaginary parts differ in length (${n} vs ${im.length})`);
   if (n <= 1) return;
-  const plan = complexPlan(n);
-  // swap∘DFT∘swap is the unnormalised inverse DFT.
-  if (inverse) forward(plan, im, re);
-  else forward(plan, re, im);
+  fftThrough(complexPlan(n), re, im, inverse, ioBuffer(2 * n));
+}
+
+/** fftInPlace through the interleaved buffer z; the inverse reads x_0, x_{n−1}, …, x_1 (see the header). */
+function fftThrough(plan: ComplexPlan, re: Float64Array, im: Float64Array, inverse: boolean, z: Float64Array): void {
+  const n = plan.n;
+  z[0] = re[0]!;
+  z[1] = im[0]!;
+  for (let i = 1; i < n; i++) {
+    const j = inverse ? n - i : i;
+    z[2 * i] = re[j]!;
+    z[2 * i + 1] = im[j]!;
+  }
+  forward(plan, z, z);
+  for (let i = 0; i < n; i++) {
+    re[i] = z[2 * i]!;
+    im[i] = z[2 * i + 1]!;
+  }
 }
 
 // ---- real transforms ----
@@ -839,11 +841,10 @@ interface RealPlan {
   readonly n: number;
   /** Complex plan of n/2 (n even). */
   readonly half: ComplexPlan;
-  /** W_n^k = e^{−2πik/n} for k < n/2. */
-  readonly wRe: Float64Array;
-  readonly wIm: Float64Array;
-  readonly zRe: Float64Array;
-  readonly zIm: Float64Array;
+  /** W_n^k = e^{−2πik/n} for k ≤ n/2, interleaved. */
+  readonly w: Float64Array;
+  /** The half-length transform's input and output (n doubles), and room for Z_{n/2} = Z_0 (see respectrum). */
+  readonly z: Float64Array;
 }
 
 const realPlans = new Map<number, RealPlan>();
@@ -852,14 +853,13 @@ function realPlan(n: number): RealPlan {
   let plan = realPlans.get(n);
   if (plan) return plan;
   const h = n / 2;
-  const wRe = new Float64Array(h);
-  const wIm = new Float64Array(h);
-  for (let k = 0; k < h; k++) {
+  const w = new Float64Array(n + 2);
+  for (let k = 0; k <= h; k++) {
     const angle = (-2 * Math.PI * k) / n;
-    wRe[k] = Math.cos(angle);
-    wIm[k] = Math.sin(angle);
+    w[2 * k] = Math.cos(angle);
+    w[2 * k + 1] = Math.sin(angle);
   }
-  plan = { n, half: complexPlan(h), wRe, wIm, zRe: new Float64Array(h), zIm: new Float64Array(h) };
+  plan = { n, half: complexPlan(h), w, z: new Float64Array(n + 2) };
   if (realPlans.size >= MAX_PLANS) realPlans.clear();
   realPlans.set(n, plan);
   return plan;
@@ -892,17 +892,27 @@ export function rfftInto(signal: ArrayLike<number>, outRe: Float64Array, outIm: 
     return;
   }
   const plan = realPlan(n);
-  const { zRe, zIm } = plan;
-  for (let k = 0; k < n / 2; k++) {
-    zRe[k] = signal[2 * k]!;
-    zIm[k] = signal[2 * k + 1]!;
+  halfSpectrum(plan, signal);
+  unpackHalfSpectrum(plan, outRe, outIm, offset);
+}
+
+/**
+ * The half-length complex FFT of a real signal of even length N (its even samples the real parts, its odd ones the
+ * imaginary parts) into plan.z. A Float64Array signal is already laid out that way and is read in place.
+ */
+function halfSpectrum(plan: RealPlan, signal: ArrayLike<number>): void {
+  const { z } = plan;
+  if (signal instanceof Float64Array) {
+    forward(plan.half, signal, z);
+    return;
   }
-  realFromPacked(plan, outRe, outIm, offset);
+  for (let i = 0; i < plan.n; i++) z[i] = signal[i]!;
+  forward(plan.half, z, z);
 }
 
 /**
  * rfftInto of the frame signal[start + i]·window[i] (i < N = window.length; samples outside the signal count as 0),
- * packed straight into the half-length transform's input: the STFT's frames without a windowed copy.
+ * written straight into the half-length transform's input: the STFT's frames without a windowed copy.
  */
 export function rfftWindowedInto(signal: ArrayLike<number>, start: number, window: Float64Array, outRe: Float64Array, outIm: Float64Array, offset = 0): void {
   const n = window.length;
@@ -919,50 +929,86 @@ export function rfftWindowedInto(signal: ArrayLike<number>, start: number, windo
   const nBins = n / 2 + 1;
   if (outRe.length < offset + nBins || outIm.length < offset + nBins) throw new RangeError(`rfft: output holds fewer than ${nBins} bins`);
   const plan = realPlan(n);
-  const { zRe, zIm } = plan;
+  const { z } = plan;
   if (inside) {
-    for (let k = 0, i = start; k < n / 2; k++, i += 2) {
-      zRe[k] = signal[i]! * window[2 * k]!;
-      zIm[k] = signal[i + 1]! * window[2 * k + 1]!;
-    }
+    for (let i = 0; i < n; i++) z[i] = signal[start + i]! * window[i]!;
   } else {
-    const at = (i: number) => {
+    for (let i = 0; i < n; i++) {
       const j = start + i;
-      return j >= 0 && j < signal.length ? signal[j]! * window[i]! : 0;
-    };
-    for (let k = 0; k < n / 2; k++) {
-      zRe[k] = at(2 * k);
-      zIm[k] = at(2 * k + 1);
+      z[i] = j >= 0 && j < signal.length ? signal[j]! * window[i]! : 0;
     }
   }
-  realFromPacked(plan, outRe, outIm, offset);
+  forward(plan.half, z, z);
+  unpackHalfSpectrum(plan, outRe, outIm, offset);
 }
 
-/** Bins 0..N/2 of a real signal of even length N from its even/odd samples packed into the plan's zRe/zIm. */
-function realFromPacked(plan: RealPlan, outRe: Float64Array, outIm: Float64Array, offset: number): void {
+/**
+ * Bins 0..N/2 of a real signal of even length N from Z = FFT_{N/2}(x_even + i·x_odd) in plan.z. With E, O the DFTs of
+ * the even and odd samples, E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i) and X_k = E_k + W_N^k·O_k;
+ * bin h − k needs the same values (E_{h−k} = conj E_k, O_{h−k} = conj O_k, W_N^{h−k} = −conj W_N^k), so
+ * X_{h−k} = conj(E_k − W_N^k·O_k) and each step writes two bins.
+ */
+function unpackHalfSpectrum(plan: RealPlan, outRe: Float64Array, outIm: Float64Array, offset: number): void {
   const h = plan.n / 2;
-  const { zRe, zIm, wRe, wIm } = plan;
-  forward(plan.half, zRe, zIm);
-  // Z = E + i·O with E, O the DFTs of the even and odd samples: E_k = (Z_k + conj Z_{h−k})/2,
-  // O_k = (Z_k − conj Z_{h−k})/(2i), X_k = E_k + W_n^k·O_k.
-  outRe[offset] = zRe[0]! + zIm[0]!;
+  const { z, w } = plan;
+  outRe[offset] = z[0]! + z[1]!;
   outIm[offset] = 0;
-  outRe[offset + h] = zRe[0]! - zIm[0]!;
+  outRe[offset + h] = z[0]! - z[1]!;
   outIm[offset + h] = 0;
-  for (let k = 1; k < h; k++) {
-    const ar = zRe[k]!;
-    const ai = zIm[k]!;
-    const br = zRe[h - k]!;
-    const bi = -zIm[h - k]!;
+  for (let k = 1, l = h - 1; k <= l; k++, l--) {
+    const ar = z[2 * k]!;
+    const ai = z[2 * k + 1]!;
+    const br = z[2 * l]!;
+    const bi = -z[2 * l + 1]!;
     const er = 0.5 * (ar + br);
     const ei = 0.5 * (ai + bi);
     // (a − b)/(2i) = ((ai − bi), −(ar − br))/2
     const or = 0.5 * (ai - bi);
     const oi = -0.5 * (ar - br);
-    const wr = wRe[k]!;
-    const wi = wIm[k]!;
-    outRe[offset + k] = er + or * wr - oi * wi;
-    outIm[offset + k] = ei + or * wi + oi * wr;
+    const wr = w[2 * k]!;
+    const wi = w[2 * k + 1]!;
+    const pr = or * wr - oi * wi;
+    const pi = or * wi + oi * wr;
+    outRe[offset + k] = er + pr;
+    outIm[offset + k] = ei + pi;
+    outRe[offset + l] = er - pr;
+    outIm[offset + l] = pi - ei;
+  }
+}
+
+/**
+ * The inverse of unpackHalfSpectrum, in place: plan.z holds bins 0..N/2 of a Hermitian spectrum (the imaginary parts
+ * of bins 0 and N/2 are ignored, as numpy's irfft does) and becomes Z with E_k = X_k + conj X_{h−k},
+ * O_k = (X_k − conj X_{h−k})·W_N^{−k}, Z_k = E_k + i·O_k, whose unnormalised inverse DFT (length h) is
+ * x_{2j} + i·x_{2j+1}.
+ * Z_{h−k} = conj E_k + i·conj O_k comes from the same two bins. Z_k is stored at −k mod h, which makes the forward
+ * transform of plan.z the inverse one (see the header).
+ */
+function packHalfSpectrum(plan: RealPlan): void {
+  const h = plan.n / 2;
+  const { z, w } = plan;
+  const x0 = z[0]!;
+  const xh = z[2 * h]!;
+  z[0] = x0 + xh;
+  z[1] = x0 - xh;
+  for (let k = 1, l = h - 1; k <= l; k++, l--) {
+    const ar = z[2 * k]!;
+    const ai = z[2 * k + 1]!;
+    const br = z[2 * l]!;
+    const bi = -z[2 * l + 1]!;
+    const er = ar + br;
+    const ei = ai + bi;
+    const dr = ar - br;
+    const di = ai - bi;
+    // O = D·conj(W)
+    const wr = w[2 * k]!;
+    const wi = w[2 * k + 1]!;
+    const or = dr * wr + di * wi;
+    const oi = di * wr - dr * wi;
+    z[2 * l] = er - oi;
+    z[2 * l + 1] = ei + or;
+    z[2 * k] = er + oi;
+    z[2 * k + 1] = or - ei;
   }
 }
 
@@ -982,32 +1028,74 @@ export function irfft(re: ArrayLike<number>, im: ArrayLike<number>, n: number, o
     return x;
   }
   const plan = realPlan(n);
-  const { zRe, zIm, wRe, wIm } = plan;
-  // E_k = X_k + conj X_{h−k}, O_k = (X_k − conj X_{h−k})·W_n^{−k}, Z_k = E_k + i·O_k; the unnormalised inverse
-  // DFT of Z (length h) is x_{2j} + i·x_{2j+1}.
-  zRe[0] = re[0]! + re[h]!;
-  zIm[0] = re[0]! - re[h]!;
-  for (let k = 1; k < h; k++) {
-    const ar = re[k]!;
-    const ai = im[k]!;
-    const br = re[h - k]!;
-    const bi = -im[h - k]!;
-    const er = ar + br;
-    const ei = ai + bi;
-    const dr = ar - br;
-    const di = ai - bi;
-    // O = D·conj(W)
-    const wr = wRe[k]!;
-    const wi = wIm[k]!;
-    const or = dr * wr + di * wi;
-    const oi = di * wr - dr * wi;
-    zRe[k] = er - oi;
-    zIm[k] = ei + or;
+  for (let k = 0; k <= h; k++) {
+    plan.z[2 * k] = re[k]!;
+    plan.z[2 * k + 1] = im[k]!;
   }
-  forward(plan.half, zIm, zRe);
-  for (let k = 0; k < h; k++) {
-    x[2 * k] = zRe[k]!;
-    x[2 * k + 1] = zIm[k]!;
-  }
+  packHalfSpectrum(plan);
+  forward(plan.half, plan.z, x);
   return x;
+}
+
+/** Gains of respectrum: bins k < kept are multiplied by scale, except bin `unpaired` by scale·unpairedFactor. */
+export interface SpectrumGains {
+  readonly kept: number;
+  readonly scale: number;
+  readonly unpaired: number;
+  readonly unpairedFactor: number;
+}
+
+/**
+ * irfft(Y, nOut) with Y_k = g_k·X_k for k ≤ nOut/2, X the one-sided spectrum of a real signal (N and nOut even, ≥ 4)
+ * and g_k from gains (0 from `kept` on; kept ≤ N/2 + 1): scipy.signal.resample's spectral step. Y is built, scaled, in
+ * the output's half-transform buffer and repacked there, with no split re/im spectrum and no separate scaling pass.
+ * Writes nOut samples into out and returns it.
+ */
+export function respectrum(signal: ArrayLike<number>, nOut: number, gains: SpectrumGains, out: Float64Array): Float64Array {
+  const { kept, scale, unpaired, unpairedFactor } = gains;
+  const source = realPlan(signal.length);
+  const target = realPlan(nOut);
+  halfSpectrum(source, signal);
+  const hi = signal.length / 2;
+  const ho = nOut / 2;
+  const { z: zi, w: wi } = source;
+  const y = target.z;
+  // Y_k for k < min(kept, ho + 1), as unpackHalfSpectrum computes X_k and X_{hi−k} together. When N = nOut, y is zi
+  // and each step overwrites just the two values it read.
+  const last = Math.min(kept, ho + 1) - 1;
+  const g0 = unpaired === 0 ? scale * unpairedFactor : scale;
+  const x0 = zi[0]! + zi[1]!;
+  const xh = zi[0]! - zi[1]!;
+  y[0] = g0 * x0;
+  y[1] = 0;
+  if (hi <= last) {
+    y[2 * hi] = (hi === unpaired ? scale * unpairedFactor : scale) * xh;
+    y[2 * hi + 1] = 0;
+  }
+  for (let k = 1, l = hi - 1; k <= l && k <= last; k++, l--) {
+    const ar = zi[2 * k]!;
+    const ai = zi[2 * k + 1]!;
+    const br = zi[2 * l]!;
+    const bi = -zi[2 * l + 1]!;
+    const er = 0.5 * (ar + br);
+    const ei = 0.5 * (ai + bi);
+    const or = 0.5 * (ai - bi);
+    const oi = -0.5 * (ar - br);
+    const wr = wi[2 * k]!;
+    const ww = wi[2 * k + 1]!;
+    const pr = or * wr - oi * ww;
+    const pi = or * ww + oi * wr;
+    const gk = k === unpaired ? scale * unpairedFactor : scale;
+    y[2 * k] = gk * (er + pr);
+    y[2 * k + 1] = gk * (ei + pi);
+    if (l <= last) {
+      const gl = l === unpaired ? scale * unpairedFactor : scale;
+      y[2 * l] = gl * (er - pr);
+      y[2 * l + 1] = gl * (pi - ei);
+    }
+  }
+  y.fill(0, 2 * (last + 1), 2 * (ho + 1));
+  packHalfSpectrum(target);
+  forward(target.half, y, out);
+  return out;
 }

@@ -19,6 +19,16 @@ describe('resample equals scipy.signal.resample', () => {
     });
   }
 
+  it('writes into out when given and returns its first num values', () => {
+    const x = fixture.tensors.get('x_down_256_200_even')!.data;
+    const out = new Float64Array(801).fill(7);
+    const got = resample(x, 800, out);
+    expect(got.buffer).toBe(out.buffer);
+    expect(Array.from(got)).toEqual(Array.from(resample(x, 800)));
+    expect(out[800]).toBe(7);
+    expect(() => resample(x, 800, new Float64Array(799))).toThrow(/fewer/);
+  });
+
   it('resampleRate picks round(N·to/from) samples and keeps a sine\'s frequency', () => {
     const x = new Float64Array(1600).map((_, i) => Math.sin((2 * Math.PI * 10 * i) / 160));
     const y = resampleRate(x, 160, 200);
