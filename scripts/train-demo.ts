@@ -1,7 +1,8 @@
-// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction] [--steps N]`: retrains the bundled demo model from the shared
-// eegmmidb recordings (../shared/data). Stage "pretrain" trains three experts on disjoint partitions of the
-// pretraining subjects' recordings (by recording, as the paper partitions its data); stage "finetune" trains the
-// motor-imagery head on frozen experts and writes the bundle and its model card to models/.
+// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction] [--steps N]`: retrains the bundled demo model
+// from the shared eegmmidb recordings (../shared/data). Stage "pretrain" trains three experts on disjoint partitions
+// of the pretraining subjects' recordings (by recording, as the paper partitions its data); stage "finetune" trains
+// the motor-imagery head on frozen experts and writes the bundle and its model card to models/; stage
+// "reconstruction" (not part of "all") re-measures the bundled experts' reconstructions and rewrites that card section.
 // Subjects: pretraining and head training S001–S011 (validation S010–S011), test S012, S013, S015, S042 (never
 // seen by any stage before the final evaluation).
 import { spawn } from 'node:child_process';
@@ -86,6 +87,6 @@ if (stage === 'finetune' || stage === 'all') await finetuneStage();
 
 // ---- stage "reconstruction": re-measure the bundled experts' reconstructions (no training) ----
 if (stage === 'reconstruction') {
-  const { refreshReconstruction } = await import('./demoBundle');
+  const { refreshReconstruction } = await import('./demoReconstruction');
   await refreshReconstruction({ outDir: join(REPO_ROOT, 'models', 'specmoe-demo-mi'), reconstructionFiles: reconstructionFiles() });
 }
