@@ -27,7 +27,7 @@ describe('AdamW', () => {
         });
       }
     }
-    const variables = new Map([
+    const variables = new Map<string, tf.Variable>([
       ['a', tf.variable(tf.tensor2d(start.a, [2, 3]))],
       ['b', tf.variable(tf.tensor1d(start.b))],
     ]);
