@@ -5,7 +5,7 @@
 //   (nperseg 2·fs, noverlap fs); phase-blind, like the spectral term that dominates the pretraining loss; also
 //   weighted by how much each cell was masked (1 − M), i.e. in the regions a masked model is asked to fill in.
 // Used to show whether an expert's reconstruction is closer to the original than the masked input is.
-import { stft } from './stft';
+import { mapPower, stft } from './stft';
 import { welchPsd } from './welch';
 
 /** Bands for reporting errors (Hz, lo ≤ f < hi). */
@@ -45,8 +45,7 @@ export function bandErrorPower(reference: ArrayLike<number>, candidate: ArrayLik
 function stftMagnitudes(x: ArrayLike<number>, sampleRateHz: number): { magnitude: Float64Array; freqs: Float64Array; nFrames: number } {
   const nperseg = Math.min(x.length, 2 * sampleRateHz);
   const s = stft(x, { sampleRateHz, nperseg, noverlap: Math.floor(nperseg / 2) });
-  const magnitude = new Float64Array(s.re.length);
-  for (let i = 0; i < magnitude.length; i++) magnitude[i] = Math.hypot(s.re[i]!, s.im[i]!);
+  const magnitude = mapPower(s, new Float64Array(s.nFreqs * s.nFrames), Math.sqrt);
   return { magnitude, freqs: Float64Array.from(s.freqs), nFrames: s.nFrames };
 }
 

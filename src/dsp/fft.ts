@@ -893,7 +893,7 @@ export function rfftInto(signal: ArrayLike<number>, outRe: Float64Array, outIm: 
   }
   const plan = realPlan(n);
   halfSpectrum(plan, signal);
-  unpackHalfSpectrum(plan, outRe, outIm, offset);
+  unpackHalfSpectrum(plan, outRe, offset, outIm, offset, 1, 1);
 }
 
 /**
@@ -911,11 +911,15 @@ function halfSpectrum(plan: RealPlan, signal: ArrayLike<number>): void {
 }
 
 /**
- * rfftInto of the frame signal[start + i]·window[i] (i < N = window.length; samples outside the signal count as 0),
- * written straight into the half-length transform's input: the STFT's frames without a windowed copy.
+ * The one-sided spectrum of the frame signal[start + i]·window[i] (i < N = window.length; samples outside the signal
+ * count as 0), each bin times `scale`, written interleaved (re, im) into out[offset .. offset + 2·(⌊N/2⌋ + 1)): the
+ * STFT's frames, read straight into the half-length transform's input (no windowed copy) and stored where numpy's
+ * complex array would hold them.
  */
-export function rfftWindowedInto(signal: ArrayLike<number>, start: number, window: Float64Array, outRe: Float64Array, outIm: Float64Array, offset = 0): void {
+export function rfftWindowedInterleavedInto(signal: ArrayLike<number>, start: number, window: Float64Array, out: Float64Array, offset: number, scale: number): void {
   const n = window.length;
+  const nBins = Math.floor(n / 2) + 1;
+  if (out.length < offset + 2 * nBins) throw new RangeError(`rfft: output holds fewer than ${nBins} interleaved bins`);
   const inside = start >= 0 && start + n <= signal.length;
   if (n < 4 || n % 2 === 1) {
     const frame = new Float64Array(n);
@@ -923,11 +927,13 @@ export function rfftWindowedInto(signal: ArrayLike<number>, start: number, windo
       const j = start + i;
       frame[i] = inside || (j >= 0 && j < signal.length) ? signal[j]! * window[i]! : 0;
     }
-    rfftInto(frame, outRe, outIm, offset);
+    const { re, im } = rfft(frame);
+    for (let k = 0; k < nBins; k++) {
+      out[offset + 2 * k] = re[k]! * scale;
+      out[offset + 2 * k + 1] = im[k]! * scale;
+    }
     return;
   }
-  const nBins = n / 2 + 1;
-  if (outRe.length < offset + nBins || outIm.length < offset + nBins) throw new RangeError(`rfft: output holds fewer than ${nBins} bins`);
   const plan = realPlan(n);
   const { z } = plan;
   if (inside) {
@@ -939,22 +945,23 @@ export function rfftWindowedInto(signal: ArrayLike<number>, start: number, windo
     }
   }
   forward(plan.half, z, z);
-  unpackHalfSpectrum(plan, outRe, outIm, offset);
+  unpackHalfSpectrum(plan, out, offset, out, offset + 1, 2, scale);
 }
 
 /**
  * Bins 0..N/2 of a real signal of even length N from Z = FFT_{N/2}(x_even + i·x_odd) in plan.z. With E, O the DFTs of
  * the even and odd samples, E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i) and X_k = E_k + W_N^k·O_k;
  * bin h − k needs the same values (E_{h−k} = conj E_k, O_{h−k} = conj O_k, W_N^{h−k} = −conj W_N^k), so
- * X_{h−k} = conj(E_k − W_N^k·O_k) and each step writes two bins.
+ * X_{h−k} = conj(E_k − W_N^k·O_k) and each step writes two bins. Bin k, times `scale`, goes to
+ * outRe[reOffset + k·stride] and outIm[imOffset + k·stride] (separate arrays, or one interleaved one with stride 2).
  */
-function unpackHalfSpectrum(plan: RealPlan, outRe: Float64Array, outIm: Float64Array, offset: number): void {
+function unpackHalfSpectrum(plan: RealPlan, outRe: Float64Array, reOffset: number, outIm: Float64Array, imOffset: number, stride: number, scale: number): void {
   const h = plan.n / 2;
   const { z, w } = plan;
-  outRe[offset] = z[0]! + z[1]!;
-  outIm[offset] = 0;
-  outRe[offset + h] = z[0]! - z[1]!;
-  outIm[offset + h] = 0;
+  outRe[reOffset] = (z[0]! + z[1]!) * scale;
+  outIm[imOffset] = 0;
+  outRe[reOffset + h * stride] = (z[0]! - z[1]!) * scale;
+  outIm[imOffset + h * stride] = 0;
   for (let k = 1, l = h - 1; k <= l; k++, l--) {
     const ar = z[2 * k]!;
     const ai = z[2 * k + 1]!;
@@ -969,10 +976,12 @@ function unpackHalfSpectrum(plan: RealPlan, outRe: Float64Array, outIm: Float64A
     const wi = w[2 * k + 1]!;
     const pr = or * wr - oi * wi;
     const pi = or * wi + oi * wr;
-    outRe[offset + k] = er + pr;
-    outIm[offset + k] = ei + pi;
-    outRe[offset + l] = er - pr;
-    outIm[offset + l] = pi - ei;
+    const ks = k * stride;
+    const ls = l * stride;
+    outRe[reOffset + ks] = (er + pr) * scale;
+    outIm[imOffset + ks] = (ei + pi) * scale;
+    outRe[reOffset + ls] = (er - pr) * scale;
+    outIm[imOffset + ls] = (pi - ei) * scale;
   }
 }
 
@@ -1099,3 +1108,4 @@ export function respectrum(signal: ArrayLike<number>, nOut: number, gains: Spect
   forward(target.half, y, out);
   return out;
 }
+

@@ -2,7 +2,7 @@
 // Gaussian components (σ = 5 % of each axis), centres biased into the EEG bands, multiplied into one mask shared by
 // all channels until the masked area reaches the ratio; the masked signal is istft(stft(x) ⊙ M).
 import { type Random, seededRandom } from './random';
-import { istft, stft, type StftOptions } from './stft';
+import { istft, scaleByMap, stft, type StftOptions } from './stft';
 
 export type MaskKind = 'freq' | 'time' | 'tf';
 
@@ -119,10 +119,7 @@ export function applyMask(channels: readonly ArrayLike<number>[], mask: Gaussian
     if (spec.nFreqs !== mask.nFreqs || spec.nFrames !== mask.nFrames) {
       throw new RangeError(`mask is ${mask.nFreqs}×${mask.nFrames} but the STFT is ${spec.nFreqs}×${spec.nFrames}`);
     }
-    for (let i = 0; i < mask.map.length; i++) {
-      spec.re[i]! *= mask.map[i]!;
-      spec.im[i]! *= mask.map[i]!;
-    }
+    scaleByMap(spec, mask.map);
     const y = istft(spec, options);
     const out = new Float64Array(x.length);
     out.set(y.subarray(0, Math.min(y.length, x.length)));

@@ -1,11 +1,13 @@
 // STFT and inverse STFT equal to scipy.signal.stft / istft with their defaults (periodic Hann window, nfft =
 // nperseg, boundary='zeros', padded=True, scaling='spectrum', one-sided), for any nperseg and noverlap.
 // Float64 throughout; the frames' FFTs come from ./fft (any length).
-import { fftInPlace, irfft, rfftWindowedInto } from './fft';
+//
+// Layout: the complex values are stored frame-major and interleaved, [frames][F][re, im], which is the memory numpy
+// holds behind scipy's Zxx (scipy computes a [frames, F] complex128 array and returns its transposed view, [F, frames],
+// without copying). Each frame's spectrum is then written once, in order; a frequency-major copy (frequencyMajor,
+// powerDb…) is made only where a consumer needs rows per frequency (heatmaps, the CLI's file).
+import { fftInPlace, irfft, rfftWindowedInterleavedInto } from './fft';
 import { cachedPeriodicHann } from './welch';
-
-/** Frames transformed before their bins are scattered into the frequency-major output (keeps the writes in runs). */
-const FRAME_BLOCK = 32;
 
 export interface StftOptions {
   readonly sampleRateHz: number;
@@ -13,12 +15,12 @@ export interface StftOptions {
   readonly noverlap: number;
 }
 
-/** Complex STFT [F, NT] row-major (frequency-major, like scipy's Zxx), with its axes. */
+/** Complex STFT, scipy's Zxx [F, NT] in scipy's own memory layout (see the header), with its axes. */
 export interface Stft {
   readonly nFreqs: number;
   readonly nFrames: number;
-  readonly re: Float64Array;
-  readonly im: Float64Array;
+  /** Zxx[k, f] = data[2·(f·nFreqs + k)] + i·data[2·(f·nFreqs + k) + 1]. */
+  readonly data: Float64Array;
   /** Hz, k·fs/nperseg. */
   readonly freqs: Float64Array;
   /** Seconds of each frame's centre, 0, step/fs, … (scipy's convention with boundary extension). */
@@ -39,13 +41,12 @@ function extendedLength(length: number, nperseg: number, step: number): number {
 }
 
 /**
- * Output arrays a caller may hand back to stft (e.g. the previous channel's re/im, once it is done with them):
+ * An output array a caller may hand back to stft (e.g. the previous channel's `data`, once it is done with it):
  * fresh multi-megabyte arrays cost more in page faults than the transform itself on a VM (46 MB: ~140 ms here,
- * where numpy gets transparent huge pages). Used when each holds at least nFreqs × nFrames values.
+ * where numpy gets transparent huge pages). Used when it holds at least 2 × nFreqs × nFrames values.
  */
 export interface StftBuffers {
-  readonly re: Float64Array;
-  readonly im: Float64Array;
+  readonly data: Float64Array;
 }
 
 export function stft(signal: ArrayLike<number>, options: StftOptions, buffers?: StftBuffers): Stft {
@@ -61,28 +62,54 @@ export function stft(signal: ArrayLike<number>, options: StftOptions, buffers?: 
   for (const w of window) windowSum += w;
   // scipy scales by sqrt(1/Σw²) ('spectrum' scaling of an STFT): a multiply, not a division.
   const scale = Math.sqrt(1 / (windowSum * windowSum));
-  const size = nFreqs * nFrames;
-  const reuse = buffers !== undefined && buffers.re.length >= size && buffers.im.length >= size && buffers.re.buffer !== buffers.im.buffer;
-  const re = reuse ? buffers.re.subarray(0, size) : new Float64Array(size);
-  const im = reuse ? buffers.im.subarray(0, size) : new Float64Array(size);
-  // Spectra of up to FRAME_BLOCK frames, frame-major, before they are scattered into re/im.
-  const blockRe = new Float64Array(FRAME_BLOCK * nFreqs);
-  const blockIm = new Float64Array(FRAME_BLOCK * nFreqs);
-  for (let f0 = 0; f0 < nFrames; f0 += FRAME_BLOCK) {
-    const count = Math.min(FRAME_BLOCK, nFrames - f0);
-    // Frame f starts at f·step − nperseg//2 in the original signal (zeros outside it: scipy's boundary extension).
-    for (let b = 0; b < count; b++) rfftWindowedInto(signal, (f0 + b) * step - edge, window, blockRe, blockIm, b * nFreqs);
-    for (let k = 0; k < nFreqs; k++) {
-      const row = k * nFrames + f0;
-      for (let b = 0, i = k; b < count; b++, i += nFreqs) {
-        re[row + b] = blockRe[i]! * scale;
-        im[row + b] = blockIm[i]! * scale;
-      }
-    }
-  }
+  const size = 2 * nFreqs * nFrames;
+  const data = buffers !== undefined && buffers.data.length >= size ? buffers.data.subarray(0, size) : new Float64Array(size);
+  // Frame f starts at f·step − nperseg//2 in the original signal (zeros outside it: scipy's boundary extension).
+  for (let f = 0; f < nFrames; f++) rfftWindowedInterleavedInto(signal, f * step - edge, window, data, 2 * f * nFreqs, scale);
   const freqs = new Float64Array(nFreqs).map((_, k) => (k * sampleRateHz) / nperseg);
   const times = new Float64Array(nFrames).map((_, f) => (f * step) / sampleRateHz);
-  return { nFreqs, nFrames, re, im, freqs, times };
+  return { nFreqs, nFrames, data, freqs, times };
+}
+
+/** Zxx as two [F, NT] row-major arrays (scipy's Zxx.real and Zxx.imag, as the CLI writes them). */
+export function frequencyMajor(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 'data'>): { re: Float64Array; im: Float64Array } {
+  const { nFreqs, nFrames, data } = spec;
+  const re = new Float64Array(nFreqs * nFrames);
+  const im = new Float64Array(nFreqs * nFrames);
+  for (let f = 0; f < nFrames; f++) {
+    for (let k = 0, i = 2 * f * nFreqs; k < nFreqs; k++, i += 2) {
+      re[k * nFrames + f] = data[i]!;
+      im[k * nFrames + f] = data[i + 1]!;
+    }
+  }
+  return { re, im };
+}
+
+/** |Zxx|² mapped by `fn`, as an [F, NT] row-major array (heatmap rows per frequency). */
+export function mapPower<T extends Float32Array | Float64Array>(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 'data'>, out: T, fn: (power: number) => number): T {
+  const { nFreqs, nFrames, data } = spec;
+  for (let f = 0; f < nFrames; f++) {
+    for (let k = 0, i = 2 * f * nFreqs; k < nFreqs; k++, i += 2) out[k * nFrames + f] = fn(data[i]! * data[i]! + data[i + 1]! * data[i + 1]!);
+  }
+  return out;
+}
+
+/** 10·log10(|Zxx|² + 1e-20), [F, NT] row-major, as float32 for display. */
+export function powerDb(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 'data'>): Float32Array {
+  return mapPower(spec, new Float32Array(spec.nFreqs * spec.nFrames), (p) => 10 * Math.log10(p + 1e-20));
+}
+
+/** Zxx ⊙ M in place, for a real [F, NT] row-major map M (the Gaussian masks' layout). */
+export function scaleByMap(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 'data'>, map: ArrayLike<number>): void {
+  const { nFreqs, nFrames, data } = spec;
+  if (map.length !== nFreqs * nFrames) throw new RangeError(`map has ${map.length} values, the STFT ${nFreqs}×${nFrames}`);
+  for (let f = 0; f < nFrames; f++) {
+    for (let k = 0, i = 2 * f * nFreqs; k < nFreqs; k++, i += 2) {
+      const m = map[k * nFrames + f]!;
+      data[i]! *= m;
+      data[i + 1]! *= m;
+    }
+  }
 }
 
 /**
@@ -90,10 +117,10 @@ export function stft(signal: ArrayLike<number>, options: StftOptions, buffers?: 
  * × window, overlap-add, divided by the overlap-added w² where it exceeds 1e-10, nperseg//2 samples dropped at
  * both ends. Returns (nFrames − 1)·step + nperseg − 2·(nperseg//2) samples.
  */
-export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 're' | 'im'>, options: StftOptions): Float64Array {
+export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 'data'>, options: StftOptions): Float64Array {
   checkOptions(options);
   const { nperseg, noverlap } = options;
-  const { nFreqs, nFrames, re, im } = spec;
+  const { nFreqs, nFrames, data } = spec;
   if (nFreqs !== Math.floor(nperseg / 2) + 1) throw new RangeError(`istft: ${nFreqs} frequency bins do not fit nperseg ${nperseg}`);
   const step = nperseg - noverlap;
   const window = cachedPeriodicHann(nperseg);
@@ -108,9 +135,9 @@ export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 're' | 'im'>, opti
   for (let f = 0; f < nFrames; f++) {
     // Hermitian completion of the one-sided spectrum, then an inverse DFT (imaginary parts of DC/Nyquist ignored,
     // as numpy's irfft does).
-    for (let k = 0; k < nFreqs; k++) {
-      bufRe[k] = re[k * nFrames + f]!;
-      bufIm[k] = im[k * nFrames + f]!;
+    for (let k = 0, i = 2 * f * nFreqs; k < nFreqs; k++, i += 2) {
+      bufRe[k] = data[i]!;
+      bufIm[k] = data[i + 1]!;
     }
     bufIm[0] = 0;
     if (nperseg % 2 === 0) {

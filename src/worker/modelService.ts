@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { reconstructionBandErrors } from '../dsp/bandErrors';
 import { PAPER_MASK_PARAMS } from '../dsp/masks';
 import { seededRandom } from '../dsp/random';
-import { stft } from '../dsp/stft';
+import { powerDb, stft } from '../dsp/stft';
 import type { NamedTensor } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
@@ -202,7 +202,7 @@ export class ModelService {
       return {
         freqs: Float32Array.from(z.freqs),
         times: Float32Array.from(z.times, (t) => t + request.segmentDataSec),
-        db: Float32Array.from(z.re, (re, i) => 10 * Math.log10(re * re + z.im[i]! * z.im[i]! + 1e-20)),
+        db: powerDb(z),
         sampleRateHz: fs,
       };
     };

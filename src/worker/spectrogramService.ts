@@ -3,7 +3,7 @@
 import { applyMask, randomGaussianMask } from '../dsp/masks';
 import { seededRandom } from '../dsp/random';
 import { resampleRate } from '../dsp/resample';
-import { type Stft, stft } from '../dsp/stft';
+import { mapPower, type Stft, stft } from '../dsp/stft';
 import { microvoltsPerUnit } from '../dsp/units';
 import type { Recording } from '../io/recording';
 import type { MaskPreview, MaskPreviewRequest, Spectrogram, SpectrogramRequest } from './api';
@@ -29,8 +29,9 @@ function toDb(power: Float64Array): Float32Array {
   return Float32Array.from(power, (p) => 10 * Math.log10(p + 1e-20));
 }
 
+/** |Zxx|², [F, NT] row-major. */
 function power(s: Stft): Float64Array {
-  return Float64Array.from(s.re, (re, i) => re * re + s.im[i]! * s.im[i]!);
+  return mapPower(s, new Float64Array(s.nFreqs * s.nFrames), (p) => p);
 }
 
 export async function spectrogram(recording: Recording, request: SpectrogramRequest): Promise<Spectrogram> {
@@ -47,20 +48,15 @@ export async function spectrogram(recording: Recording, request: SpectrogramRequ
     const dur = Math.min(CHUNK_SEC, end - t0);
     if (dur * rate < nperseg && frames.length > 0) break;
     const data = await recording.readChannels(indices, t0, dur);
-    let sum: Float64Array | null = null;
-    let nFrames = 0;
+    const first = frames.length;
     for (const [i, d] of data.entries()) {
       const s = stft(d, { sampleRateHz: rate, nperseg, noverlap });
-      const p = power(s);
-      nFrames = s.nFrames;
-      if (!sum) sum = p;
-      else for (let k = 0; k < p.length; k++) sum[k] += p[k]!;
-      if (i === 0) for (let f = 0; f < s.nFrames; f++) times.push(t0 + s.times[f]!);
-    }
-    for (let f = 0; f < nFrames; f++) {
-      const col = new Float64Array(nFreqs);
-      for (let k = 0; k < nFreqs; k++) col[k] = sum![k * nFrames + f]! / indices.length;
-      frames.push(col);
+      if (i === 0) for (let f = 0; f < s.nFrames; f++) times.push(t0 + s.times[f]!), frames.push(new Float64Array(nFreqs));
+      // Each frame's bins are contiguous in s.data (frame-major): add its mean power over the channels.
+      for (let f = 0; f < s.nFrames; f++) {
+        const col = frames[first + f]!;
+        for (let k = 0, j = 2 * f * nFreqs; k < nFreqs; k++, j += 2) col[k] += (s.data[j]! * s.data[j]! + s.data[j + 1]! * s.data[j + 1]!) / indices.length;
+      }
     }
   }
   // Average frames into at most maxColumns columns.

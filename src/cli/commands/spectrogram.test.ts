@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readSafetensors } from '../../io/safetensors';
-import { stft } from '../../dsp/stft';
+import { frequencyMajor, stft } from '../../dsp/stft';
 import { relToAbsMax } from '../../testing/compare';
 import { REPO_ROOT } from '../../testing/shared';
 import { CliError } from '../command';
@@ -49,7 +49,8 @@ describe('specmoe spectrogram (public/demo/S001R04.edf.gz)', () => {
     const t = readSafetensors(readFileSync(out)).tensors;
     expect([...t.keys()].sort()).toEqual(['freqs', 'im', 're', 'times']);
     const samples = await samplesOf('C3..', 0, 20000);
-    const ref = stft(samples, { sampleRateHz: FS, nperseg: 400, noverlap: 200 });
+    const spec = stft(samples, { sampleRateHz: FS, nperseg: 400, noverlap: 200 });
+    const ref = { ...spec, ...frequencyMajor(spec) };
     expect(t.get('re')!.shape).toEqual([201, 101]);
     expect(t.get('im')!.shape).toEqual([201, 101]);
     expect(t.get('freqs')!.shape).toEqual([201]);
@@ -66,7 +67,8 @@ describe('specmoe spectrogram (public/demo/S001R04.edf.gz)', () => {
     const out = join(dir, 'window.safetensors');
     expect(await run([EDF, '--channel', 'C3..', '--start', '10', '--duration', '5', '--nperseg', '127', '--noverlap', '50', '--f64', '--out', out])).toMatchObject({ code: 0 });
     const t = readSafetensors(readFileSync(out)).tensors;
-    const ref = stft(await samplesOf('C3..', 1600, 800), { sampleRateHz: FS, nperseg: 127, noverlap: 50 });
+    const spec = stft(await samplesOf('C3..', 1600, 800), { sampleRateHz: FS, nperseg: 127, noverlap: 50 });
+    const ref = { ...spec, ...frequencyMajor(spec) };
     expect(t.get('re')!.shape).toEqual([64, 12]);
     for (const name of ['re', 'im', 'freqs'] as const) {
       expect(t.get(name)!.dtype).toBe('F64');

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { writeSafetensors } from '../../io/safetensors';
 import type { ChannelInfo, Recording } from '../../io/recording';
-import { stft } from '../../dsp/stft';
+import { frequencyMajor, stft } from '../../dsp/stft';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
 
@@ -86,10 +86,11 @@ export const spectrogramCommand: Command = {
       const times = spec.times.map((t) => t + offset);
       const dtype = f64 ? 'F64' : 'F32';
       const shape = [spec.nFreqs, spec.nFrames];
+      const { re, im } = frequencyMajor(spec);
       const bytes = writeSafetensors(
         {
-          re: { dtype, shape, data: spec.re },
-          im: { dtype, shape, data: spec.im },
+          re: { dtype, shape, data: re },
+          im: { dtype, shape, data: im },
           freqs: { dtype, shape: [spec.nFreqs], data: spec.freqs },
           times: { dtype, shape: [spec.nFrames], data: times },
         },
