@@ -1,32 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../model/backend';
-import { AdamW } from './adamw';
+import { AdamW, ArrayAdamW } from './adamw';
 
 describe('AdamW', () => {
   beforeAll(async () => {
     await initBackend(['wasm']);
   });
 
-  it('matches torch.optim.AdamW written out per element over a few steps, for tensors of several shapes, without leaking', () => {
-    const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 };
-    const start = { a: [0.5, -1, 2, 0.25, -0.75, 1.5], b: [3, -2] };
-    const gradsAt = (step: number) => ({ a: start.a.map((_, i) => Math.sin(step + i)), b: [0.1 * step, -0.3] });
-    // Reference in float64, per element.
-    const ref = { a: [...start.a], b: [...start.b] };
-    const mom = { a: { m: start.a.map(() => 0), v: start.a.map(() => 0) }, b: { m: [0, 0], v: [0, 0] } };
-    for (let t = 1; t <= 3; t++) {
-      const g = gradsAt(t);
-      for (const key of ['a', 'b'] as const) {
-        ref[key] = ref[key].map((p, i) => {
-          mom[key].m[i] = 0.9 * mom[key].m[i]! + 0.1 * g[key][i]!;
-          mom[key].v[i] = 0.999 * mom[key].v[i]! + 0.001 * g[key][i]! ** 2;
-          const mHat = mom[key].m[i]! / (1 - 0.9 ** t);
-          const vHat = mom[key].v[i]! / (1 - 0.999 ** t);
-          return p * (1 - 0.01 * 0.05) - (0.01 * mHat) / (Math.sqrt(vHat) + 1e-8);
-        });
-      }
+  const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 };
+  const start = { a: [0.5, -1, 2, 0.25, -0.75, 1.5], b: [3, -2] };
+  const gradsAt = (step: number) => ({ a: start.a.map((_, i) => Math.sin(step + i)), b: [0.1 * step, -0.3] });
+  // torch.optim.AdamW's update written out per element, in float64, over three steps.
+  const ref = { a: [...start.a], b: [...start.b] };
+  const mom = { a: { m: start.a.map(() => 0), v: start.a.map(() => 0) }, b: { m: [0, 0], v: [0, 0] } };
+  for (let t = 1; t <= 3; t++) {
+    const g = gradsAt(t);
+    for (const key of ['a', 'b'] as const) {
+      ref[key] = ref[key].map((p, i) => {
+        mom[key].m[i] = 0.9 * mom[key].m[i]! + 0.1 * g[key][i]!;
+        mom[key].v[i] = 0.999 * mom[key].v[i]! + 0.001 * g[key][i]! ** 2;
+        const mHat = mom[key].m[i]! / (1 - 0.9 ** t);
+        const vHat = mom[key].v[i]! / (1 - 0.999 ** t);
+        return p * (1 - 0.01 * 0.05) - (0.01 * mHat) / (Math.sqrt(vHat) + 1e-8);
+      });
     }
+  }
+
+  it('matches torch.optim.AdamW written out per element over a few steps, for tensors of several shapes, without leaking', () => {
     const variables = new Map<string, tf.Variable>([
       ['a', tf.variable(tf.tensor2d(start.a, [2, 3]))],
       ['b', tf.variable(tf.tensor1d(start.b))],
@@ -47,5 +48,19 @@ describe('AdamW', () => {
     expect(optimizer.moments.get('a')!.m.shape).toEqual([2, 3]);
     optimizer.dispose();
     tf.dispose([...variables.values()]);
+  });
+
+  it('ArrayAdamW (parameters as Float32Arrays) makes the same updates', () => {
+    const params = new Map([['a', Float32Array.from(start.a)], ['b', Float32Array.from(start.b)], ['frozen', Float32Array.from([7])]]);
+    const optimizer = new ArrayAdamW(options);
+    for (let t = 1; t <= 3; t++) {
+      const g = gradsAt(t);
+      optimizer.apply(params, new Map([['a', g.a], ['b', g.b]]), options.learningRate);
+    }
+    Array.from(params.get('a')!).forEach((v, i) => expect(v).toBeCloseTo(ref.a[i]!, 5));
+    Array.from(params.get('b')!).forEach((v, i) => expect(v).toBeCloseTo(ref.b[i]!, 5));
+    expect(params.get('frozen')![0]).toBe(7);
+    expect(optimizer.step).toBe(3);
+    expect(() => optimizer.apply(params, new Map([['b', [1, 2, 3]]]), 0.01)).toThrow(/gradient of b has 3 values, the parameter 2/);
   });
 });

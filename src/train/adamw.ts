@@ -68,3 +68,40 @@ export class AdamW {
     this.moments.clear();
   }
 }
+
+/**
+ * The same AdamW update on parameters held as Float32Arrays, one loop per parameter: head training's ~226 k values
+ * take well under a millisecond this way, where the tensor version dispatches ~25 kernels per variable (~300 per
+ * step, each with tfjs's fixed cost of tens of µs). The moments are created at the first update of each name.
+ */
+export class ArrayAdamW {
+  step = 0;
+  readonly moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+
+  constructor(readonly options: AdamWOptions) {}
+
+  /** Updates each of `params` in place with the gradient of the same name (names without a gradient are left as they are). */
+  apply(params: ReadonlyMap<string, Float32Array>, grads: ReadonlyMap<string, ArrayLike<number>>, lr: number): void {
+    this.step++;
+    const { beta1, beta2, epsilon, weightDecay } = this.options;
+    const c1 = 1 - beta1 ** this.step;
+    const c2 = 1 - beta2 ** this.step;
+    const decay = 1 - lr * weightDecay;
+    for (const [name, p] of params) {
+      const g = grads.get(name);
+      if (!g) continue;
+      if (g.length !== p.length) throw new RangeError(`AdamW: gradient of ${name} has ${g.length} values, the parameter ${p.length}`);
+      let state = this.moments.get(name);
+      if (!state) this.moments.set(name, (state = { m: new Float32Array(p.length), v: new Float32Array(p.length) }));
+      const { m, v } = state;
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i]!;
+        const mi = beta1 * m[i]! + (1 - beta1) * gi;
+        const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = p[i]! * decay - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+      }
+    }
+  }
+}

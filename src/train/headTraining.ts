@@ -7,7 +7,7 @@ import type { SpecMoEConfig } from '../model/config';
 import { headKeys, initHeadParams } from '../model/init';
 import type { ParamStore } from '../model/params';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
-import { AdamW } from './adamw';
+import { ArrayAdamW } from './adamw';
 import type { EmbeddedSegments } from './embeddings';
 import type { HeadSettings } from './headSettings';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
@@ -165,8 +165,10 @@ export class HeadTrainer {
   async train(train: HeadDataset, validation: HeadDataset, onEpoch?: (r: EpochRecord) => void | Promise<void>, signal?: AbortSignal): Promise<EpochRecord[]> {
     const s = this.settings;
     const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
-    const optimizer = new AdamW({ learningRate: s.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: s.weightDecay });
+    const optimizer = new ArrayAdamW({ learningRate: s.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: s.weightDecay });
     const variables = new Map(headKeys(this.config).map((k) => [k, this.params.get(k) as tf.Variable]));
+    // The optimizer updates plain copies of the values; the variables get them back after each step.
+    const values = new Map([...variables].map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
     const random = seededRandom(s.seed);
     let best = Infinity;
     let bestValues: Map<string, Float32Array> | null = null;
@@ -190,9 +192,10 @@ export class HeadTrainer {
           logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, s.dropout));
           return this.loss(logits, labels, classWeights);
         }, [...variables.values()]);
-        const byKey: Record<string, tf.Tensor> = {};
-        for (const [key, v] of variables) if (grads[v.name]) byKey[key] = grads[v.name]!;
-        optimizer.apply(variables, byKey, s.learningRate);
+        const byKey = new Map<string, Float32Array>();
+        for (const [key, v] of variables) if (grads[v.name]) byKey.set(key, grads[v.name]!.dataSync() as Float32Array);
+        optimizer.apply(values, byKey, s.learningRate);
+        for (const [key, v] of variables) tf.tidy(() => v.assign(tf.tensor(values.get(key)!, v.shape)));
         // The epoch's training loss and balanced accuracy come from its own batches (dropout on, as PyTorch
         // trainers report them), not from a second pass over the training set.
         const predictions = tf.tidy(() => tf.argMax(logits!, 1));
@@ -200,7 +203,7 @@ export class HeadTrainer {
         lossSum += batchLoss[0]! * idx.length;
         epochPredicted.push(...predicted);
         epochLabels.push(...labels);
-        tf.dispose([value, predictions, logits!, ...Object.values(byKey), pooledCat, psd, psdT]);
+        tf.dispose([value, predictions, logits!, ...Object.values(grads), pooledCat, psd, psdT]);
         if (performance.now() - lastYield >= YIELD_EVERY_MS) {
           // setTimeout, not a microtask: messages are tasks. Once per batch would cost up to 4 ms each in a browser
           // worker (nested timers are clamped), a tenth of a batch's work.
@@ -223,12 +226,11 @@ export class HeadTrainer {
       if (valEval.loss < best) {
         best = valEval.loss;
         this.bestEpoch = epoch;
-        bestValues = new Map([...variables].map(([k, v]) => [k, v.dataSync() as Float32Array]));
+        bestValues = new Map([...values].map(([k, v]) => [k, v.slice()]));
         waited = 0;
       } else if (++waited >= s.patience) break;
     }
     if (bestValues) for (const [k, v] of variables) v.assign(tf.tensor(bestValues.get(k)!, v.shape));
-    optimizer.dispose();
     return this.history;
   }
 }
