@@ -6,6 +6,7 @@ import type { SpecMoEConfig } from './config';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
 import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
+import { nextTask } from './nextTask';
 import type { SpecMoE } from './specMoE';
 import type { TaskDefinition } from './tasks';
 
@@ -153,11 +154,6 @@ export async function* segmentBatches(
       segments,
     };
   }
-}
-
-/** Resolves on a later turn of the event loop (after pending message events). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Segments that fit in the recording: the given ones, or back to back from 0. */

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seededRandom, shuffled } from '../dsp/random';
 import type { SpecMoEConfig } from '../model/config';
 import { headKeys, initHeadParams } from '../model/init';
+import { nextTask } from '../model/nextTask';
 import type { ParamStore } from '../model/params';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { ArrayAdamW } from './adamw';
@@ -207,9 +208,8 @@ export class HeadTrainer {
         epochLabels.push(...labels);
         tf.dispose([value, predictions, logits!, ...Object.values(grads), pooledCat, psd, psdT]);
         if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-          // setTimeout, not a microtask: messages are tasks. Once per batch would cost up to 4 ms each in a browser
-          // worker (nested timers are clamped), a tenth of a batch's work.
-          await new Promise((r) => setTimeout(r, 0));
+          // A task, not a microtask: messages are tasks.
+          await nextTask();
           lastYield = performance.now();
         }
       }
