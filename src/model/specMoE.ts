@@ -83,7 +83,7 @@ export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, co
  * experts' embeddings side by side, and channel pooling on that. `pooledCat` is [B, C, 3·d3] (experts 1..3 along
  * the last axis), `psd` [B·C, F] and `psdT` its transpose [F, B·C].
  */
-export function specMoEHeadTrainingLogits(pooledCat: tf.Tensor3D, psd: tf.Tensor2D, psdT: tf.Tensor2D, config: SpecMoEConfig, params: ParamStore, dropoutRate: number): tf.Tensor2D {
+export function specMoEHeadTrainingLogits(pooledCat: tf.Tensor3D, psd: tf.Tensor2D, psdT: tf.Tensor2D, config: SpecMoEConfig, params: ParamStore, dropoutRate: number, dropoutSeed?: number): tf.Tensor2D {
   const ctx: LayerContext = { params, training: true };
   const weight = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.weight`)), 0) as tf.Tensor2D;
   const bias = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.bias`)), 0) as tf.Tensor1D;
@@ -91,7 +91,7 @@ export function specMoEHeadTrainingLogits(pooledCat: tf.Tensor3D, psd: tf.Tensor
   const h = tf.mul(pooledCat, tf.reshape(gates, pooledCat.shape)); // [B, C, 3·d3]
   const hFused = (config.cPool === 'max' ? maxLastAxis(tf.transpose(h, [0, 2, 1])) : tf.mean(h, 1)) as tf.Tensor2D;
   const hidden = gelu(linear(layerNorm(hFused, 'classifier.net.0', ctx), 'classifier.net.1', ctx));
-  return linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
+  return linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate, undefined, dropoutSeed) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
 }
 
 export class SpecMoE {

@@ -110,4 +110,17 @@ describe('head training on embeddings', () => {
     expect(trainer.history.length).toBe(2);
     trainer.params.dispose();
   });
+
+  it('repeats a run exactly from the same seed, dropout included', async () => {
+    const settings = { epochs: 3, batchSize: 16, learningRate: 1e-3, weightDecay: 0.01, patience: 3, dropout: 0.5, seed: 4 };
+    const losses = async (seed: number) => {
+      const trainer = new HeadTrainer(config, { ...settings, seed });
+      await trainer.train(dataset(64, 6), dataset(16, 7));
+      trainer.params.dispose();
+      return trainer.history.map((r) => r.trainLoss);
+    };
+    const first = await losses(4);
+    expect(await losses(4)).toEqual(first);
+    expect(await losses(5)).not.toEqual(first);
+  });
 });

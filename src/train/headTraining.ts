@@ -173,6 +173,8 @@ export class HeadTrainer {
     // The optimizer updates plain copies of the values; the variables get them back after each step.
     const values = new Map([...variables].map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
     const random = seededRandom(s.seed);
+    // The classifier's dropout masks come from the seed too (tfjs's unseeded dropout would make runs unrepeatable).
+    const dropoutSeeds = seededRandom(s.seed + 1);
     let best = Infinity;
     let bestValues: Map<string, Float32Array> | null = null;
     let waited = 0;
@@ -190,9 +192,10 @@ export class HeadTrainer {
         const idx = order.slice(start, start + s.batchSize);
         const labels = Int32Array.from(idx, (i) => train.labels[i]!);
         const { pooledCat, psd, psdT } = trainBatches.tensors(idx);
+        const seed = Math.floor(dropoutSeeds.next() * 2 ** 30);
         let logits: tf.Tensor2D | null = null;
         const { value, grads } = tf.variableGrads(() => {
-          logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, s.dropout));
+          logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, s.dropout, seed));
           return this.loss(logits, labels, classWeights);
         }, [...variables.values()]);
         const byKey = new Map<string, Float32Array>();
