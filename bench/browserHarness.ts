@@ -48,6 +48,9 @@ export async function runInBrowser(
     await page.goto(`${base}/?backend=${backend}&bench&wasmThreads=${wasmThreads}`);
     await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
+    // The app loads its model in the same worker at start-up; a benchmark started before that ends would share the
+    // thread with it (measured: the first 10-epoch head-training run 7.3 s, the next ones 5.6–5.7 s).
+    await page.waitForFunction(() => 'specmoeModelSettled' in window, undefined, { timeout: 120_000 });
     const shown = await page.getByTestId('backend').textContent();
     if (backend === 'wasm' && wasmThreads > 1 && !shown?.includes(`${wasmThreads} threads`)) throw new Error(`asked for ${wasmThreads} wasm threads, the app shows "${shown}"`);
     for (const request of requests) {
