@@ -42,8 +42,8 @@ function extendedLength(length: number, nperseg: number, step: number): number {
 
 /**
  * An output array a caller may hand back to stft (e.g. the previous channel's `data`, once it is done with it):
- * fresh multi-megabyte arrays cost more in page faults than the transform itself on a VM (46 MB: ~140 ms here,
- * where numpy gets transparent huge pages). Used when it holds at least 2 × nFreqs × nFrames values.
+ * fresh multi-megabyte arrays cost more in page faults than the transform itself on a VM (93 MB for 8 h at
+ * 200 Hz: ~300 ms here, where numpy gets transparent huge pages). Used when it holds at least 2 × nFreqs × nFrames values.
  */
 export interface StftBuffers {
   readonly data: Float64Array;

@@ -3,7 +3,7 @@
 import { applyMask, randomGaussianMask } from '../dsp/masks';
 import { seededRandom } from '../dsp/random';
 import { resampleRate } from '../dsp/resample';
-import { mapPower, type Stft, stft } from '../dsp/stft';
+import { powerDb, stft } from '../dsp/stft';
 import { microvoltsPerUnit } from '../dsp/units';
 import type { Recording } from '../io/recording';
 import type { MaskPreview, MaskPreviewRequest, Spectrogram, SpectrogramRequest } from './api';
@@ -27,11 +27,6 @@ function channelsOf(recording: Recording, channel: string): { indices: number[];
 
 function toDb(power: Float64Array): Float32Array {
   return Float32Array.from(power, (p) => 10 * Math.log10(p + 1e-20));
-}
-
-/** |Zxx|², [F, NT] row-major. */
-function power(s: Stft): Float64Array {
-  return mapPower(s, new Float64Array(s.nFreqs * s.nFrames), (p) => p);
 }
 
 export async function spectrogram(recording: Recording, request: SpectrogramRequest): Promise<Spectrogram> {
@@ -88,8 +83,8 @@ export async function maskPreview(recording: Recording, request: MaskPreviewRequ
     freqs: Float32Array.from(grid.freqs),
     times: Float32Array.from(grid.times, (t) => t + request.startSec),
     mask: Float32Array.from(mask.map),
-    originalDb: toDb(power(grid)),
-    maskedDb: toDb(power(stft(masked!, options))),
+    originalDb: powerDb(grid),
+    maskedDb: powerDb(stft(masked!, options)),
     original: Float32Array.from(at200),
     masked: Float32Array.from(masked!),
     maskedFraction: mask.maskedFraction,
