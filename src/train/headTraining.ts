@@ -12,6 +12,7 @@ import { ArrayAdamW } from './adamw';
 import type { EmbeddedSegments } from './embeddings';
 import type { HeadSettings } from './headSettings';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
+import { type StepResult, WasmHead } from './wasmHead';
 
 
 /** Embeddings of labelled segments, stacked: the input of head training and evaluation. */
@@ -57,7 +58,7 @@ export function headDataset(recordings: readonly EmbeddedSegments[], classOf: (l
  * more in page faults and garbage collection than filling them. Only there: tfjs-backend-wasm copies a new tensor's
  * values into its heap at once, while the cpu and GPU back-ends keep a reference to the array (uploaded later).
  */
-class BatchAssembler {
+export class BatchAssembler {
   private pooled = new Float32Array(0);
   private psd = new Float32Array(0);
   private psdT = new Float32Array(0);
@@ -161,17 +162,57 @@ export class HeadTrainer {
     return { loss: lossSum / weightSum, probabilities, predicted, metrics: classificationMetrics(Array.from(data.labels), predicted, this.config.nClasses) };
   }
 
+  /** One AdamW step through tfjs's autograd; the variables follow the updated values. */
+  private tensorStep(batches: BatchAssembler, data: HeadDataset, idx: number[], classWeights: readonly number[], seed: number, variables: ReadonlyMap<string, tf.Variable>, values: Map<string, Float32Array>, optimizer: ArrayAdamW): StepResult {
+    const labels = Int32Array.from(idx, (i) => data.labels[i]!);
+    const { pooledCat, psd, psdT } = batches.tensors(idx);
+    let logits: tf.Tensor2D | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, this.settings.dropout, seed));
+      return this.loss(logits, labels, classWeights);
+    }, [...variables.values()]);
+    const byKey = new Map<string, Float32Array>();
+    for (const [key, v] of variables) if (grads[v.name]) byKey.set(key, grads[v.name]!.dataSync() as Float32Array);
+    optimizer.apply(values, byKey, this.settings.learningRate);
+    for (const [key, v] of variables) tf.tidy(() => v.assign(tf.tensor(values.get(key)!, v.shape)));
+    const predictions = tf.tidy(() => tf.argMax(logits!, 1));
+    const result = { loss: value.dataSync()[0]!, predicted: predictions.dataSync() as Int32Array };
+    tf.dispose([value, predictions, logits!, ...Object.values(grads), pooledCat, psd, psdT]);
+    return result;
+  }
+
+  /** evaluate() on the WebAssembly head's current parameters, for dataset `which` of it. */
+  private evaluateWasm(head: WasmHead, which: number, data: HeadDataset, classWeights: readonly number[]): Evaluation {
+    const k = this.config.nClasses;
+    const p = head.probabilities(which, Array.from({ length: data.n }, (_, i) => i));
+    const probabilities: number[][] = [];
+    let lossSum = 0;
+    let weightSum = 0;
+    for (let i = 0; i < data.n; i++) {
+      const w = classWeights[data.labels[i]!]!;
+      lossSum -= w * Math.log(p[i * k + data.labels[i]!]!);
+      weightSum += w;
+      probabilities.push(Array.from(p.subarray(i * k, (i + 1) * k)));
+    }
+    const predicted = probabilities.map((row) => row.indexOf(Math.max(...row)));
+    return { loss: lossSum / weightSum, probabilities, predicted, metrics: classificationMetrics(Array.from(data.labels), predicted, k) };
+  }
+
   /**
    * Trains on `train`, stopping early on `validation`'s loss; the best epoch's parameters are kept. onEpoch receives
-   * each epoch's record (live curves); returns when done, patient, or aborted.
+   * each epoch's record (live curves); returns when done, patient, or aborted. Where the engine has WebAssembly
+   * SIMD (every current browser and Node), steps run on the generated kernels of wasmHead.ts, on whichever tfjs
+   * back-end is active; otherwise through tfjs's autograd.
    */
   async train(train: HeadDataset, validation: HeadDataset, onEpoch?: (r: EpochRecord) => void | Promise<void>, signal?: AbortSignal): Promise<EpochRecord[]> {
     const s = this.settings;
     const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
     const optimizer = new ArrayAdamW({ learningRate: s.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: s.weightDecay });
     const variables = new Map(headKeys(this.config).map((k) => [k, this.params.get(k) as tf.Variable]));
-    // The optimizer updates plain copies of the values; the variables get them back after each step.
+    // The optimizer updates plain copies of the values; the variables get them back after each step (tfjs path) or
+    // when training ends (WebAssembly path).
     const values = new Map([...variables].map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
+    const head = WasmHead.supports(this.config) ? new WasmHead(this.config, [train, validation], s.batchSize, values) : null;
     const random = seededRandom(s.seed);
     // The classifier's dropout masks come from the seed too (tfjs's unseeded dropout would make runs unrepeatable).
     const dropoutSeeds = seededRandom(s.seed + 1);
@@ -190,33 +231,24 @@ export class HeadTrainer {
       const epochLabels: number[] = [];
       for (let start = 0; start < order.length; start += s.batchSize) {
         const idx = order.slice(start, start + s.batchSize);
-        const labels = Int32Array.from(idx, (i) => train.labels[i]!);
-        const { pooledCat, psd, psdT } = trainBatches.tensors(idx);
         const seed = Math.floor(dropoutSeeds.next() * 2 ** 30);
-        let logits: tf.Tensor2D | null = null;
-        const { value, grads } = tf.variableGrads(() => {
-          logits = tf.keep(specMoEHeadTrainingLogits(pooledCat, psd, psdT, this.config, this.params, s.dropout, seed));
-          return this.loss(logits, labels, classWeights);
-        }, [...variables.values()]);
-        const byKey = new Map<string, Float32Array>();
-        for (const [key, v] of variables) if (grads[v.name]) byKey.set(key, grads[v.name]!.dataSync() as Float32Array);
-        optimizer.apply(values, byKey, s.learningRate);
-        for (const [key, v] of variables) tf.tidy(() => v.assign(tf.tensor(values.get(key)!, v.shape)));
+        let step: StepResult;
+        if (head) {
+          step = head.step(0, idx, classWeights, s.dropout, seed);
+          head.adamW(optimizer.options, s.learningRate);
+        } else step = this.tensorStep(trainBatches, train, idx, classWeights, seed, variables, values, optimizer);
         // The epoch's training loss and balanced accuracy come from its own batches (dropout on, as PyTorch
         // trainers report them), not from a second pass over the training set.
-        const predictions = tf.tidy(() => tf.argMax(logits!, 1));
-        const [batchLoss, predicted] = await Promise.all([value.data(), predictions.data()]);
-        lossSum += batchLoss[0]! * idx.length;
-        epochPredicted.push(...predicted);
-        epochLabels.push(...labels);
-        tf.dispose([value, predictions, logits!, ...Object.values(grads), pooledCat, psd, psdT]);
+        lossSum += step.loss * idx.length;
+        epochPredicted.push(...step.predicted);
+        for (const i of idx) epochLabels.push(train.labels[i]!);
         if (performance.now() - lastYield >= YIELD_EVERY_MS) {
           // A task, not a microtask: messages are tasks.
           await nextTask();
           lastYield = performance.now();
         }
       }
-      const valEval = this.evaluate(validation, classWeights, validationBatches);
+      const valEval = head ? this.evaluateWasm(head, 1, validation, classWeights) : this.evaluate(validation, classWeights, validationBatches);
       const trainMetrics = classificationMetrics(epochLabels, epochPredicted, this.config.nClasses);
       const record: EpochRecord = {
         epoch,
@@ -231,11 +263,12 @@ export class HeadTrainer {
       if (valEval.loss < best) {
         best = valEval.loss;
         this.bestEpoch = epoch;
-        bestValues = new Map([...values].map(([k, v]) => [k, v.slice()]));
+        bestValues = head ? head.torchValues() : new Map([...values].map(([k, v]) => [k, v.slice()]));
         waited = 0;
       } else if (++waited >= s.patience) break;
     }
-    if (bestValues) for (const [k, v] of variables) v.assign(tf.tensor(bestValues.get(k)!, v.shape));
+    const final = bestValues ?? (head ? head.torchValues() : null);
+    if (final) for (const [k, v] of variables) v.assign(tf.tensor(final.get(k)!, v.shape));
     return this.history;
   }
 }

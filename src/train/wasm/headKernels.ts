@@ -1,0 +1,182 @@
+// The WebAssembly module of head training (wasmHead.ts): its five matrix products (gemm.ts) and the two
+// element-wise passes of the spectral gate, generated for one model's shapes.
+//
+// Shapes: C channels, F PSD bins, E = 3·d3 gated features, H hidden units, batches of at most `maxBatch` segments.
+// Rows of the gate's products are (segment, channel) pairs.
+import { FunctionBuilder, moduleBytes } from './emit';
+import { gemmFunction } from './gemm';
+
+export interface HeadShapes {
+  readonly channels: number;
+  readonly freqs: number;
+  /** 3·d3; a multiple of 4. */
+  readonly features: number;
+  readonly hidden: number;
+  readonly maxBatch: number;
+  readonly cPool: 'mean' | 'max';
+}
+
+/** Export names, with their arguments (pointers in bytes). */
+export const KERNELS = [
+  /** z[R, E] = psd[R, F]·gateT[F, E] + init: (psd, gateT, z, init, initStride, rows, F). */
+  'gateLinear',
+  /** gGateT[F, E] = psdᵀ·dz: (psd, dz, gGateT, init, initStride, F, rows). */
+  'gateWeightGrad',
+  /** z1[n, H] = normed[n, E]·w1T[E, H] + init: (normed, w1T, z1, init, initStride, n, E). */
+  'hiddenLinear',
+  /** gW1T[E, H] = normedᵀ·dz1: (normed, dz1, gW1T, init, initStride, E, n). */
+  'hiddenWeightGrad',
+  /** dNormed[n, E] = dz1·w1 with dz1 given transposed, [H, maxBatch]: (dz1T, w1, dNormed, init, initStride, n, H). */
+  'normedGrad',
+  /** Gates in place and channel pooling, per segment: (z, embeddingTable, fused, segments). */
+  'gates',
+  /** d z for the gate linears, per segment, and Σ into the bias gradient: (gates, embeddingTable, fused, dFused, dz, gBias, segments). */
+  'gatesGrad',
+  /** One AdamW update: (p, g, m, v, count, decay, stepSize, 1/√c2, ε, β1, β2). */
+  'adamW',
+] as const;
+
+export type KernelName = (typeof KERNELS)[number];
+
+/**
+ * adamW(p, g, m, v, count, decay, stepSize, invRootC2, eps, beta1, beta2) over `count` floats (a multiple of 4) in
+ * torch.optim.AdamW's grouping: m = β1·m + (1 − β1)·g, v = β2·v + (1 − β2)·g², p = p·decay − stepSize·m / (√v·(1/√c2) + ε).
+ */
+function adamWFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('adamW', ['i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32']);
+  const [P, G, M, V, COUNT] = [0, 1, 2, 3, 4];
+  const scalars = [5, 6, 7, 8, 9, 10];
+  const i = f.local('i32');
+  const [decay, stepSize, invRootC2, eps, beta1, beta2] = scalars.map((s) => {
+    const l = f.local('v128');
+    f.get(s).op('f32x4.splat').set(l);
+    return l;
+  });
+  const [g, m, v] = [f.local('v128'), f.local('v128'), f.local('v128')];
+  f.forRange(i, 0, { local: COUNT }, 4, () => {
+    f.get(G).v128Load().set(g);
+    f.get(M).get(beta1).get(M).v128Load().op('f32x4.mul').f32x4(1).get(beta1).op('f32x4.sub').get(g).op('f32x4.mul', 'f32x4.add').tee(m).v128Store();
+    f.get(V).get(beta2).get(V).v128Load().op('f32x4.mul').f32x4(1).get(beta2).op('f32x4.sub').get(g).get(g).op('f32x4.mul', 'f32x4.mul', 'f32x4.add').tee(v).v128Store();
+    f.get(P).get(P).v128Load().get(decay).op('f32x4.mul');
+    f.get(stepSize).get(m).op('f32x4.mul').get(v).op('f32x4.sqrt').get(invRootC2).op('f32x4.mul').get(eps).op('f32x4.add', 'f32x4.div', 'f32x4.sub').v128Store();
+    f.add(P, 16).add(G, 16).add(M, 16).add(V, 16);
+  });
+  return f;
+}
+
+const LOG2E = Math.LOG2E;
+// Cody–Waite split of ln 2 and the minimax polynomial of exp on [−ln2/2, ln2/2] (Cephes' expf): relative error
+// ~1e-7, i.e. float32 rounding.
+const LN2_HI = 0.693359375;
+const LN2_LO = -2.12194440e-4;
+const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+
+/** Pushes σ(x) for the v128 in local `x`, using locals `t`, `n` (v128). */
+function sigmoid(f: FunctionBuilder, x: number, t: number, n: number): void {
+  // e = exp(−x), with −x clamped to ±87 (2^n stays a normal float; σ saturates long before).
+  f.get(x).op('f32x4.neg').f32x4(87).op('f32x4.min').f32x4(-87).op('f32x4.max').set(t);
+  f.get(t).f32x4(LOG2E).op('f32x4.mul', 'f32x4.nearest').set(n);
+  f.get(t).get(n).f32x4(LN2_HI).op('f32x4.mul', 'f32x4.sub').get(n).f32x4(LN2_LO).op('f32x4.mul', 'f32x4.sub').set(t);
+  // p(t) = 1 + t + t²·(c5 + t·(c4 + …)) by Horner.
+  f.f32x4(EXP_POLY[0]!);
+  for (const c of EXP_POLY.slice(1)) f.get(t).op('f32x4.mul').f32x4(c).op('f32x4.add');
+  f.get(t).get(t).op('f32x4.mul', 'f32x4.mul').get(t).op('f32x4.add').f32x4(1).op('f32x4.add');
+  // × 2^n from the exponent bits.
+  f.get(n).op('i32x4.trunc_sat_f32x4_s').i32x4(127).op('i32x4.add').i32(23).op('i32x4.shl', 'f32x4.mul');
+  // σ = 1 / (1 + e)
+  f.set(t).f32x4(1).f32x4(1).get(t).op('f32x4.add', 'f32x4.div');
+}
+
+/**
+ * gates(z, table, fused, segments): for each segment s, z's C rows [C, E] (at z + s·C·E·4) become σ(z), and
+ * fused[s, :] = pool over channels of σ(z) ⊙ emb, emb the segment's [C, E] embeddings at the address table[s].
+ */
+function gatesFunction(s: HeadShapes): FunctionBuilder {
+  const f = new FunctionBuilder('gates', ['i32', 'i32', 'i32', 'i32']);
+  const [Z, TABLE, FUSED, SEGMENTS] = [0, 1, 2, 3];
+  const seg = f.local('i32');
+  const emb = f.local('i32');
+  const col = f.local('i32');
+  const at = f.local('i32');
+  const [x, t, n, acc] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const rowBytes = 4 * s.features;
+  f.forRange(seg, 0, { local: SEGMENTS }, 1, () => {
+    f.get(TABLE).get(seg).i32(4).op('i32.mul', 'i32.add').i32Load().set(emb);
+    f.forRange(col, 0, rowBytes, 16, () => {
+      f.f32x4(s.cPool === 'mean' ? 0 : -Infinity).set(acc);
+      f.get(Z).get(col).op('i32.add').set(at);
+      for (let ch = 0; ch < s.channels; ch++) {
+        f.get(at).v128Load(ch * rowBytes).set(x);
+        sigmoid(f, x, t, n);
+        f.set(x);
+        f.get(at).get(x).v128Store(ch * rowBytes);
+        f.get(acc).get(emb).get(col).op('i32.add').v128Load(ch * rowBytes).get(x).op('f32x4.mul');
+        f.op(s.cPool === 'mean' ? 'f32x4.add' : 'f32x4.max').set(acc);
+      }
+      f.get(FUSED).get(col).op('i32.add').get(acc);
+      if (s.cPool === 'mean') f.f32x4(1 / s.channels).op('f32x4.mul');
+      f.v128Store();
+    });
+    f.add(Z, s.channels * rowBytes).add(FUSED, rowBytes);
+  });
+  return f;
+}
+
+/**
+ * gatesGrad(gates, table, fused, dFused, dz, gBias, segments): d loss/d z of the gate linears from d loss/d fused,
+ * through the channel pooling (mean: 1/C each; max: the first channel that reached the maximum, as the forward
+ * pass recomputed bit for bit) and the sigmoid: dz = d·emb·σ·(1 − σ). gBias[E] += Σ dz over the rows.
+ */
+function gatesGradFunction(s: HeadShapes): FunctionBuilder {
+  const f = new FunctionBuilder('gatesGrad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [GATES, TABLE, FUSED, DFUSED, DZ, GBIAS, SEGMENTS] = [0, 1, 2, 3, 4, 5, 6];
+  const seg = f.local('i32');
+  const emb = f.local('i32');
+  const col = f.local('i32');
+  const [d, pooled, found, eq, g, e, sum] = Array.from({ length: 7 }, () => f.local('v128'));
+  const rowBytes = 4 * s.features;
+  f.forRange(seg, 0, { local: SEGMENTS }, 1, () => {
+    f.get(TABLE).get(seg).i32(4).op('i32.mul', 'i32.add').i32Load().set(emb);
+    f.forRange(col, 0, rowBytes, 16, () => {
+      f.get(DFUSED).get(col).op('i32.add').v128Load();
+      if (s.cPool === 'mean') f.f32x4(1 / s.channels).op('f32x4.mul');
+      f.set(d);
+      f.get(FUSED).get(col).op('i32.add').v128Load().set(pooled);
+      f.i32x4(0).set(found).f32x4(0).set(sum);
+      for (let ch = 0; ch < s.channels; ch++) {
+        f.get(GATES).get(col).op('i32.add').v128Load(ch * rowBytes).set(g);
+        f.get(emb).get(col).op('i32.add').v128Load(ch * rowBytes).set(e);
+        f.get(DZ).get(col).op('i32.add');
+        if (s.cPool === 'max') {
+          f.get(e).get(g).op('f32x4.mul').get(pooled).op('f32x4.eq').get(found).op('v128.andnot').set(eq);
+          f.get(found).get(eq).op('v128.or').set(found);
+          f.get(d).get(eq).op('v128.and');
+        } else f.get(d);
+        f.get(e).op('f32x4.mul').get(g).op('f32x4.mul').f32x4(1).get(g).op('f32x4.sub', 'f32x4.mul').set(eq);
+        f.get(eq).v128Store(ch * rowBytes);
+        f.get(sum).get(eq).op('f32x4.add').set(sum);
+      }
+      f.get(GBIAS).get(col).op('i32.add').get(GBIAS).get(col).op('i32.add').v128Load().get(sum).op('f32x4.add').v128Store();
+    });
+    f.add(GATES, s.channels * rowBytes).add(DZ, s.channels * rowBytes).add(FUSED, rowBytes).add(DFUSED, rowBytes);
+  });
+  return f;
+}
+
+/** The module's bytes for `shapes`, importing env.memory as described. */
+export function headKernelBytes(s: HeadShapes, memory: { pages: number; shared: boolean }, fusedMultiplyAdd: boolean): Uint8Array<ArrayBuffer> {
+  if (s.features % 4 !== 0) throw new RangeError(`head kernels need 3·d3 divisible by 4, got ${s.features}`);
+  const tile = { tileRows: 4, tileVectors: 2, fusedMultiplyAdd };
+  const { freqs: F, features: E, hidden: H } = s;
+  const functions = [
+    gemmFunction({ name: 'gateLinear', n: E, rowStride: 4 * F, kStride: 4, ...tile }),
+    gemmFunction({ name: 'gateWeightGrad', n: E, rowStride: 4, kStride: 4 * F, ...tile }),
+    gemmFunction({ name: 'hiddenLinear', n: H, rowStride: 4 * E, kStride: 4, ...tile }),
+    gemmFunction({ name: 'hiddenWeightGrad', n: H, rowStride: 4, kStride: 4 * E, ...tile }),
+    gemmFunction({ name: 'normedGrad', n: E, rowStride: 4, kStride: 4 * s.maxBatch, ...tile }),
+    gatesFunction(s),
+    gatesGradFunction(s),
+    adamWFunction(),
+  ];
+  return moduleBytes({ initialPages: memory.pages, maximumPages: memory.pages, shared: memory.shared }, functions);
+}

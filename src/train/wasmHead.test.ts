@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../dsp/random';
+import { initBackend } from '../model/backend';
+import { specMoEConfig } from '../model/config';
+import { headKeys, initHeadParams } from '../model/init';
+import { specMoEHeadTrainingLogits } from '../model/specMoE';
+import type { PoolMode } from '../model/tasks';
+import { ArrayAdamW } from './adamw';
+import { BatchAssembler, type HeadDataset } from './headTraining';
+import { WasmHead } from './wasmHead';
+
+const C = 3;
+const D = 4;
+const F = 101; // the gate's Welch bins for 1-s segments at 200 Hz
+
+function dataset(n: number, seed: number): HeadDataset {
+  const r = seededRandom(seed);
+  const pooled = Float32Array.from({ length: n * 3 * C * D }, () => 2 * r.next() - 1);
+  const psd = Float32Array.from({ length: n * C * F }, () => r.next());
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+  return { n, nChannels: C, embeddingSize: D, nFreqs: F, pooled, psd, labels };
+}
+
+// Small widths with a hidden layer of 15 units: the products' column tails (one f32x4 and scalar columns) run too.
+const smallConfig = (cPool: PoolMode) => ({ ...specMoEConfig({ nClasses: 3, segmentSec: 1, expert: { d1: 4, d2: 8, d3: D, up3Mid: 4, heads: 2, auxChannels: 19 }, clfHidden: 5 }), cPool });
+
+describe('the head step on WebAssembly kernels', () => {
+  beforeAll(async () => {
+    await initBackend(['wasm']);
+  });
+
+  for (const cPool of ['max', 'mean'] as PoolMode[]) {
+    it(`gives tfjs's loss, probabilities and gradients for every head parameter (${cPool} pooling over channels)`, () => {
+      const config = smallConfig(cPool);
+      const params = initHeadParams(config, 7);
+      const keys = headKeys(config);
+      expect(keys).toHaveLength(12);
+      // Non-trivial LayerNorm parameters, so their gradients and uses are checked too.
+      for (const key of ['classifier.net.0.weight', 'classifier.net.0.bias']) (params.get(key) as tf.Variable).assign(tf.randomUniform(params.get(key).shape, 0.5, 1.5, 'float32', 3));
+      const data = dataset(7, 1);
+      const indices = [4, 0, 5, 2, 6];
+      const classWeights = [1, 2, 0.5];
+      const { pooledCat, psd, psdT } = new BatchAssembler(data).tensors(indices);
+      const labels = tf.tensor1d(Int32Array.from(indices, (i) => data.labels[i]!), 'int32');
+      const lossOf = () => {
+        const logits = specMoEHeadTrainingLogits(pooledCat, psd, psdT, config, params, 0);
+        const w = tf.gather(tf.tensor1d(classWeights), labels);
+        const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(labels, 3), tf.logSoftmax(logits)), 1));
+        return tf.div(tf.sum(tf.mul(nll, w)), tf.sum(w)) as tf.Scalar;
+      };
+      const variables = keys.map((k) => params.get(k) as tf.Variable);
+      const { value, grads } = tf.variableGrads(lossOf, variables);
+      const referenceLogits = specMoEHeadTrainingLogits(pooledCat, psd, psdT, config, params, 0).arraySync() as number[][];
+
+      const values = new Map(keys.map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+      const head = new WasmHead(config, [dataset(2, 9), data], 6, values);
+      // The state-dict layouts come back as they went in.
+      for (const [key, v] of head.torchValues()) expect(Array.from(v), key).toEqual(Array.from(values.get(key)!));
+      const result = head.step(1, indices, classWeights, 0, 1);
+      expect(result.loss).toBeCloseTo(value.dataSync()[0]!, 5);
+      const probabilities = head.probabilities(1, indices);
+      referenceLogits.forEach((row, s) => {
+        const e = row.map(Math.exp);
+        const sum = e.reduce((a, b) => a + b, 0);
+        e.forEach((v, y) => expect(probabilities[s * 3 + y]).toBeCloseTo(v / sum, 5));
+        expect(result.predicted[s]).toBe(row.indexOf(Math.max(...row)));
+      });
+      // Gradients, mapped back to state-dict keys by the same conversion as the values.
+      const saved = new Map(head.params);
+      const copies = new Map([...saved].map(([k, v]) => [k, v.slice()]));
+      for (const [name, g] of head.grads) head.params.get(name)!.set(g);
+      const ours = head.torchValues();
+      for (const [name, v] of copies) saved.get(name)!.set(v);
+      for (const [key, v] of keys.map((k, i) => [k, variables[i]!] as const)) {
+        const reference = grads[v.name]!.dataSync();
+        const scale = Math.max(...Array.from(reference, Math.abs));
+        expect(scale, key).toBeGreaterThan(0);
+        ours.get(key)!.forEach((g, i) => expect(Math.abs(g - reference[i]!) / scale, `${key}[${i}]`).toBeLessThan(1e-4));
+      }
+      params.dispose();
+    });
+  }
+
+  it("updates every parameter as ArrayAdamW (torch.optim.AdamW's formula) does, over several steps", () => {
+    const config = smallConfig('mean');
+    const params = initHeadParams(config, 3);
+    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const head = new WasmHead(config, [dataset(6, 4)], 6, values);
+    const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 };
+    const reference = new ArrayAdamW(options);
+    const copies = new Map([...head.params].map(([k, v]) => [k, v.slice()]));
+    for (let t = 0; t < 3; t++) {
+      head.step(0, [0, 1, 2, 3, 4, 5], [1, 1, 1], 0, 1);
+      reference.apply(copies, head.grads, 0.01);
+      head.adamW(options, 0.01);
+      for (const [name, v] of head.params) {
+        v.forEach((x, i) => expect(Math.abs(x - copies.get(name)![i]!), `${name}[${i}] at step ${t + 1}`).toBeLessThan(1e-6 + 1e-5 * Math.abs(x)));
+      }
+    }
+    expect(Array.from(head.params.get('w1T')!)).not.toEqual(Array.from(new WasmHead(config, [dataset(6, 4)], 6, values).params.get('w1T')!));
+    params.dispose();
+  });
+
+  it('draws the dropout masks from the seed: the same seed repeats a step, another changes it', () => {
+    const config = smallConfig('max');
+    const params = initHeadParams(config, 7);
+    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const head = new WasmHead(config, [dataset(6, 2)], 6, values);
+    const loss = (seed: number) => head.step(0, [0, 1, 2, 3, 4, 5], [1, 1, 1], 0.5, seed).loss;
+    expect(loss(3)).toBe(loss(3));
+    expect(loss(4)).not.toBe(loss(3));
+    params.dispose();
+  });
+});

@@ -1,0 +1,424 @@
+// Head training's step on WebAssembly kernels (wasm/headKernels.ts): forward and backward of the spectral gate +
+// classifier (specMoEHead, ARCHITECTURE.md §7) on the cached embeddings, which are copied into the module's memory
+// once. The large products and the gate's element-wise passes run as generated SIMD code; LayerNorm, GELU, dropout
+// and the loss (a few thousand values per segment) run in JS on views of the same memory. Through tfjs the step was
+// ~240 kernels with an autograd tape, and tfjs-wasm's products ran at 20–30 GFLOP/s; these run at 35–45 on one core.
+//
+// Parameters live in the kernels' layouts (gate weights as one [F, E], classifier.net.1ᵀ [E, H]); the optimiser
+// updates them in place (AdamW is element-wise, so layout is no matter), and `torchValues` gives state-dict layouts.
+import { seededRandom } from '../dsp/random';
+import type { SpecMoEConfig } from '../model/config';
+import type { AdamWOptions } from './adamw';
+import type { HeadDataset } from './headTraining';
+import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
+import { headKernelBytes, type HeadShapes, type KernelName } from './wasm/headKernels';
+
+/** Rows per pass of the gate weights' gradient. */
+const WEIGHT_GRAD_ROWS = 64;
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * Φ(z) = (1 + erf(z/√2))/2 and d(z·Φ(z))/dz = Φ(z) + z·φ(z) for the exact GELU, with erf by Abramowitz & Stegun
+ * 7.1.26 (|error| ≤ 1.5e-7, as tfjs's Erf kernels). Its exp(−x²) at x = z/√2 is φ's exp(−z²/2): one Math.exp.
+ */
+function geluParts(z: number, out: { cdf: number; slope: number }): void {
+  const x = Math.abs(z) * Math.SQRT1_2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const gauss = Math.exp(-x * x);
+  const erf = 1 - poly * gauss;
+  out.cdf = 0.5 * (1 + (z < 0 ? -erf : erf));
+  out.slope = out.cdf + z * INV_SQRT_2PI * gauss;
+}
+
+/** Names of the trained parameters in the kernels' layouts (what the optimiser sees). */
+export const WASM_HEAD_PARAMS = ['gateT', 'gateBias', 'gamma', 'beta', 'w1T', 'b1', 'w2', 'b2'] as const;
+type ParamName = (typeof WASM_HEAD_PARAMS)[number];
+
+export interface StepResult {
+  /** Σ w·nll / Σ w over the batch (the weighted cross-entropy). */
+  readonly loss: number;
+  readonly predicted: Int32Array;
+}
+
+/** A bump allocator over the module's memory (16-byte aligned, sizes in floats). */
+class Layout {
+  bytes = 16;
+  take(floats: number): number {
+    const at = this.bytes;
+    this.bytes += Math.ceil((4 * floats) / 16) * 16;
+    return at;
+  }
+}
+
+type Kernels = Record<KernelName, (...args: number[]) => void>;
+
+export class WasmHead {
+  /** Whether this engine and model can use it: WebAssembly SIMD, and 3·d3 a multiple of 4 (the authors' 384 is). */
+  static supports(config: SpecMoEConfig): boolean {
+    return hasWasmSimd() && (3 * config.expert.d3) % 4 === 0;
+  }
+
+  private readonly shapes: HeadShapes;
+  private readonly d3: number;
+  private readonly k: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernels: Kernels;
+  private readonly heap: Float32Array;
+  private readonly heapI32: Int32Array;
+  /** Byte offsets of each dataset's PSD [N, C, F] and embeddings [N, C, E]. */
+  private readonly datasets: { psd: number; emb: number; data: HeadDataset }[] = [];
+  private readonly at: Record<string, number>;
+  /** Views of the parameters and their gradients, by kernel-layout name. */
+  readonly params: ReadonlyMap<ParamName, Float32Array>;
+  readonly grads: ReadonlyMap<ParamName, Float32Array>;
+  private readonly w1: Float32Array;
+  /** Byte offsets of the parameter block, its gradients and moments (m, then v), and its size in floats. */
+  private readonly block: { params: number; grads: number; moments: number; floats: number };
+  /** AdamW updates applied so far. */
+  private adamSteps = 0;
+  // JS scratch per batch (LayerNorm and GELU state).
+  private readonly xhat: Float32Array;
+  private readonly invStd: Float64Array;
+  private readonly slope: Float32Array;
+  private readonly hidden: Float32Array;
+  private readonly logits: Float64Array;
+  private readonly gelu = { cdf: 0, slope: 0 };
+
+  /**
+   * Copies `datasets` (e.g. training and validation) into a new module's memory and the head's parameters from
+   * `initial` (state-dict keys and layouts).
+   */
+  constructor(
+    readonly config: SpecMoEConfig,
+    datasets: readonly HeadDataset[],
+    readonly maxBatch: number,
+    initial: ReadonlyMap<string, Float32Array>,
+  ) {
+    const first = datasets[0]!;
+    this.d3 = config.expert.d3;
+    this.k = config.nClasses;
+    const E = 3 * this.d3;
+    const H = 3 * config.clfHidden;
+    const C = first.nChannels;
+    const F = first.nFreqs;
+    const evalRows = Math.max(maxBatch, 256);
+    this.shapes = { channels: C, freqs: F, features: E, hidden: H, maxBatch: evalRows, cPool: config.cPool };
+    const L = new Layout();
+    for (const d of datasets) {
+      if (d.nChannels !== C || d.nFreqs !== F || d.embeddingSize !== this.d3) throw new RangeError('head datasets of different shapes');
+      this.datasets.push({ psd: L.take(d.n * C * F), emb: L.take(d.n * C * E), data: d });
+    }
+    const R = evalRows * C;
+    this.at = {
+      table: L.take(evalRows),
+      zeros: L.take(Math.max(E, H)),
+      psd: L.take(R * F),
+      z: L.take(R * E),
+      dz: L.take(R * E),
+      fused: L.take(evalRows * E),
+      dFused: L.take(evalRows * E),
+      normed: L.take(evalRows * E),
+      dNormed: L.take(evalRows * E),
+      z1: L.take(evalRows * H),
+      dz1: L.take(evalRows * H),
+      dz1T: L.take(H * evalRows),
+      w1: L.take(H * E),
+    };
+    // Parameters, gradients and the optimiser's two moments as four blocks of the same layout: one AdamW call
+    // updates them all.
+    const sizes: Record<ParamName, number> = { gateT: F * E, gateBias: E, gamma: E, beta: E, w1T: E * H, b1: H, w2: this.k * H, b2: this.k };
+    const paramAt = new Map(WASM_HEAD_PARAMS.map((name) => [name, L.take(sizes[name])]));
+    const gradAt = new Map(WASM_HEAD_PARAMS.map((name) => [name, L.take(sizes[name])]));
+    this.block = { params: paramAt.get('gateT')!, grads: gradAt.get('gateT')!, floats: (gradAt.get('gateT')! - paramAt.get('gateT')!) / 4, moments: 0 };
+    this.block.moments = L.take(2 * this.block.floats);
+    const pages = Math.ceil(L.bytes / 65536);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const bytes = headKernelBytes(this.shapes, { pages, shared: false }, hasRelaxedSimd());
+    this.kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as Kernels;
+    this.heap = new Float32Array(this.memory.buffer);
+    this.heapI32 = new Int32Array(this.memory.buffer);
+    const view = (byteOffset: number, n: number) => this.heap.subarray(byteOffset / 4, byteOffset / 4 + n);
+    this.params = new Map(WASM_HEAD_PARAMS.map((name) => [name, view(paramAt.get(name)!, sizes[name])]));
+    this.grads = new Map(WASM_HEAD_PARAMS.map((name) => [name, view(gradAt.get(name)!, sizes[name])]));
+    this.w1 = view(this.at['w1']!, H * E);
+    for (const { psd, emb, data } of this.datasets) {
+      this.heap.set(data.psd, psd / 4);
+      // [N, 3, C, d3] → [N, C, 3·d3]: one row of E gated features per (segment, channel).
+      const d3 = this.d3;
+      for (let s = 0; s < data.n; s++) {
+        for (let x = 0; x < 3; x++) {
+          for (let ch = 0; ch < C; ch++) {
+            const from = ((s * 3 + x) * C + ch) * d3;
+            this.heap.set(data.pooled.subarray(from, from + d3), emb / 4 + (s * C + ch) * E + x * d3);
+          }
+        }
+      }
+    }
+    this.xhat = new Float32Array(evalRows * E);
+    this.invStd = new Float64Array(evalRows);
+    this.slope = new Float32Array(evalRows * H);
+    this.hidden = new Float32Array(evalRows * H);
+    this.logits = new Float64Array(evalRows * this.k);
+    this.load(initial);
+  }
+
+  private param(name: ParamName): Float32Array {
+    return this.params.get(name)!;
+  }
+
+  private grad(name: ParamName): Float32Array {
+    return this.grads.get(name)!;
+  }
+
+  /** Byte offset of a parameter (or of its gradient) in the module's memory. */
+  private offset(name: ParamName, grads = false): number {
+    return (grads ? this.grads : this.params).get(name)!.byteOffset;
+  }
+
+  /** Sets the parameters from state-dict keys and layouts. */
+  load(values: ReadonlyMap<string, Float32Array>): void {
+    const { d3 } = this;
+    const { freqs: F, features: E, hidden: H } = this.shapes;
+    const get = (key: string) => {
+      const v = values.get(key);
+      if (!v) throw new RangeError(`head parameter ${key} is missing`);
+      return v;
+    };
+    const gateT = this.param('gateT');
+    const gateBias = this.param('gateBias');
+    for (let x = 0; x < 3; x++) {
+      const w = get(`gate_LinearT_${x + 1}.weight`);
+      gateBias.set(get(`gate_LinearT_${x + 1}.bias`), x * d3);
+      for (let j = 0; j < d3; j++) for (let q = 0; q < F; q++) gateT[q * E + x * d3 + j] = w[j * F + q]!;
+    }
+    this.param('gamma').set(get('classifier.net.0.weight'));
+    this.param('beta').set(get('classifier.net.0.bias'));
+    const w1 = get('classifier.net.1.weight');
+    const w1T = this.param('w1T');
+    for (let u = 0; u < H; u++) for (let q = 0; q < E; q++) w1T[q * H + u] = w1[u * E + q]!;
+    this.param('b1').set(get('classifier.net.1.bias'));
+    this.param('w2').set(get('classifier.net.4.weight'));
+    this.param('b2').set(get('classifier.net.4.bias'));
+    this.parametersChanged();
+  }
+
+  /** The parameters in state-dict keys and layouts (copies). */
+  torchValues(): Map<string, Float32Array> {
+    const { d3 } = this;
+    const { freqs: F, features: E, hidden: H } = this.shapes;
+    const out = new Map<string, Float32Array>();
+    const gateT = this.param('gateT');
+    for (let x = 0; x < 3; x++) {
+      const w = new Float32Array(d3 * F);
+      for (let j = 0; j < d3; j++) for (let q = 0; q < F; q++) w[j * F + q] = gateT[q * E + x * d3 + j]!;
+      out.set(`gate_LinearT_${x + 1}.weight`, w);
+      out.set(`gate_LinearT_${x + 1}.bias`, this.param('gateBias').slice(x * d3, (x + 1) * d3));
+    }
+    out.set('classifier.net.0.weight', this.param('gamma').slice());
+    out.set('classifier.net.0.bias', this.param('beta').slice());
+    this.parametersChanged();
+    out.set('classifier.net.1.weight', this.w1.slice(0, H * E));
+    out.set('classifier.net.1.bias', this.param('b1').slice());
+    out.set('classifier.net.4.weight', this.param('w2').slice());
+    out.set('classifier.net.4.bias', this.param('b2').slice());
+    return out;
+  }
+
+  /** One AdamW update of every parameter with the last step's gradients (moments start at zero). */
+  adamW(o: AdamWOptions, lr: number): void {
+    this.adamSteps++;
+    const c1 = 1 - o.beta1 ** this.adamSteps;
+    const c2 = 1 - o.beta2 ** this.adamSteps;
+    const { params, grads, moments, floats } = this.block;
+    this.kernels.adamW(params, grads, moments, moments + 4 * floats, floats, 1 - lr * o.weightDecay, lr / c1, 1 / Math.sqrt(c2), o.epsilon, o.beta1, o.beta2);
+    this.parametersChanged();
+  }
+
+  /** Call after the parameters were updated in place: refreshes classifier.net.1's [H, E] copy (for d normed). */
+  parametersChanged(): void {
+    const { features: E, hidden: H } = this.shapes;
+    const w1T = this.param('w1T');
+    for (let q = 0; q < E; q++) for (let u = 0; u < H; u++) this.w1[u * E + q] = w1T[q * H + u]!;
+  }
+
+  /**
+   * Forward pass of the segments `indices` of dataset `which`: gates, pooled features (fused), LayerNorm, hidden
+   * layer with dropout; leaves the logits in this.logits.
+   */
+  private forward(which: number, indices: ArrayLike<number>, dropout: number, seed: number): void {
+    const { channels: C, freqs: F, features: E, hidden: H } = this.shapes;
+    const { k } = this;
+    const n = indices.length;
+    const ds = this.datasets[which]!;
+    const at = this.at;
+    // The batch's PSD rows, and each segment's embedding address for the gate kernels.
+    const segFloats = C * F;
+    for (let s = 0; s < n; s++) {
+      const from = ds.psd / 4 + indices[s]! * segFloats;
+      this.heap.copyWithin(at['psd']! / 4 + s * segFloats, from, from + segFloats);
+      this.heapI32[at['table']! / 4 + s] = ds.emb + indices[s]! * C * E * 4;
+    }
+    this.kernels.gateLinear(at['psd']!, this.offset('gateT'), at['z']!, this.offset('gateBias'), 0, n * C, F);
+    this.kernels.gates(at['z']!, at['table']!, at['fused']!, n);
+    // LayerNorm over E (biased variance, eps 1e-5).
+    const fused = this.heap.subarray(at['fused']! / 4, at['fused']! / 4 + n * E);
+    const normed = this.heap.subarray(at['normed']! / 4, at['normed']! / 4 + n * E);
+    const gamma = this.param('gamma');
+    const beta = this.param('beta');
+    for (let s = 0; s < n; s++) {
+      const o = s * E;
+      let mean = 0;
+      for (let q = 0; q < E; q++) mean += fused[o + q]!;
+      mean /= E;
+      let variance = 0;
+      for (let q = 0; q < E; q++) variance += (fused[o + q]! - mean) ** 2;
+      const inv = 1 / Math.sqrt(variance / E + 1e-5);
+      this.invStd[s] = inv;
+      for (let q = 0; q < E; q++) {
+        const xh = (fused[o + q]! - mean) * inv;
+        this.xhat[o + q] = xh;
+        normed[o + q] = xh * gamma[q]! + beta[q]!;
+      }
+    }
+    this.kernels.hiddenLinear(at['normed']!, this.offset('w1T'), at['z1']!, this.offset('b1'), 0, n, E);
+    // GELU, then dropout (masks from the seed); `slope` keeps d hidden / d z1 for the backward pass.
+    const z1 = this.heap.subarray(at['z1']! / 4, at['z1']! / 4 + n * H);
+    const random = seededRandom(seed);
+    const keepScale = 1 / (1 - dropout);
+    const g = this.gelu;
+    for (let i = 0; i < n * H; i++) {
+      const z = z1[i]!;
+      const keep = dropout > 0 ? (random.next() >= dropout ? keepScale : 0) : 1;
+      geluParts(z, g);
+      this.hidden[i] = z * g.cdf * keep;
+      this.slope[i] = g.slope * keep;
+    }
+    const w2 = this.param('w2');
+    const b2 = this.param('b2');
+    for (let s = 0; s < n; s++) {
+      for (let y = 0; y < k; y++) {
+        let sum = b2[y]!;
+        for (let u = 0, o = s * H, w = y * H; u < H; u++) sum += this.hidden[o + u]! * w2[w + u]!;
+        this.logits[s * k + y] = sum;
+      }
+    }
+  }
+
+  /** Softmax of the first n rows of this.logits into `out` [n, K]. */
+  private softmax(n: number, out: Float64Array): void {
+    const { k } = this;
+    for (let s = 0; s < n; s++) {
+      let top = -Infinity;
+      for (let y = 0; y < k; y++) top = Math.max(top, this.logits[s * k + y]!);
+      let sum = 0;
+      for (let y = 0; y < k; y++) sum += out[s * k + y] = Math.exp(this.logits[s * k + y]! - top);
+      for (let y = 0; y < k; y++) out[s * k + y]! /= sum;
+    }
+  }
+
+  /** Class probabilities [n, K] of segments `indices` of dataset `which` (no dropout). */
+  probabilities(which: number, indices: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(indices.length * this.k);
+    for (let start = 0; start < indices.length; start += this.shapes.maxBatch) {
+      const part = Array.prototype.slice.call(indices, start, start + this.shapes.maxBatch) as number[];
+      this.forward(which, part, 0, 0);
+      this.softmax(part.length, out.subarray(start * this.k));
+    }
+    return out;
+  }
+
+  /**
+   * Loss and gradients (into `grads`, overwritten) of the batch `indices` of dataset `which`, class-weighted
+   * cross-entropy, the classifier's dropout drawn from `seed`.
+   */
+  step(which: number, indices: ArrayLike<number>, classWeights: readonly number[], dropout: number, seed: number): StepResult {
+    const { channels: C, freqs: F, features: E, hidden: H, maxBatch } = this.shapes;
+    const { k } = this;
+    const n = indices.length;
+    if (n > maxBatch) throw new RangeError(`batch of ${n} segments, more than ${maxBatch}`);
+    const at = this.at;
+    const labels = this.datasets[which]!.data.labels;
+    this.forward(which, indices, dropout, seed);
+    const p = new Float64Array(n * k);
+    this.softmax(n, p);
+    for (const g of this.grads.values()) g.fill(0);
+    let totalWeight = 0;
+    for (let s = 0; s < n; s++) totalWeight += classWeights[labels[indices[s]!]!]!;
+    // Weighted cross-entropy: d loss / d logit = w·(p − onehot)/Σw.
+    let loss = 0;
+    const predicted = new Int32Array(n);
+    const dLogits = new Float64Array(n * k);
+    for (let s = 0; s < n; s++) {
+      const label = labels[indices[s]!]!;
+      const w = classWeights[label]! / totalWeight;
+      loss -= w * Math.log(p[s * k + label]!);
+      let best = 0;
+      for (let y = 0; y < k; y++) {
+        if (this.logits[s * k + y]! > this.logits[s * k + best]!) best = y;
+        dLogits[s * k + y] = w * (p[s * k + y]! - (y === label ? 1 : 0));
+      }
+      predicted[s] = best;
+    }
+    // classifier.net.4, then through the dropout and GELU: dz1 [n, H] and its transpose [H, maxBatch].
+    const w2 = this.param('w2');
+    const gW2 = this.grad('w2');
+    const gB2 = this.grad('b2');
+    const gB1 = this.grad('b1');
+    const dz1 = this.heap.subarray(at['dz1']! / 4, at['dz1']! / 4 + n * H);
+    const dz1T = at['dz1T']! / 4;
+    for (let s = 0; s < n; s++) {
+      for (let y = 0; y < k; y++) {
+        const dl = dLogits[s * k + y]!;
+        gB2[y] += dl;
+        for (let u = 0; u < H; u++) gW2[y * H + u] += dl * this.hidden[s * H + u]!;
+      }
+      for (let u = 0; u < H; u++) {
+        let dHidden = 0;
+        for (let y = 0; y < k; y++) dHidden += dLogits[s * k + y]! * w2[y * H + u]!;
+        const v = dHidden * this.slope[s * H + u]!;
+        dz1[s * H + u] = v;
+        this.heap[dz1T + u * maxBatch + s] = v;
+        gB1[u] += v;
+      }
+    }
+    // classifier.net.1: its weight's gradient and d normed.
+    this.kernels.hiddenWeightGrad(at['normed']!, at['dz1']!, this.offset('w1T', true), at['zeros']!, 0, E, n);
+    this.kernels.normedGrad(at['dz1T']!, at['w1']!, at['dNormed']!, at['zeros']!, 0, n, H);
+    // LayerNorm backward into d fused.
+    const dNormed = this.heap.subarray(at['dNormed']! / 4, at['dNormed']! / 4 + n * E);
+    const dFused = this.heap.subarray(at['dFused']! / 4, at['dFused']! / 4 + n * E);
+    const gamma = this.param('gamma');
+    const gGamma = this.grad('gamma');
+    const gBeta = this.grad('beta');
+    for (let s = 0; s < n; s++) {
+      const o = s * E;
+      let meanD = 0;
+      let meanDX = 0;
+      for (let q = 0; q < E; q++) {
+        const dy = dNormed[o + q]!;
+        const xh = this.xhat[o + q]!;
+        gGamma[q] += dy * xh;
+        gBeta[q] += dy;
+        const dx = dy * gamma[q]!;
+        meanD += dx;
+        meanDX += dx * xh;
+      }
+      meanD /= E;
+      meanDX /= E;
+      const inv = this.invStd[s]!;
+      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormed[o + q]! * gamma[q]! - meanD - this.xhat[o + q]! * meanDX);
+    }
+    // The gates: d z per row (and the biases' gradient), then the weights' gradient psdᵀ·dz.
+    this.kernels.gatesGrad(at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, this.offset('gateBias', true), n);
+    // In runs of 64 rows, accumulating: each run's rows of psd and dz stay in cache while the tiles sweep them
+    // (1.4× faster than one pass over the batch's 1 024 rows).
+    const gGateT = this.offset('gateT', true);
+    for (let r = 0; r < n * C; r += WEIGHT_GRAD_ROWS) {
+      const rows = Math.min(WEIGHT_GRAD_ROWS, n * C - r);
+      this.kernels.gateWeightGrad(at['psd']! + 4 * r * F, at['dz']! + 4 * r * E, gGateT, r === 0 ? at['zeros']! : gGateT, r === 0 ? 0 : 4 * E, F, rows);
+    }
+    return { loss, predicted };
+  }
+}
