@@ -6,6 +6,7 @@ import { option, parseArgs } from '../src/cli/command';
 import { initBackend } from '../src/model/backend';
 import { type HeadBenchRequest, runHeadBench } from '../src/train/headBench';
 import { runInBrowser } from './browserHarness';
+import { nodeKernelThread } from '../src/train/wasm/nodeKernelThread';
 
 const TARGET_SEC = 10;
 
@@ -20,6 +21,7 @@ export async function run(argv: string[]): Promise<void> {
   };
   await initBackend(['wasm']);
   row('Node', await runHeadBench(request));
+  row('Node', await runHeadBench(request, nodeKernelThread));
   if (!args.flags.has('no-browser')) {
     await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker', r));
     await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker, 2 wasm threads', r), 2);

@@ -18,14 +18,14 @@ export function defaultLaneCount(fullSize = true): number {
 }
 
 /**
- * A worker thread that registers tsx (resolved from here, wherever the command was started) and then imports
- * replicaThread.ts. (tsx's loader given as --import in a Worker's execArgv does not reach the thread on Node 20.)
+ * A worker thread that registers tsx (resolved from here, wherever the command was started) and then imports the
+ * TypeScript module `entry`. (tsx's loader given as --import in a Worker's execArgv does not reach the thread on
+ * Node 20.)
  */
-function replicaWorker(): Worker {
+export function typeScriptWorker(entry: URL): Worker {
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
   const api = pathToFileURL(join(dirname(pkg), 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./replicaThread.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true });
 }
 
@@ -35,7 +35,7 @@ export function nodeLanes(model: SpecMoE, count = defaultLaneCount()): ForwardLa
   if (count <= 1) return lanes;
   const snapshot = modelSnapshot(model);
   for (let k = 1; k < count; k++) {
-    const worker = replicaWorker();
+    const worker = typeScriptWorker(new URL('./replicaThread.ts', import.meta.url));
     lanes.push(
       replicaLane(`worker thread ${k}`, {
         post: (message, transfer) => worker.postMessage(message, transfer),

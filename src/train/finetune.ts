@@ -14,6 +14,7 @@ import { embedSegments, type EmbeddedSegments, embeddingCacheKey, embeddingsFrom
 import type { HeadSettings } from './headSettings';
 import { type EpochRecord, type Evaluation, type HeadDataset, headDataset, HeadTrainer } from './headTraining';
 import type { Metrics } from './metrics';
+import type { KernelThreadFactory } from './wasm/kernelThread';
 
 /** Where embeddings are kept between runs: IndexedDB in the browser, a folder in Node. */
 export interface EmbeddingCache {
@@ -45,6 +46,8 @@ export interface FinetuneRequest {
   readonly signal?: AbortSignal;
   readonly onStage?: (stage: string, done: number, total: number) => void;
   readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /** A second thread for head training's kernels (see HeadTrainer). */
+  readonly kernelThread?: KernelThreadFactory;
 }
 
 export interface SplitReport {
@@ -118,7 +121,7 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
     if (d) for (const l of d.labels) counts[l]!++;
     return { name, subjects: [...new Set(embedded[name].map((e) => e.subject))].sort(), recordings: embedded[name].length, segments: d?.n ?? 0, classCounts: counts };
   });
-  const trainer = new HeadTrainer(config, request.settings);
+  const trainer = new HeadTrainer(config, request.settings, undefined, request.kernelThread);
   const history = await trainer.train(train, validation, request.onEpoch, request.signal);
   const sampleRateHz = config.sampleRateHz;
   return {

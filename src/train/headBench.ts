@@ -6,6 +6,7 @@ import type { BenchResult } from '../model/benchWorkloads';
 import { AUTHORS_EXPERT, specMoEConfig } from '../model/config';
 import { DEFAULT_HEAD_SETTINGS } from './headSettings';
 import { type HeadDataset, HeadTrainer } from './headTraining';
+import type { KernelThreadFactory } from './wasm/kernelThread';
 
 export interface HeadBenchRequest {
   readonly segments: number;
@@ -36,11 +37,11 @@ function syntheticDataset(n: number, channels: number, classes: number, seed: nu
 }
 
 /** Trains the gate + classifier head for `epochs` epochs (no early stop) on `segments` cached embeddings. */
-export async function runHeadBench(r: HeadBenchRequest): Promise<BenchResult & { finalTrainBalancedAccuracy: number }> {
+export async function runHeadBench(r: HeadBenchRequest, kernelThread?: KernelThreadFactory): Promise<BenchResult & { finalTrainBalancedAccuracy: number }> {
   const config = specMoEConfig({ nClasses: r.classes, segmentSec: 4 });
   const train = syntheticDataset(r.segments, r.channels, r.classes, 1);
   const validation = syntheticDataset(Math.max(r.classes, Math.round(r.segments / 5)), r.channels, r.classes, 2);
-  const trainer = new HeadTrainer(config, { ...DEFAULT_HEAD_SETTINGS, epochs: r.epochs, patience: r.epochs + 1 });
+  const trainer = new HeadTrainer(config, { ...DEFAULT_HEAD_SETTINGS, epochs: r.epochs, patience: r.epochs + 1 }, undefined, kernelThread);
   const start = performance.now();
   const history = await trainer.train(train, validation);
   const ms = performance.now() - start;
@@ -48,7 +49,7 @@ export async function runHeadBench(r: HeadBenchRequest): Promise<BenchResult & {
   return {
     backend: tf.getBackend(),
     runsMs: [ms],
-    note: `${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
+    note: `${kernelThread ? 'kernels on 2 threads' : 'kernels on 1 thread'}, ${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
     finalTrainBalancedAccuracy: history[history.length - 1]?.trainBalancedAccuracy ?? NaN,
   };
 }

@@ -12,6 +12,7 @@ import { ArrayAdamW } from './adamw';
 import type { EmbeddedSegments } from './embeddings';
 import type { HeadSettings } from './headSettings';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
+import type { KernelThreadFactory } from './wasm/kernelThread';
 import { type StepResult, WasmHead } from './wasmHead';
 
 
@@ -128,6 +129,8 @@ export class HeadTrainer {
     readonly config: SpecMoEConfig,
     readonly settings: HeadSettings,
     initial?: ParamStore,
+    /** Starts a second thread for the WebAssembly kernels (Node: nodeKernelThread; browser: browserKernelThread()). */
+    readonly kernelThread?: KernelThreadFactory,
   ) {
     this.params = initHeadParams(config, settings.seed, initial);
   }
@@ -206,13 +209,22 @@ export class HeadTrainer {
    */
   async train(train: HeadDataset, validation: HeadDataset, onEpoch?: (r: EpochRecord) => void | Promise<void>, signal?: AbortSignal): Promise<EpochRecord[]> {
     const s = this.settings;
-    const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
     const optimizer = new ArrayAdamW({ learningRate: s.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: s.weightDecay });
     const variables = new Map(headKeys(this.config).map((k) => [k, this.params.get(k) as tf.Variable]));
     // The optimizer updates plain copies of the values; the variables get them back after each step (tfjs path) or
     // when training ends (WebAssembly path).
     const values = new Map([...variables].map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
-    const head = WasmHead.supports(this.config) ? new WasmHead(this.config, [train, validation], s.batchSize, values) : null;
+    const head = WasmHead.supports(this.config) ? await WasmHead.create(this.config, [train, validation], s.batchSize, values, this.kernelThread) : null;
+    try {
+      return await this.trainWith(head, train, validation, values, variables, optimizer, onEpoch, signal);
+    } finally {
+      head?.dispose();
+    }
+  }
+
+  private async trainWith(head: WasmHead | null, train: HeadDataset, validation: HeadDataset, values: Map<string, Float32Array>, variables: ReadonlyMap<string, tf.Variable>, optimizer: ArrayAdamW, onEpoch?: (r: EpochRecord) => void | Promise<void>, signal?: AbortSignal): Promise<EpochRecord[]> {
+    const s = this.settings;
+    const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
     const random = seededRandom(s.seed);
     // The classifier's dropout masks come from the seed too (tfjs's unseeded dropout would make runs unrepeatable).
     const dropoutSeeds = seededRandom(s.seed + 1);

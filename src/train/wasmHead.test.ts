@@ -8,6 +8,7 @@ import { specMoEHeadTrainingLogits } from '../model/specMoE';
 import type { PoolMode } from '../model/tasks';
 import { ArrayAdamW } from './adamw';
 import { BatchAssembler, type HeadDataset } from './headTraining';
+import { nodeKernelThread } from './wasm/nodeKernelThread';
 import { WasmHead } from './wasmHead';
 
 const C = 3;
@@ -31,7 +32,7 @@ describe('the head step on WebAssembly kernels', () => {
   });
 
   for (const cPool of ['max', 'mean'] as PoolMode[]) {
-    it(`gives tfjs's loss, probabilities and gradients for every head parameter (${cPool} pooling over channels)`, () => {
+    it(`gives tfjs's loss, probabilities and gradients for every head parameter (${cPool} pooling over channels)`, async () => {
       const config = smallConfig(cPool);
       const params = initHeadParams(config, 7);
       const keys = headKeys(config);
@@ -54,7 +55,7 @@ describe('the head step on WebAssembly kernels', () => {
       const referenceLogits = specMoEHeadTrainingLogits(pooledCat, psd, psdT, config, params, 0).arraySync() as number[][];
 
       const values = new Map(keys.map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
-      const head = new WasmHead(config, [dataset(2, 9), data], 6, values);
+      const head = await WasmHead.create(config, [dataset(2, 9), data], 6, values);
       // The state-dict layouts come back as they went in.
       for (const [key, v] of head.torchValues()) expect(Array.from(v), key).toEqual(Array.from(values.get(key)!));
       const result = head.step(1, indices, classWeights, 0, 1);
@@ -82,11 +83,11 @@ describe('the head step on WebAssembly kernels', () => {
     });
   }
 
-  it("updates every parameter as ArrayAdamW (torch.optim.AdamW's formula) does, over several steps", () => {
+  it("updates every parameter as ArrayAdamW (torch.optim.AdamW's formula) does, over several steps", async () => {
     const config = smallConfig('mean');
     const params = initHeadParams(config, 3);
     const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
-    const head = new WasmHead(config, [dataset(6, 4)], 6, values);
+    const head = await WasmHead.create(config, [dataset(6, 4)], 6, values);
     const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 };
     const reference = new ArrayAdamW(options);
     const copies = new Map([...head.params].map(([k, v]) => [k, v.slice()]));
@@ -98,15 +99,41 @@ describe('the head step on WebAssembly kernels', () => {
         v.forEach((x, i) => expect(Math.abs(x - copies.get(name)![i]!), `${name}[${i}] at step ${t + 1}`).toBeLessThan(1e-6 + 1e-5 * Math.abs(x)));
       }
     }
-    expect(Array.from(head.params.get('w1T')!)).not.toEqual(Array.from(new WasmHead(config, [dataset(6, 4)], 6, values).params.get('w1T')!));
+    expect(Array.from(head.params.get('w1T')!)).not.toEqual(Array.from((await WasmHead.create(config, [dataset(6, 4)], 6, values)).params.get('w1T')!));
     params.dispose();
   });
 
-  it('draws the dropout masks from the seed: the same seed repeats a step, another changes it', () => {
+  it('splits the products and gate passes with a kernel thread and gets the same numbers', async () => {
+    const config = smallConfig('max');
+    const params = initHeadParams(config, 5);
+    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const data = dataset(9, 6);
+    const one = await WasmHead.create(config, [data], 9, values);
+    const two = await WasmHead.create(config, [data], 9, values, nodeKernelThread);
+    try {
+      expect(two.threads).toBe(2);
+      const indices = [8, 1, 4, 0, 7, 2, 5];
+      const a = one.step(0, indices, [1, 2, 1], 0.2, 11);
+      const b = two.step(0, indices, [1, 2, 1], 0.2, 11);
+      expect(b.loss).toBe(a.loss);
+      expect(Array.from(b.predicted)).toEqual(Array.from(a.predicted));
+      for (const [name, g] of one.grads) {
+        // Only the gate biases' sums are grouped differently (two partial sums).
+        const other = two.grads.get(name)!;
+        g.forEach((v, i) => expect(Math.abs(other[i]! - v), `${name}[${i}]`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
+      }
+      expect(Array.from(two.probabilities(0, indices))).toEqual(Array.from(one.probabilities(0, indices)));
+    } finally {
+      two.dispose();
+      params.dispose();
+    }
+  });
+
+  it('draws the dropout masks from the seed: the same seed repeats a step, another changes it', async () => {
     const config = smallConfig('max');
     const params = initHeadParams(config, 7);
     const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
-    const head = new WasmHead(config, [dataset(6, 2)], 6, values);
+    const head = await WasmHead.create(config, [dataset(6, 2)], 6, values);
     const loss = (seed: number) => head.step(0, [0, 1, 2, 3, 4, 5], [1, 1, 1], 0.5, seed).loss;
     expect(loss(3)).toBe(loss(3));
     expect(loss(4)).not.toBe(loss(3));

@@ -11,6 +11,7 @@ import type { SpecMoEConfig } from '../model/config';
 import type { AdamWOptions } from './adamw';
 import type { HeadDataset } from './headTraining';
 import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
+import { COMMAND_BYTES, type KernelCall, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
 import { headKernelBytes, type HeadShapes, type KernelName } from './wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
@@ -73,7 +74,6 @@ export class WasmHead {
   /** Views of the parameters and their gradients, by kernel-layout name. */
   readonly params: ReadonlyMap<ParamName, Float32Array>;
   readonly grads: ReadonlyMap<ParamName, Float32Array>;
-  private readonly w1: Float32Array;
   /** Byte offsets of the parameter block, its gradients and moments (m, then v), and its size in floats. */
   private readonly block: { params: number; grads: number; moments: number; floats: number };
   /** AdamW updates applied so far. */
@@ -86,15 +86,44 @@ export class WasmHead {
   private readonly logits: Float64Array;
   private readonly gelu = { cdf: 0, slope: 0 };
 
+  private readonly bytes: Uint8Array<ArrayBuffer>;
+  private thread: KernelThread | null = null;
+
   /**
    * Copies `datasets` (e.g. training and validation) into a new module's memory and the head's parameters from
-   * `initial` (state-dict keys and layouts).
+   * `initial` (state-dict keys and layouts). With `kernelThread`, the memory is shared and a second thread takes half
+   * of the large products and gate passes (where it cannot start, everything runs on this thread).
    */
-  constructor(
+  static async create(config: SpecMoEConfig, datasets: readonly HeadDataset[], maxBatch: number, initial: ReadonlyMap<string, Float32Array>, kernelThread?: KernelThreadFactory): Promise<WasmHead> {
+    const shared = kernelThread !== undefined && typeof SharedArrayBuffer !== 'undefined';
+    const head = new WasmHead(config, datasets, maxBatch, initial, shared);
+    if (shared) {
+      try {
+        head.thread = await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at['control']! });
+      } catch (e) {
+        console.warn(`${(e as Error).message}; head training runs on one thread`);
+      }
+    }
+    return head;
+  }
+
+  /** Threads running the kernels: 1, or 2 with a kernel thread. */
+  get threads(): number {
+    return this.thread ? 2 : 1;
+  }
+
+  /** Stops the kernel thread, if any. */
+  dispose(): void {
+    this.thread?.stop();
+    this.thread = null;
+  }
+
+  private constructor(
     readonly config: SpecMoEConfig,
     datasets: readonly HeadDataset[],
     readonly maxBatch: number,
     initial: ReadonlyMap<string, Float32Array>,
+    shared: boolean,
   ) {
     const first = datasets[0]!;
     this.d3 = config.expert.d3;
@@ -104,7 +133,7 @@ export class WasmHead {
     const C = first.nChannels;
     const F = first.nFreqs;
     const evalRows = Math.max(maxBatch, 256);
-    this.shapes = { channels: C, freqs: F, features: E, hidden: H, maxBatch: evalRows, cPool: config.cPool };
+    this.shapes = { channels: C, freqs: F, features: E, hidden: H, maxBatch: evalRows, trainBatch: maxBatch, cPool: config.cPool };
     const L = new Layout();
     for (const d of datasets) {
       if (d.nChannels !== C || d.nFreqs !== F || d.embeddingSize !== this.d3) throw new RangeError('head datasets of different shapes');
@@ -112,19 +141,20 @@ export class WasmHead {
     }
     const R = evalRows * C;
     this.at = {
+      control: L.take(COMMAND_BYTES / 4),
+      gBiasRemote: L.take(E),
       table: L.take(evalRows),
-      zeros: L.take(Math.max(E, H)),
+      zeros: L.take(Math.max(E, H, evalRows)),
       psd: L.take(R * F),
       z: L.take(R * E),
       dz: L.take(R * E),
       fused: L.take(evalRows * E),
       dFused: L.take(evalRows * E),
       normed: L.take(evalRows * E),
-      dNormed: L.take(evalRows * E),
+      dNormedT: L.take(E * evalRows),
       z1: L.take(evalRows * H),
       dz1: L.take(evalRows * H),
       dz1T: L.take(H * evalRows),
-      w1: L.take(H * E),
     };
     // Parameters, gradients and the optimiser's two moments as four blocks of the same layout: one AdamW call
     // updates them all.
@@ -134,15 +164,14 @@ export class WasmHead {
     this.block = { params: paramAt.get('gateT')!, grads: gradAt.get('gateT')!, floats: (gradAt.get('gateT')! - paramAt.get('gateT')!) / 4, moments: 0 };
     this.block.moments = L.take(2 * this.block.floats);
     const pages = Math.ceil(L.bytes / 65536);
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const bytes = headKernelBytes(this.shapes, { pages, shared: false }, hasRelaxedSimd());
-    this.kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as Kernels;
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+    this.bytes = headKernelBytes(this.shapes, { pages, shared }, hasRelaxedSimd());
+    this.kernels = new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports as unknown as Kernels;
     this.heap = new Float32Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
     const view = (byteOffset: number, n: number) => this.heap.subarray(byteOffset / 4, byteOffset / 4 + n);
     this.params = new Map(WASM_HEAD_PARAMS.map((name) => [name, view(paramAt.get(name)!, sizes[name])]));
     this.grads = new Map(WASM_HEAD_PARAMS.map((name) => [name, view(gradAt.get(name)!, sizes[name])]));
-    this.w1 = view(this.at['w1']!, H * E);
     for (const { psd, emb, data } of this.datasets) {
       this.heap.set(data.psd, psd / 4);
       // [N, 3, C, d3] → [N, C, 3·d3]: one row of E gated features per (segment, channel).
@@ -201,7 +230,6 @@ export class WasmHead {
     this.param('b1').set(get('classifier.net.1.bias'));
     this.param('w2').set(get('classifier.net.4.weight'));
     this.param('b2').set(get('classifier.net.4.bias'));
-    this.parametersChanged();
   }
 
   /** The parameters in state-dict keys and layouts (copies). */
@@ -218,12 +246,35 @@ export class WasmHead {
     }
     out.set('classifier.net.0.weight', this.param('gamma').slice());
     out.set('classifier.net.0.bias', this.param('beta').slice());
-    this.parametersChanged();
-    out.set('classifier.net.1.weight', this.w1.slice(0, H * E));
+    const w1T = this.param('w1T');
+    const w1 = new Float32Array(H * E);
+    for (let q = 0; q < E; q++) for (let u = 0; u < H; u++) w1[u * E + q] = w1T[q * H + u]!;
+    out.set('classifier.net.1.weight', w1);
     out.set('classifier.net.1.bias', this.param('b1').slice());
     out.set('classifier.net.4.weight', this.param('w2').slice());
     out.set('classifier.net.4.bias', this.param('b2').slice());
     return out;
+  }
+
+  private runCalls(calls: readonly KernelCall[]): void {
+    for (const [name, ...args] of calls) this.kernels[name](...args);
+  }
+
+  /** Runs `local` here while the kernel thread runs `remote` (without a thread: both here, in order). */
+  private parallel(local: readonly KernelCall[], remote: readonly KernelCall[]): void {
+    if (!this.thread || remote.length === 0) {
+      this.runCalls(local);
+      this.runCalls(remote);
+      return;
+    }
+    this.thread.begin(remote);
+    this.runCalls(local);
+    this.thread.wait();
+  }
+
+  /** Where work of `n` units splits between this thread and the kernel thread (a multiple of `unit` here). */
+  private split(n: number, unit = 1): number {
+    return this.thread ? Math.min(n, unit * Math.ceil(n / (2 * unit))) : n;
   }
 
   /** One AdamW update of every parameter with the last step's gradients (moments start at zero). */
@@ -232,15 +283,10 @@ export class WasmHead {
     const c1 = 1 - o.beta1 ** this.adamSteps;
     const c2 = 1 - o.beta2 ** this.adamSteps;
     const { params, grads, moments, floats } = this.block;
-    this.kernels.adamW(params, grads, moments, moments + 4 * floats, floats, 1 - lr * o.weightDecay, lr / c1, 1 / Math.sqrt(c2), o.epsilon, o.beta1, o.beta2);
-    this.parametersChanged();
-  }
-
-  /** Call after the parameters were updated in place: refreshes classifier.net.1's [H, E] copy (for d normed). */
-  parametersChanged(): void {
-    const { features: E, hidden: H } = this.shapes;
-    const w1T = this.param('w1T');
-    for (let q = 0; q < E; q++) for (let u = 0; u < H; u++) this.w1[u * E + q] = w1T[q * H + u]!;
+    const scalars = [1 - lr * o.weightDecay, lr / c1, 1 / Math.sqrt(c2), o.epsilon, o.beta1, o.beta2];
+    const h = this.split(floats, 4);
+    const v = moments + 4 * floats;
+    this.parallel([['adamW', params, grads, moments, v, h, ...scalars]], [['adamW', params + 4 * h, grads + 4 * h, moments + 4 * h, v + 4 * h, floats - h, ...scalars]]);
   }
 
   /**
@@ -260,8 +306,15 @@ export class WasmHead {
       this.heap.copyWithin(at['psd']! / 4 + s * segFloats, from, from + segFloats);
       this.heapI32[at['table']! / 4 + s] = ds.emb + indices[s]! * C * E * 4;
     }
-    this.kernels.gateLinear(at['psd']!, this.offset('gateT'), at['z']!, this.offset('gateBias'), 0, n * C, F);
-    this.kernels.gates(at['z']!, at['table']!, at['fused']!, n);
+    // Segments [0, h) here, [h, n) on the kernel thread.
+    const h = this.split(n);
+    const gateT = this.offset('gateT');
+    const gateBias = this.offset('gateBias');
+    const rowBytes = 4 * C * E;
+    this.parallel(
+      [['gateLinear', at['psd']!, gateT, at['z']!, gateBias, 0, h * C, F], ['gates', at['z']!, at['table']!, at['fused']!, h]],
+      [['gateLinear', at['psd']! + 4 * h * C * F, gateT, at['z']! + h * rowBytes, gateBias, 0, (n - h) * C, F], ['gates', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, n - h]],
+    );
     // LayerNorm over E (biased variance, eps 1e-5).
     const fused = this.heap.subarray(at['fused']! / 4, at['fused']! / 4 + n * E);
     const normed = this.heap.subarray(at['normed']! / 4, at['normed']! / 4 + n * E);
@@ -282,7 +335,9 @@ export class WasmHead {
         normed[o + q] = xh * gamma[q]! + beta[q]!;
       }
     }
-    this.kernels.hiddenLinear(at['normed']!, this.offset('w1T'), at['z1']!, this.offset('b1'), 0, n, E);
+    const w1T = this.offset('w1T');
+    const b1 = this.offset('b1');
+    this.parallel([['hiddenLinear', at['normed']!, w1T, at['z1']!, b1, 0, h, E]], [['hiddenLinear', at['normed']! + 4 * h * E, w1T, at['z1']! + 4 * h * H, b1, 0, n - h, E]]);
     // GELU, then dropout (masks from the seed); `slope` keeps d hidden / d z1 for the backward pass.
     const z1 = this.heap.subarray(at['z1']! / 4, at['z1']! / 4 + n * H);
     const random = seededRandom(seed);
@@ -337,7 +392,7 @@ export class WasmHead {
     const { channels: C, freqs: F, features: E, hidden: H, maxBatch } = this.shapes;
     const { k } = this;
     const n = indices.length;
-    if (n > maxBatch) throw new RangeError(`batch of ${n} segments, more than ${maxBatch}`);
+    if (n > this.shapes.trainBatch) throw new RangeError(`batch of ${n} segments, more than ${this.shapes.trainBatch}`);
     const at = this.at;
     const labels = this.datasets[which]!.data.labels;
     this.forward(which, indices, dropout, seed);
@@ -383,11 +438,17 @@ export class WasmHead {
         gB1[u] += v;
       }
     }
-    // classifier.net.1: its weight's gradient and d normed.
-    this.kernels.hiddenWeightGrad(at['normed']!, at['dz1']!, this.offset('w1T', true), at['zeros']!, 0, E, n);
-    this.kernels.normedGrad(at['dz1T']!, at['w1']!, at['dNormed']!, at['zeros']!, 0, n, H);
+    // classifier.net.1: its weight's gradient and d normed (transposed), each split by feature rows [0, e) | [e, E).
+    const gW1T = this.offset('w1T', true);
+    const w1T = this.offset('w1T');
+    const halves = (from: number, to: number): KernelCall[] => [
+      ['hiddenWeightGrad', at['normed']! + 4 * from, at['dz1']!, gW1T + 4 * from * H, at['zeros']!, 0, to - from, n],
+      ['normedGrad', w1T + 4 * from * H, at['dz1T']!, at['dNormedT']! + 4 * from * maxBatch, at['zeros']!, 0, to - from, H],
+    ];
+    const e = this.split(E, 4);
+    this.parallel(halves(0, e), halves(e, E));
     // LayerNorm backward into d fused.
-    const dNormed = this.heap.subarray(at['dNormed']! / 4, at['dNormed']! / 4 + n * E);
+    const dNormedT = this.heap.subarray(at['dNormedT']! / 4, at['dNormedT']! / 4 + E * maxBatch);
     const dFused = this.heap.subarray(at['dFused']! / 4, at['dFused']! / 4 + n * E);
     const gamma = this.param('gamma');
     const gGamma = this.grad('gamma');
@@ -397,7 +458,7 @@ export class WasmHead {
       let meanD = 0;
       let meanDX = 0;
       for (let q = 0; q < E; q++) {
-        const dy = dNormed[o + q]!;
+        const dy = dNormedT[q * maxBatch + s]!;
         const xh = this.xhat[o + q]!;
         gGamma[q] += dy * xh;
         gBeta[q] += dy;
@@ -408,17 +469,33 @@ export class WasmHead {
       meanD /= E;
       meanDX /= E;
       const inv = this.invStd[s]!;
-      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormed[o + q]! * gamma[q]! - meanD - this.xhat[o + q]! * meanDX);
+      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormedT[q * maxBatch + s]! * gamma[q]! - meanD - this.xhat[o + q]! * meanDX);
     }
     // The gates: d z per row (and the biases' gradient), then the weights' gradient psdᵀ·dz.
-    this.kernels.gatesGrad(at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, this.offset('gateBias', true), n);
-    // In runs of 64 rows, accumulating: each run's rows of psd and dz stay in cache while the tiles sweep them
-    // (1.4× faster than one pass over the batch's 1 024 rows).
+    // Segments split as in the forward pass; the kernel thread sums its bias gradient apart.
+    const h = this.split(n);
+    const rowBytes = 4 * C * E;
+    const gBias = this.grad('gateBias');
+    const gBiasRemote = this.heap.subarray(at['gBiasRemote']! / 4, at['gBiasRemote']! / 4 + E).fill(0);
+    this.parallel(
+      [['gatesGrad', at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, gBias.byteOffset, h]],
+      [['gatesGrad', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, at['dFused']! + 4 * h * E, at['dz']! + h * rowBytes, at['gBiasRemote']!, n - h]],
+    );
+    for (let q = 0; q < E; q++) gBias[q] += gBiasRemote[q]!;
+    // psdᵀ·dz in runs of rows, accumulating: each run's rows of psd and dz stay in cache while the tiles sweep them
+    // (1.4× faster than one pass over a batch's 1 024 rows). Output rows (PSD bins) [0, f) here, [f, F) there.
     const gGateT = this.offset('gateT', true);
-    for (let r = 0; r < n * C; r += WEIGHT_GRAD_ROWS) {
-      const rows = Math.min(WEIGHT_GRAD_ROWS, n * C - r);
-      this.kernels.gateWeightGrad(at['psd']! + 4 * r * F, at['dz']! + 4 * r * E, gGateT, r === 0 ? at['zeros']! : gGateT, r === 0 ? 0 : 4 * E, F, rows);
-    }
+    const runRows = Math.max(WEIGHT_GRAD_ROWS, Math.ceil((n * C) / 128));
+    const weightGrad = (from: number, to: number): KernelCall[] => {
+      const calls: KernelCall[] = [];
+      const out = gGateT + 4 * from * E;
+      for (let r = 0; r < n * C && to > from; r += runRows) {
+        calls.push(['gateWeightGrad', at['psd']! + 4 * (r * F + from), at['dz']! + 4 * r * E, out, r === 0 ? at['zeros']! : out, r === 0 ? 0 : 4 * E, to - from, Math.min(runRows, n * C - r)]);
+      }
+      return calls;
+    };
+    const f = this.split(F, 4);
+    this.parallel(weightGrad(0, f), weightGrad(f, F));
     return { loss, predicted };
   }
 }

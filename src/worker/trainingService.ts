@@ -10,6 +10,7 @@ import type { EpochRecord } from '../train/headTraining';
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
 import type { ModelService } from './modelService';
+import { browserKernelThread } from './kernelThreads';
 
 const embeddingStore = () => createStore('specmoe-embeddings', 'embeddings');
 
@@ -72,6 +73,7 @@ export class TrainingService {
       signal: this.abort.signal,
       onStage,
       onEpoch,
+      kernelThread: browserKernelThread(),
     });
     this.result = result;
     return {

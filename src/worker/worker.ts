@@ -12,6 +12,7 @@ import { runDecodeBench } from '../testing/decodeBench';
 import { localLane } from '../model/lanes';
 import { laneCount, startReplicas } from './browserLanes';
 import { runHeadBench } from '../train/headBench';
+import { browserKernelThread } from './kernelThreads';
 import { compareOutputs, forwardInputs, runForward } from '../model/forwardCheck';
 import { PARITY_TOLERANCE } from '../model/parityReport';
 import { forgetEmbeddings, forgetHeads, savedHead, TrainingService } from './trainingService';
@@ -39,7 +40,7 @@ const api: WorkerApi = {
   },
   async benchmark(request) {
     if (request.kind === 'model') return runModelBench(request);
-    if (request.kind === 'finetune') return runHeadBench(request);
+    if (request.kind === 'finetune') return runHeadBench(request, browserKernelThread());
     // The decode bench's night is built from the demo recording the app serves.
     const response = await fetch(`${import.meta.env.BASE_URL}demo/S001R04.edf.gz`);
     if (!response.ok) throw new Error(`the demo recording is not served (${response.status})`);

@@ -15,6 +15,7 @@ import type { Metrics } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
+import { nodeKernelThread } from '../../train/wasm/nodeKernelThread';
 
 const help = `usage: specmoe finetune --model BUNDLE --labels A=class,B=class --segment SEC --train FILES... --val FILES...
                          [--test FILES...] --out DIR [options]
@@ -93,6 +94,7 @@ export const finetuneCommand: Command = {
         offsetSec: numberOption(args, 'offset', 0),
         recordings,
         settings,
+        kernelThread: nodeKernelThread,
         cache: folderCache(option(args, 'cache') ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'specmoe', 'embeddings')),
         onStage: (stage, done, total) => done < total && console.log(`${stage} (${done + 1}/${total})`),
         onEpoch: (r) =>

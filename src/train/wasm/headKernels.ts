@@ -12,7 +12,10 @@ export interface HeadShapes {
   /** 3·d3; a multiple of 4. */
   readonly features: number;
   readonly hidden: number;
+  /** Rows kept for one batch of evaluation (≥ trainBatch): the stride of per-segment columns. */
   readonly maxBatch: number;
+  /** Segments per training batch (at most). */
+  readonly trainBatch: number;
   readonly cPool: 'mean' | 'max';
 }
 
@@ -26,7 +29,10 @@ export const KERNELS = [
   'hiddenLinear',
   /** gW1T[E, H] = normedᵀ·dz1: (normed, dz1, gW1T, init, initStride, E, n). */
   'hiddenWeightGrad',
-  /** dNormed[n, E] = dz1·w1 with dz1 given transposed, [H, maxBatch]: (dz1T, w1, dNormed, init, initStride, n, H). */
+  /**
+   * d normed, transposed: dNormedT[E, trainBatch] = w1T[E, H]·dz1T[H, trainBatch], row length maxBatch for both:
+   * (w1T, dz1T, dNormedT, init, initStride, E, H).
+   */
   'normedGrad',
   /** Gates in place and channel pooling, per segment: (z, embeddingTable, fused, segments). */
   'gates',
@@ -173,7 +179,7 @@ export function headKernelBytes(s: HeadShapes, memory: { pages: number; shared: 
     gemmFunction({ name: 'gateWeightGrad', n: E, rowStride: 4, kStride: 4 * F, ...tile }),
     gemmFunction({ name: 'hiddenLinear', n: H, rowStride: 4 * E, kStride: 4, ...tile }),
     gemmFunction({ name: 'hiddenWeightGrad', n: H, rowStride: 4, kStride: 4 * E, ...tile }),
-    gemmFunction({ name: 'normedGrad', n: E, rowStride: 4, kStride: 4 * s.maxBatch, ...tile }),
+    gemmFunction({ name: 'normedGrad', n: s.trainBatch, ld: s.maxBatch, rowStride: 4 * H, kStride: 4, ...tile }),
     gatesFunction(s),
     gatesGradFunction(s),
     adamWFunction(),
