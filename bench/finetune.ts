@@ -1,6 +1,6 @@
 // `npm run bench -- finetune [--segments 1000] [--epochs 50] [--no-browser]`: head training (spectral gate +
-// classifier, experts frozen) on cached embeddings, in Node (tfjs-wasm) and in Chromium's model worker (wasm, single-threaded
-// and with 2 threads of the threaded build).
+// classifier, experts frozen) on cached embeddings, in Node and in Chromium's model worker, with head training's
+// WebAssembly kernels on one thread and on two (a kernel thread beside the training thread).
 // Target (fine-tuning issue): under 10 s for 1 000 segments × 50 epochs.
 import { option, parseArgs } from '../src/cli/command';
 import { initBackend } from '../src/model/backend';
@@ -20,10 +20,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`| ${where} | ${r.backend} | ${r.note} | ${sec.toFixed(2)} | ${(sec / request.epochs).toFixed(3)} | ${(sec / TARGET_SEC).toFixed(2)} | ${r.finalTrainBalancedAccuracy?.toFixed(3) ?? '—'} |`);
   };
   await initBackend(['wasm']);
-  row('Node', await runHeadBench(request));
-  row('Node', await runHeadBench(request, nodeKernelThread));
+  for (const kernelThreads of [1, 2] as const) row('Node', await runHeadBench({ ...request, kernelThreads }, kernelThreads === 2 ? nodeKernelThread : undefined));
   if (!args.flags.has('no-browser')) {
-    await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker', r));
-    await runInBrowser('wasm', [{ kind: 'finetune', ...request }], (r) => row('Chromium worker, 2 wasm threads', r), 2);
+    for (const kernelThreads of [1, 2] as const) await runInBrowser('wasm', [{ kind: 'finetune', ...request, kernelThreads }], (r) => row('Chromium worker', r));
   }
 }

@@ -13,6 +13,8 @@ export interface HeadBenchRequest {
   readonly epochs: number;
   readonly channels: number;
   readonly classes: number;
+  /** Threads for the WebAssembly kernels: 1, or 2 where the host can start a kernel thread (default). */
+  readonly kernelThreads?: 1 | 2;
 }
 
 /** Synthetic cached embeddings (class-dependent means, seeded) of the full-size model's shapes. */
@@ -49,7 +51,7 @@ export async function runHeadBench(r: HeadBenchRequest, kernelThread?: KernelThr
   return {
     backend: tf.getBackend(),
     runsMs: [ms],
-    note: `${kernelThread ? 'kernels on 2 threads' : 'kernels on 1 thread'}, ${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
+    note: `kernels on ${trainer.kernelThreads} thread${trainer.kernelThreads === 1 ? '' : 's'}, ${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
     finalTrainBalancedAccuracy: history[history.length - 1]?.trainBalancedAccuracy ?? NaN,
   };
 }

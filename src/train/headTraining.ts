@@ -124,6 +124,8 @@ export class HeadTrainer {
   readonly params: ParamStore;
   readonly history: EpochRecord[] = [];
   bestEpoch = 0;
+  /** Threads that ran the WebAssembly kernels in the last train() (0: the tfjs path). */
+  kernelThreads = 0;
 
   constructor(
     readonly config: SpecMoEConfig,
@@ -215,6 +217,7 @@ export class HeadTrainer {
     // when training ends (WebAssembly path).
     const values = new Map([...variables].map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
     const head = WasmHead.supports(this.config) ? await WasmHead.create(this.config, [train, validation], s.batchSize, values, this.kernelThread) : null;
+    this.kernelThreads = head?.threads ?? 0;
     try {
       return await this.trainWith(head, train, validation, values, variables, optimizer, onEpoch, signal);
     } finally {

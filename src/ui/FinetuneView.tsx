@@ -151,7 +151,7 @@ export function FinetuneView({ api, model, onModelLoaded, onError }: Props) {
       <div className="toolbar">
         <button type="button" onClick={() => void train()} disabled={!model || training || recordings.length === 0}>Train head</button>
         <button type="button" onClick={() => void api.cancel()} disabled={!training}>Stop</button>
-        <span aria-live="polite" data-testid="train-status">{training ? stage || `epoch ${history.length}` : result ? `done in ${result.seconds.toFixed(1)} s, best epoch ${result.bestEpoch}${result.cachedRecordings ? `, ${result.cachedRecordings} recording(s) from the embedding cache` : ''}` : ''}</span>
+        <span aria-live="polite" data-testid="train-status">{training ? stage || `epoch ${history.length}` : result ? `done in ${result.seconds.toFixed(1)} s (${result.kernelThreads > 0 ? `head kernels on ${result.kernelThreads} thread${result.kernelThreads > 1 ? 's' : ''}` : 'tfjs'}), best epoch ${result.bestEpoch}${result.cachedRecordings ? `, ${result.cachedRecordings} recording(s) from the embedding cache` : ''}` : ''}</span>
       </div>
       {history.length > 0 && (
         <div className="grid2">

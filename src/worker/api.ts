@@ -220,6 +220,8 @@ export interface FinetuneSummary {
   readonly cachedRecordings: number;
   readonly cancelled: boolean;
   readonly seconds: number;
+  /** Threads that ran head training's WebAssembly kernels (0: tfjs's autograd, where WebAssembly SIMD is missing). */
+  readonly kernelThreads: number;
 }
 
 export interface NamedBytes {

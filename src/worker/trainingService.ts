@@ -87,6 +87,7 @@ export class TrainingService {
       cachedRecordings: result.cachedRecordings,
       cancelled: result.cancelled,
       seconds: (performance.now() - started) / 1000,
+      kernelThreads: result.trainer.kernelThreads,
     };
   }
 

@@ -40,7 +40,7 @@ const api: WorkerApi = {
   },
   async benchmark(request) {
     if (request.kind === 'model') return runModelBench(request);
-    if (request.kind === 'finetune') return runHeadBench(request, browserKernelThread());
+    if (request.kind === 'finetune') return runHeadBench(request, request.kernelThreads === 1 ? undefined : browserKernelThread());
     // The decode bench's night is built from the demo recording the app serves.
     const response = await fetch(`${import.meta.env.BASE_URL}demo/S001R04.edf.gz`);
     if (!response.ok) throw new Error(`the demo recording is not served (${response.status})`);
