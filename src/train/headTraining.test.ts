@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { headKeys } from '../model/init';
 import { linearOfData } from '../model/layers';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
@@ -8,6 +8,7 @@ import { initBackend } from '../model/backend';
 import { specMoEConfig } from '../model/config';
 import { bandPowerReference, fitLogistic, logBandPowers, predictLogistic } from './bandPowerReference';
 import { type HeadDataset, HeadTrainer } from './headTraining';
+import { WasmHead } from './wasmHead';
 
 const C = 2;
 const D = 8;
@@ -98,7 +99,21 @@ describe('head training on embeddings', () => {
     expect(result.metrics.balancedAccuracy).toBeGreaterThan(0.95);
     expect(result.probabilities[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(trainer.bestEpoch).toBeGreaterThan(0);
+    expect(trainer.kernelThreads).toBe(1);
     trainer.params.dispose();
+  });
+
+  it("learns it through tfjs's autograd too, where WebAssembly SIMD is missing", async () => {
+    const supports = vi.spyOn(WasmHead, 'supports').mockReturnValue(false);
+    try {
+      const trainer = new HeadTrainer(config, { epochs: 40, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, patience: 5, dropout: 0.2, seed: 3 });
+      await trainer.train(dataset(128, 3), dataset(48, 4));
+      expect(trainer.kernelThreads).toBe(0);
+      expect(trainer.evaluate(dataset(64, 5)).metrics.balancedAccuracy).toBeGreaterThan(0.95);
+      trainer.params.dispose();
+    } finally {
+      supports.mockRestore();
+    }
   });
 
   it('stops at once when cancelled', async () => {
