@@ -12,26 +12,10 @@ import type { AdamWOptions } from './adamw';
 import type { HeadDataset } from './headTraining';
 import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
 import { COMMAND_BYTES, type KernelCall, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
-import { headKernelBytes, type HeadShapes, type KernelName } from './wasm/headKernels';
+import { headKernelBytes, type HeadShapes, type KernelName, paddedHidden } from './wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
 const WEIGHT_GRAD_ROWS = 64;
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-/**
- * Φ(z) = (1 + erf(z/√2))/2 and d(z·Φ(z))/dz = Φ(z) + z·φ(z) for the exact GELU, with erf by Abramowitz & Stegun
- * 7.1.26 (|error| ≤ 1.5e-7, as tfjs's Erf kernels). Its exp(−x²) at x = z/√2 is φ's exp(−z²/2): one Math.exp.
- */
-function geluParts(z: number, out: { cdf: number; slope: number }): void {
-  const x = Math.abs(z) * Math.SQRT1_2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const gauss = Math.exp(-x * x);
-  const erf = 1 - poly * gauss;
-  out.cdf = 0.5 * (1 + (z < 0 ? -erf : erf));
-  out.slope = out.cdf + z * INV_SQRT_2PI * gauss;
-}
 
 /** Names of the trained parameters in the kernels' layouts (what the optimiser sees). */
 export const WASM_HEAD_PARAMS = ['gateT', 'gateBias', 'gamma', 'beta', 'w1T', 'b1', 'w2', 'b2'] as const;
@@ -78,13 +62,7 @@ export class WasmHead {
   private readonly block: { params: number; grads: number; moments: number; floats: number };
   /** AdamW updates applied so far. */
   private adamSteps = 0;
-  // JS scratch per batch (LayerNorm and GELU state).
-  private readonly xhat: Float32Array;
-  private readonly invStd: Float64Array;
-  private readonly slope: Float32Array;
-  private readonly hidden: Float32Array;
   private readonly logits: Float64Array;
-  private readonly gelu = { cdf: 0, slope: 0 };
 
   private readonly bytes: Uint8Array<ArrayBuffer>;
   private thread: KernelThread | null = null;
@@ -152,7 +130,12 @@ export class WasmHead {
       dFused: L.take(evalRows * E),
       normed: L.take(evalRows * E),
       dNormedT: L.take(E * evalRows),
-      z1: L.take(evalRows * H),
+      xhat: L.take(evalRows * E),
+      invStd: L.take(evalRows),
+      z1: L.take(evalRows * paddedHidden(H)),
+      keep: L.take(evalRows * paddedHidden(H)),
+      hidden: L.take(evalRows * paddedHidden(H)),
+      slope: L.take(evalRows * paddedHidden(H)),
       dz1: L.take(evalRows * H),
       dz1T: L.take(H * evalRows),
     };
@@ -185,10 +168,6 @@ export class WasmHead {
         }
       }
     }
-    this.xhat = new Float32Array(evalRows * E);
-    this.invStd = new Float64Array(evalRows);
-    this.slope = new Float32Array(evalRows * H);
-    this.hidden = new Float32Array(evalRows * H);
     this.logits = new Float64Array(evalRows * this.k);
     this.load(initial);
   }
@@ -306,56 +285,43 @@ export class WasmHead {
       this.heap.copyWithin(at['psd']! / 4 + s * segFloats, from, from + segFloats);
       this.heapI32[at['table']! / 4 + s] = ds.emb + indices[s]! * C * E * 4;
     }
-    // Segments [0, h) here, [h, n) on the kernel thread.
-    const h = this.split(n);
+    // The classifier's dropout: a scale per hidden value (0 or 1/(1 − p); 1 without dropout), drawn from the seed.
+    const Hp = paddedHidden(H);
+    const keep = this.heap.subarray(at['keep']! / 4, at['keep']! / 4 + n * Hp);
+    if (dropout > 0) {
+      const random = seededRandom(seed);
+      const scale = 1 / (1 - dropout);
+      for (let s = 0; s < n; s++) for (let u = 0; u < H; u++) keep[s * Hp + u] = random.next() >= dropout ? scale : 0;
+    } else keep.fill(1);
+    // Everything up to the hidden layer is per segment: segments [0, h) here, [h, n) on the kernel thread.
     const gateT = this.offset('gateT');
     const gateBias = this.offset('gateBias');
-    const rowBytes = 4 * C * E;
-    this.parallel(
-      [['gateLinear', at['psd']!, gateT, at['z']!, gateBias, 0, h * C, F], ['gates', at['z']!, at['table']!, at['fused']!, h]],
-      [['gateLinear', at['psd']! + 4 * h * C * F, gateT, at['z']! + h * rowBytes, gateBias, 0, (n - h) * C, F], ['gates', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, n - h]],
-    );
-    // LayerNorm over E (biased variance, eps 1e-5).
-    const fused = this.heap.subarray(at['fused']! / 4, at['fused']! / 4 + n * E);
-    const normed = this.heap.subarray(at['normed']! / 4, at['normed']! / 4 + n * E);
-    const gamma = this.param('gamma');
-    const beta = this.param('beta');
-    for (let s = 0; s < n; s++) {
-      const o = s * E;
-      let mean = 0;
-      for (let q = 0; q < E; q++) mean += fused[o + q]!;
-      mean /= E;
-      let variance = 0;
-      for (let q = 0; q < E; q++) variance += (fused[o + q]! - mean) ** 2;
-      const inv = 1 / Math.sqrt(variance / E + 1e-5);
-      this.invStd[s] = inv;
-      for (let q = 0; q < E; q++) {
-        const xh = (fused[o + q]! - mean) * inv;
-        this.xhat[o + q] = xh;
-        normed[o + q] = xh * gamma[q]! + beta[q]!;
-      }
-    }
     const w1T = this.offset('w1T');
     const b1 = this.offset('b1');
-    this.parallel([['hiddenLinear', at['normed']!, w1T, at['z1']!, b1, 0, h, E]], [['hiddenLinear', at['normed']! + 4 * h * E, w1T, at['z1']! + 4 * h * H, b1, 0, n - h, E]]);
-    // GELU, then dropout (masks from the seed); `slope` keeps d hidden / d z1 for the backward pass.
-    const z1 = this.heap.subarray(at['z1']! / 4, at['z1']! / 4 + n * H);
-    const random = seededRandom(seed);
-    const keepScale = 1 / (1 - dropout);
-    const g = this.gelu;
-    for (let i = 0; i < n * H; i++) {
-      const z = z1[i]!;
-      const keep = dropout > 0 ? (random.next() >= dropout ? keepScale : 0) : 1;
-      geluParts(z, g);
-      this.hidden[i] = z * g.cdf * keep;
-      this.slope[i] = g.slope * keep;
-    }
+    const gamma = this.offset('gamma');
+    const beta = this.offset('beta');
+    const segments = (from: number, to: number): KernelCall[] => {
+      const m = to - from;
+      const z = at['z']! + 4 * from * C * E;
+      const rowE = 4 * from * E;
+      const rowH = 4 * from * Hp;
+      return [
+        ['gateLinear', at['psd']! + 4 * from * C * F, gateT, z, gateBias, 0, m * C, F],
+        ['gates', z, at['table']! + 4 * from, at['fused']! + rowE, m],
+        ['layerNorm', at['fused']! + rowE, at['normed']! + rowE, at['xhat']! + rowE, at['invStd']! + 4 * from, gamma, beta, m],
+        ['hiddenLinear', at['normed']! + rowE, w1T, at['z1']! + rowH, b1, 0, m, E],
+        ['gelu', at['z1']! + rowH, at['keep']! + rowH, at['hidden']! + rowH, at['slope']! + rowH, m * Hp],
+      ];
+    };
+    const h = this.split(n);
+    this.parallel(segments(0, h), segments(h, n));
+    const hidden = this.heap.subarray(at['hidden']! / 4, at['hidden']! / 4 + n * Hp);
     const w2 = this.param('w2');
     const b2 = this.param('b2');
     for (let s = 0; s < n; s++) {
       for (let y = 0; y < k; y++) {
         let sum = b2[y]!;
-        for (let u = 0, o = s * H, w = y * H; u < H; u++) sum += this.hidden[o + u]! * w2[w + u]!;
+        for (let u = 0, o = s * Hp, w = y * H; u < H; u++) sum += hidden[o + u]! * w2[w + u]!;
         this.logits[s * k + y] = sum;
       }
     }
@@ -391,6 +357,12 @@ export class WasmHead {
   step(which: number, indices: ArrayLike<number>, classWeights: readonly number[], dropout: number, seed: number): StepResult {
     const { channels: C, freqs: F, features: E, hidden: H, maxBatch } = this.shapes;
     const { k } = this;
+    const Hp = paddedHidden(H);
+    const view = (name: string, floats: number) => this.heap.subarray(this.at[name]! / 4, this.at[name]! / 4 + floats);
+    const hidden = view('hidden', maxBatch * Hp);
+    const slope = view('slope', maxBatch * Hp);
+    const xhat = view('xhat', maxBatch * E);
+    const invStd = view('invStd', maxBatch);
     const n = indices.length;
     if (n > this.shapes.trainBatch) throw new RangeError(`batch of ${n} segments, more than ${this.shapes.trainBatch}`);
     const at = this.at;
@@ -427,12 +399,12 @@ export class WasmHead {
       for (let y = 0; y < k; y++) {
         const dl = dLogits[s * k + y]!;
         gB2[y] += dl;
-        for (let u = 0; u < H; u++) gW2[y * H + u] += dl * this.hidden[s * H + u]!;
+        for (let u = 0; u < H; u++) gW2[y * H + u] += dl * hidden[s * Hp + u]!;
       }
       for (let u = 0; u < H; u++) {
         let dHidden = 0;
         for (let y = 0; y < k; y++) dHidden += dLogits[s * k + y]! * w2[y * H + u]!;
-        const v = dHidden * this.slope[s * H + u]!;
+        const v = dHidden * slope[s * Hp + u]!;
         dz1[s * H + u] = v;
         this.heap[dz1T + u * maxBatch + s] = v;
         gB1[u] += v;
@@ -459,7 +431,7 @@ export class WasmHead {
       let meanDX = 0;
       for (let q = 0; q < E; q++) {
         const dy = dNormedT[q * maxBatch + s]!;
-        const xh = this.xhat[o + q]!;
+        const xh = xhat[o + q]!;
         gGamma[q] += dy * xh;
         gBeta[q] += dy;
         const dx = dy * gamma[q]!;
@@ -468,8 +440,8 @@ export class WasmHead {
       }
       meanD /= E;
       meanDX /= E;
-      const inv = this.invStd[s]!;
-      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormedT[q * maxBatch + s]! * gamma[q]! - meanD - this.xhat[o + q]! * meanDX);
+      const inv = invStd[s]!;
+      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormedT[q * maxBatch + s]! * gamma[q]! - meanD - xhat[o + q]! * meanDX);
     }
     // The gates: d z per row (and the biases' gradient), then the weights' gradient psdᵀ·dz.
     // Segments split as in the forward pass; the kernel thread sums its bias gradient apart.

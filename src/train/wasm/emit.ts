@@ -67,12 +67,14 @@ const OP = {
   'f32.mul': [0x94],
   'f32.div': [0x95],
   'f32.max': [0x97],
+  'f32.sqrt': [0x91],
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix) by name. */
 const SIMD = {
   'f32x4.splat': 0x13,
   'f32x4.eq': 0x41,
+  'f32x4.lt': 0x43,
   'f32x4.gt': 0x44,
   'v128.not': 0x4d,
   'v128.and': 0x4e,
@@ -82,6 +84,7 @@ const SIMD = {
   'f32x4.nearest': 0x6a,
   'i32x4.shl': 0xab,
   'i32x4.add': 0xae,
+  'f32x4.abs': 0xe0,
   'f32x4.neg': 0xe1,
   'f32x4.sqrt': 0xe3,
   'f32x4.add': 0xe4,
@@ -157,6 +160,12 @@ export class FunctionBuilder {
   i32x4(v: number): this {
     const lane = [...new Uint8Array(Int32Array.of(v).buffer)];
     this.code.push(0xfd, ...uleb(0x0c), ...lane, ...lane, ...lane, ...lane);
+    return this;
+  }
+
+  /** f32x4.extract_lane: lane `lane` of the v128 on the stack, as f32. */
+  extractLane(lane: number): this {
+    this.code.push(0xfd, ...uleb(0x1f), lane);
     return this;
   }
 

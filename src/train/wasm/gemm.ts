@@ -13,8 +13,10 @@ export interface GemmShape {
   readonly name: string;
   /** Columns of C computed per call (constant). */
   readonly n: number;
-  /** Row length of B, C and init in floats, if more than n (a call then computes a block of columns). */
-  readonly ld?: number;
+  /** Row length of B in floats, if more than n (a call then computes a block of columns). */
+  readonly ldb?: number;
+  /** Row length of C in floats, if more than n. */
+  readonly ldc?: number;
   readonly rowStride: number;
   readonly kStride: number;
   /** Rows per register tile (the last rows of an M that is not a multiple go one at a time). */
@@ -40,7 +42,8 @@ export function gemmFunction(s: GemmShape): FunctionBuilder {
   const pb = f.local('i32');
   const end = f.local('i32');
   const ptr = f.local('i32');
-  const ldb = 4 * (s.ld ?? s.n);
+  const ldb = 4 * (s.ldb ?? s.n);
+  const ldc = 4 * (s.ldc ?? s.n);
   const tileCols = 4 * s.tileVectors;
   const mainCols = s.n - (s.n % tileCols);
   const maxRows = s.tileRows;
@@ -85,8 +88,8 @@ export function gemmFunction(s: GemmShape): FunctionBuilder {
     // Stores.
     f.get(cRow).get(j).op('i32.add').set(ptr);
     for (let r = 0; r < rows; r++) {
-      if (width === 1) f.get(ptr).get(accS[r]!).f32Store(col + r * ldb);
-      else for (let v = 0; v < vectors; v++) f.get(ptr).get(accV[r]![v]!).v128Store(col + 16 * v + r * ldb);
+      if (width === 1) f.get(ptr).get(accS[r]!).f32Store(col + r * ldc);
+      else for (let v = 0; v < vectors; v++) f.get(ptr).get(accV[r]![v]!).v128Store(col + 16 * v + r * ldc);
     }
   };
 
@@ -102,7 +105,7 @@ export function gemmFunction(s: GemmShape): FunctionBuilder {
   const advance = (rows: number) => {
     f.add(i, rows);
     f.add(aRow, rows * s.rowStride);
-    f.add(cRow, rows * ldb);
+    f.add(cRow, rows * ldc);
     f.get(initRow).get(INIT_STRIDE).i32(rows).op('i32.mul', 'i32.add').set(initRow);
   };
 

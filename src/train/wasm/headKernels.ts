@@ -25,7 +25,7 @@ export const KERNELS = [
   'gateLinear',
   /** gGateT[F, E] = psdᵀ·dz: (psd, dz, gGateT, init, initStride, F, rows). */
   'gateWeightGrad',
-  /** z1[n, H] = normed[n, E]·w1T[E, H] + init: (normed, w1T, z1, init, initStride, n, E). */
+  /** z1[n, H] = normed[n, E]·w1T[E, H] + init, rows of paddedHidden(H): (normed, w1T, z1, init, initStride, n, E). */
   'hiddenLinear',
   /** gW1T[E, H] = normedᵀ·dz1: (normed, dz1, gW1T, init, initStride, E, n). */
   'hiddenWeightGrad',
@@ -40,7 +40,96 @@ export const KERNELS = [
   'gatesGrad',
   /** One AdamW update: (p, g, m, v, count, decay, stepSize, 1/√c2, ε, β1, β2). */
   'adamW',
+  /** LayerNorm of each row of E: (fused, normed, xhat, invStd, gamma, beta, rows). */
+  'layerNorm',
+  /** Exact GELU with a dropout scale per value: (z1, keep, hidden, slope, count). */
+  'gelu',
 ] as const;
+
+/** Row length of the hidden layer's activations: H rounded up to whole f32x4 (the GELU pass runs on whole rows). */
+export function paddedHidden(hidden: number): number {
+  return 4 * Math.ceil(hidden / 4);
+}
+
+/** Pushes the sum of the four lanes of local `v` (f32), lane 0 first. */
+function lanesSum(f: FunctionBuilder, v: number): void {
+  f.get(v).extractLane(0).get(v).extractLane(1).op('f32.add').get(v).extractLane(2).op('f32.add').get(v).extractLane(3).op('f32.add');
+}
+
+/**
+ * layerNorm(fused, normed, xhat, invStd, gamma, beta, rows): per row of E values, biased variance and ε = 1e-5 as
+ * torch.nn.LayerNorm; keeps x̂ and 1/σ per row for the backward pass.
+ */
+function layerNormFunction(s: HeadShapes): FunctionBuilder {
+  const f = new FunctionBuilder('layerNorm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [FUSED, NORMED, XHAT, INV, GAMMA, BETA, ROWS] = [0, 1, 2, 3, 4, 5, 6];
+  const row = f.local('i32');
+  const col = f.local('i32');
+  const [acc, mean, d, inv] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const scalar = f.local('f32');
+  const rowBytes = 4 * s.features;
+  const sumRow = (body: () => void) => {
+    f.f32x4(0).set(acc);
+    f.forRange(col, 0, rowBytes, 16, body);
+  };
+  f.forRange(row, 0, { local: ROWS }, 1, () => {
+    sumRow(() => f.get(acc).get(FUSED).get(col).op('i32.add').v128Load().op('f32x4.add').set(acc));
+    lanesSum(f, acc);
+    f.f32(s.features).op('f32.div').op('f32x4.splat').set(mean);
+    sumRow(() => {
+      f.get(FUSED).get(col).op('i32.add').v128Load().get(mean).op('f32x4.sub').set(d);
+      f.get(acc).get(d).get(d).op('f32x4.mul', 'f32x4.add').set(acc);
+    });
+    lanesSum(f, acc);
+    f.f32(s.features).op('f32.div').f32(1e-5).op('f32.add', 'f32.sqrt').set(scalar);
+    f.get(INV).f32(1).get(scalar).op('f32.div').tee(scalar).f32Store();
+    f.get(scalar).op('f32x4.splat').set(inv);
+    f.forRange(col, 0, rowBytes, 16, () => {
+      f.get(FUSED).get(col).op('i32.add').v128Load().get(mean).op('f32x4.sub').get(inv).op('f32x4.mul').set(d);
+      f.get(XHAT).get(col).op('i32.add').get(d).v128Store();
+      f.get(NORMED).get(col).op('i32.add').get(d).get(GAMMA).get(col).op('i32.add').v128Load().op('f32x4.mul');
+      f.get(BETA).get(col).op('i32.add').v128Load().op('f32x4.add').v128Store();
+    });
+    f.add(FUSED, rowBytes).add(NORMED, rowBytes).add(XHAT, rowBytes).add(INV, 4);
+  });
+  return f;
+}
+
+// Abramowitz & Stegun 7.1.26 for erf (|error| ≤ 1.5e-7, as tfjs's Erf kernels).
+const ERF_P = 0.3275911;
+const ERF_A = [1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592];
+
+/**
+ * gelu(z1, keep, hidden, slope, count): hidden = z·Φ(z)·keep and slope = (Φ(z) + z·φ(z))·keep, the exact GELU and its
+ * derivative, with Φ(z) = (1 + erf(z/√2))/2; erf's exp(−x²) at x = |z|/√2 is φ's exp(−z²/2) too. `count` is a
+ * multiple of 4.
+ */
+function geluFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('gelu', ['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [Z, KEEP, HIDDEN, SLOPE, COUNT] = [0, 1, 2, 3, 4];
+  const i = f.local('i32');
+  const [z, x, t, gauss, n, cdf, keep] = Array.from({ length: 7 }, () => f.local('v128'));
+  f.forRange(i, 0, { local: COUNT }, 4, () => {
+    f.get(Z).v128Load().set(z);
+    f.get(KEEP).v128Load().set(keep);
+    f.get(z).op('f32x4.abs').f32x4(Math.SQRT1_2).op('f32x4.mul').set(x);
+    f.get(x).get(x).op('f32x4.mul', 'f32x4.neg').set(gauss);
+    exp(f, gauss, n);
+    f.set(gauss);
+    f.f32x4(1).f32x4(1).f32x4(ERF_P).get(x).op('f32x4.mul', 'f32x4.add', 'f32x4.div').set(t);
+    // poly = t·(a1 + t·(a2 + …)), by Horner from a5; erf(x) = 1 − poly·gauss, signed as z.
+    f.f32x4(ERF_A[0]!);
+    for (const a of ERF_A.slice(1)) f.get(t).op('f32x4.mul').f32x4(a).op('f32x4.add');
+    f.get(t).op('f32x4.mul').get(gauss).op('f32x4.mul').set(x);
+    f.f32x4(1).get(x).op('f32x4.sub').set(x);
+    f.get(x).op('f32x4.neg').get(x).get(z).f32x4(0).op('f32x4.lt', 'v128.bitselect');
+    f.f32x4(1).op('f32x4.add').f32x4(0.5).op('f32x4.mul').set(cdf);
+    f.get(HIDDEN).get(z).get(cdf).op('f32x4.mul').get(keep).op('f32x4.mul').v128Store();
+    f.get(SLOPE).get(cdf).get(z).f32x4(1 / Math.sqrt(2 * Math.PI)).op('f32x4.mul').get(gauss).op('f32x4.mul', 'f32x4.add').get(keep).op('f32x4.mul').v128Store();
+    f.add(Z, 16).add(KEEP, 16).add(HIDDEN, 16).add(SLOPE, 16);
+  });
+  return f;
+}
 
 export type KernelName = (typeof KERNELS)[number];
 
@@ -77,10 +166,9 @@ const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
 const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
-/** Pushes σ(x) for the v128 in local `x`, using locals `t`, `n` (v128). */
-function sigmoid(f: FunctionBuilder, x: number, t: number, n: number): void {
-  // e = exp(−x), with −x clamped to ±87 (2^n stays a normal float; σ saturates long before).
-  f.get(x).op('f32x4.neg').f32x4(87).op('f32x4.min').f32x4(-87).op('f32x4.max').set(t);
+/** Pushes exp(t) for the v128 in local `t` (clobbered), using local `n`; t is clamped to ±87 (2^n stays normal). */
+function exp(f: FunctionBuilder, t: number, n: number): void {
+  f.get(t).f32x4(87).op('f32x4.min').f32x4(-87).op('f32x4.max').set(t);
   f.get(t).f32x4(LOG2E).op('f32x4.mul', 'f32x4.nearest').set(n);
   f.get(t).get(n).f32x4(LN2_HI).op('f32x4.mul', 'f32x4.sub').get(n).f32x4(LN2_LO).op('f32x4.mul', 'f32x4.sub').set(t);
   // p(t) = 1 + t + t²·(c5 + t·(c4 + …)) by Horner.
@@ -89,7 +177,13 @@ function sigmoid(f: FunctionBuilder, x: number, t: number, n: number): void {
   f.get(t).get(t).op('f32x4.mul', 'f32x4.mul').get(t).op('f32x4.add').f32x4(1).op('f32x4.add');
   // × 2^n from the exponent bits.
   f.get(n).op('i32x4.trunc_sat_f32x4_s').i32x4(127).op('i32x4.add').i32(23).op('i32x4.shl', 'f32x4.mul');
-  // σ = 1 / (1 + e)
+}
+
+/** Pushes σ(x) for the v128 in local `x`, using locals `t`, `n` (v128). */
+function sigmoid(f: FunctionBuilder, x: number, t: number, n: number): void {
+  // σ = 1 / (1 + exp(−x)); the clamp of exp's argument is far past σ's saturation.
+  f.get(x).op('f32x4.neg').set(t);
+  exp(f, t, n);
   f.set(t).f32x4(1).f32x4(1).get(t).op('f32x4.add', 'f32x4.div');
 }
 
@@ -177,12 +271,14 @@ export function headKernelBytes(s: HeadShapes, memory: { pages: number; shared: 
   const functions = [
     gemmFunction({ name: 'gateLinear', n: E, rowStride: 4 * F, kStride: 4, ...tile }),
     gemmFunction({ name: 'gateWeightGrad', n: E, rowStride: 4, kStride: 4 * F, ...tile }),
-    gemmFunction({ name: 'hiddenLinear', n: H, rowStride: 4 * E, kStride: 4, ...tile }),
+    gemmFunction({ name: 'hiddenLinear', n: H, ldc: paddedHidden(H), rowStride: 4 * E, kStride: 4, ...tile }),
     gemmFunction({ name: 'hiddenWeightGrad', n: H, rowStride: 4, kStride: 4 * E, ...tile }),
-    gemmFunction({ name: 'normedGrad', n: s.trainBatch, ld: s.maxBatch, rowStride: 4 * H, kStride: 4, ...tile }),
+    gemmFunction({ name: 'normedGrad', n: s.trainBatch, ldb: s.maxBatch, ldc: s.maxBatch, rowStride: 4 * H, kStride: 4, ...tile }),
     gatesFunction(s),
     gatesGradFunction(s),
     adamWFunction(),
+    layerNormFunction(s),
+    geluFunction(),
   ];
   return moduleBytes({ initialPages: memory.pages, maximumPages: memory.pages, shared: memory.shared }, functions);
 }
