@@ -216,7 +216,16 @@ export class HeadTrainer {
     // The optimizer updates plain copies of the values; the variables get them back after each step (tfjs path) or
     // when training ends (WebAssembly path).
     const values = new Map([...variables].map(([k, v]) => [k, Float32Array.from(v.dataSync() as Float32Array)]));
-    const head = WasmHead.supports(this.config) ? await WasmHead.create(this.config, [train, validation], s.batchSize, values, this.kernelThread) : null;
+    let head: WasmHead | null = null;
+    if (WasmHead.supports(this.config)) {
+      try {
+        head = await WasmHead.create(this.config, [train, validation], s.batchSize, values, this.kernelThread);
+      } catch (e) {
+        // The kernels' memory holds a copy of the embeddings; where the engine cannot give that much, tfjs trains.
+        if (!(e instanceof RangeError)) throw e;
+        console.warn(`head training without its WebAssembly kernels: ${e.message}`);
+      }
+    }
     this.kernelThreads = head?.threads ?? 0;
     try {
       return await this.trainWith(head, train, validation, values, variables, optimizer, onEpoch, signal);

@@ -1,8 +1,9 @@
 // Head training's step on WebAssembly kernels (wasm/headKernels.ts): forward and backward of the spectral gate +
 // classifier (specMoEHead, ARCHITECTURE.md §7) on the cached embeddings, which are copied into the module's memory
-// once. The large products and the gate's element-wise passes run as generated SIMD code; LayerNorm, GELU, dropout
-// and the loss (a few thousand values per segment) run in JS on views of the same memory. Through tfjs the step was
-// ~240 kernels with an autograd tape, and tfjs-wasm's products ran at 20–30 GFLOP/s; these run at 35–45 on one core.
+// once. The products, the gate's passes, LayerNorm, GELU and AdamW run as generated SIMD code, half of each on a
+// kernel thread where there is one; the loss, classifier.net.4 and LayerNorm's backward pass (a few thousand values
+// per segment) run in JS on views of the same memory. Through tfjs the step was ~240 kernels with an autograd tape,
+// and tfjs-wasm's products ran at 20–30 GFLOP/s; these run at 35–47 per core.
 //
 // Parameters live in the kernels' layouts (gate weights as one [F, E], classifier.net.1ᵀ [E, H]); the optimiser
 // updates them in place (AdamW is element-wise, so layout is no matter), and `torchValues` gives state-dict layouts.
@@ -111,7 +112,7 @@ export class WasmHead {
     const C = first.nChannels;
     const F = first.nFreqs;
     const evalRows = Math.max(maxBatch, 256);
-    this.shapes = { channels: C, freqs: F, features: E, hidden: H, maxBatch: evalRows, trainBatch: maxBatch, cPool: config.cPool };
+    this.shapes = { channels: C, freqs: F, features: E, hidden: H, evalBatch: evalRows, trainBatch: maxBatch, cPool: config.cPool };
     const L = new Layout();
     for (const d of datasets) {
       if (d.nChannels !== C || d.nFreqs !== F || d.embeddingSize !== this.d3) throw new RangeError('head datasets of different shapes');
@@ -342,8 +343,8 @@ export class WasmHead {
   /** Class probabilities [n, K] of segments `indices` of dataset `which` (no dropout). */
   probabilities(which: number, indices: ArrayLike<number>): Float64Array {
     const out = new Float64Array(indices.length * this.k);
-    for (let start = 0; start < indices.length; start += this.shapes.maxBatch) {
-      const part = Array.prototype.slice.call(indices, start, start + this.shapes.maxBatch) as number[];
+    for (let start = 0; start < indices.length; start += this.shapes.evalBatch) {
+      const part = Array.prototype.slice.call(indices, start, start + this.shapes.evalBatch) as number[];
       this.forward(which, part, 0, 0);
       this.softmax(part.length, out.subarray(start * this.k));
     }
@@ -355,14 +356,14 @@ export class WasmHead {
    * cross-entropy, the classifier's dropout drawn from `seed`.
    */
   step(which: number, indices: ArrayLike<number>, classWeights: readonly number[], dropout: number, seed: number): StepResult {
-    const { channels: C, freqs: F, features: E, hidden: H, maxBatch } = this.shapes;
+    const { channels: C, freqs: F, features: E, hidden: H, evalBatch } = this.shapes;
     const { k } = this;
     const Hp = paddedHidden(H);
     const view = (name: string, floats: number) => this.heap.subarray(this.at[name]! / 4, this.at[name]! / 4 + floats);
-    const hidden = view('hidden', maxBatch * Hp);
-    const slope = view('slope', maxBatch * Hp);
-    const xhat = view('xhat', maxBatch * E);
-    const invStd = view('invStd', maxBatch);
+    const hidden = view('hidden', evalBatch * Hp);
+    const slope = view('slope', evalBatch * Hp);
+    const xhat = view('xhat', evalBatch * E);
+    const invStd = view('invStd', evalBatch);
     const n = indices.length;
     if (n > this.shapes.trainBatch) throw new RangeError(`batch of ${n} segments, more than ${this.shapes.trainBatch}`);
     const at = this.at;
@@ -388,7 +389,7 @@ export class WasmHead {
       }
       predicted[s] = best;
     }
-    // classifier.net.4, then through the dropout and GELU: dz1 [n, H] and its transpose [H, maxBatch].
+    // classifier.net.4, then through the dropout and GELU: dz1 [n, H] and its transpose [H, evalBatch].
     const w2 = this.param('w2');
     const gW2 = this.grad('w2');
     const gB2 = this.grad('b2');
@@ -406,7 +407,7 @@ export class WasmHead {
         for (let y = 0; y < k; y++) dHidden += dLogits[s * k + y]! * w2[y * H + u]!;
         const v = dHidden * slope[s * Hp + u]!;
         dz1[s * H + u] = v;
-        this.heap[dz1T + u * maxBatch + s] = v;
+        this.heap[dz1T + u * evalBatch + s] = v;
         gB1[u] += v;
       }
     }
@@ -415,12 +416,12 @@ export class WasmHead {
     const w1T = this.offset('w1T');
     const halves = (from: number, to: number): KernelCall[] => [
       ['hiddenWeightGrad', at['normed']! + 4 * from, at['dz1']!, gW1T + 4 * from * H, at['zeros']!, 0, to - from, n],
-      ['normedGrad', w1T + 4 * from * H, at['dz1T']!, at['dNormedT']! + 4 * from * maxBatch, at['zeros']!, 0, to - from, H],
+      ['normedGrad', w1T + 4 * from * H, at['dz1T']!, at['dNormedT']! + 4 * from * evalBatch, at['zeros']!, 0, to - from, H],
     ];
     const e = this.split(E, 4);
     this.parallel(halves(0, e), halves(e, E));
     // LayerNorm backward into d fused.
-    const dNormedT = this.heap.subarray(at['dNormedT']! / 4, at['dNormedT']! / 4 + E * maxBatch);
+    const dNormedT = this.heap.subarray(at['dNormedT']! / 4, at['dNormedT']! / 4 + E * evalBatch);
     const dFused = this.heap.subarray(at['dFused']! / 4, at['dFused']! / 4 + n * E);
     const gamma = this.param('gamma');
     const gGamma = this.grad('gamma');
@@ -430,7 +431,7 @@ export class WasmHead {
       let meanD = 0;
       let meanDX = 0;
       for (let q = 0; q < E; q++) {
-        const dy = dNormedT[q * maxBatch + s]!;
+        const dy = dNormedT[q * evalBatch + s]!;
         const xh = xhat[o + q]!;
         gGamma[q] += dy * xh;
         gBeta[q] += dy;
@@ -441,7 +442,7 @@ export class WasmHead {
       meanD /= E;
       meanDX /= E;
       const inv = invStd[s]!;
-      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormedT[q * maxBatch + s]! * gamma[q]! - meanD - xhat[o + q]! * meanDX);
+      for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormedT[q * evalBatch + s]! * gamma[q]! - meanD - xhat[o + q]! * meanDX);
     }
     // The gates: d z per row (and the biases' gradient), then the weights' gradient psdᵀ·dz.
     // Segments split as in the forward pass; the kernel thread sums its bias gradient apart.

@@ -1,7 +1,8 @@
 // The WebAssembly module of head training (wasmHead.ts): its five matrix products (gemm.ts) and the two
 // element-wise passes of the spectral gate, generated for one model's shapes.
 //
-// Shapes: C channels, F PSD bins, E = 3·d3 gated features, H hidden units, batches of at most `maxBatch` segments.
+// Shapes: C channels, F PSD bins, E = 3·d3 gated features, H hidden units, evaluation batches of `evalBatch` segments, training
+// batches of at most `trainBatch`.
 // Rows of the gate's products are (segment, channel) pairs.
 import { FunctionBuilder, moduleBytes } from './emit';
 import { gemmFunction } from './gemm';
@@ -13,7 +14,7 @@ export interface HeadShapes {
   readonly features: number;
   readonly hidden: number;
   /** Rows kept for one batch of evaluation (≥ trainBatch): the stride of per-segment columns. */
-  readonly maxBatch: number;
+  readonly evalBatch: number;
   /** Segments per training batch (at most). */
   readonly trainBatch: number;
   readonly cPool: 'mean' | 'max';
@@ -30,7 +31,7 @@ export const KERNELS = [
   /** gW1T[E, H] = normedᵀ·dz1: (normed, dz1, gW1T, init, initStride, E, n). */
   'hiddenWeightGrad',
   /**
-   * d normed, transposed: dNormedT[E, trainBatch] = w1T[E, H]·dz1T[H, trainBatch], row length maxBatch for both:
+   * d normed, transposed: dNormedT[E, trainBatch] = w1T[E, H]·dz1T[H, trainBatch], row length evalBatch for both:
    * (w1T, dz1T, dNormedT, init, initStride, E, H).
    */
   'normedGrad',
@@ -273,7 +274,7 @@ export function headKernelBytes(s: HeadShapes, memory: { pages: number; shared: 
     gemmFunction({ name: 'gateWeightGrad', n: E, rowStride: 4, kStride: 4 * F, ...tile }),
     gemmFunction({ name: 'hiddenLinear', n: H, ldc: paddedHidden(H), rowStride: 4 * E, kStride: 4, ...tile }),
     gemmFunction({ name: 'hiddenWeightGrad', n: H, rowStride: 4, kStride: 4 * E, ...tile }),
-    gemmFunction({ name: 'normedGrad', n: s.trainBatch, ldb: s.maxBatch, ldc: s.maxBatch, rowStride: 4 * H, kStride: 4, ...tile }),
+    gemmFunction({ name: 'normedGrad', n: s.trainBatch, ldb: s.evalBatch, ldc: s.evalBatch, rowStride: 4 * H, kStride: 4, ...tile }),
     gatesFunction(s),
     gatesGradFunction(s),
     adamWFunction(),
