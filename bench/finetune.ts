@@ -1,4 +1,4 @@
-// `npm run bench -- finetune [--segments 1000] [--epochs 50] [--no-browser]`: head training (spectral gate +
+// `npm run bench -- finetune [--segments 1000] [--epochs 50] [--c-pool max|mean] [--no-browser]`: head training (spectral gate +
 // classifier, experts frozen) on cached embeddings, in Node and in Chromium's model worker, with head training's
 // WebAssembly kernels on one thread and on two (a kernel thread beside the training thread).
 // Target (fine-tuning issue): under 10 s for 1 000 segments × 50 epochs.
@@ -10,9 +10,14 @@ import { nodeKernelThread } from '../src/train/wasm/nodeKernelThread';
 
 const TARGET_SEC = 10;
 
+function poolOption(value: string): 'max' | 'mean' {
+  if (value !== 'max' && value !== 'mean') throw new RangeError(`--c-pool takes max or mean, not "${value}"`);
+  return value;
+}
+
 export async function run(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['segments', 'epochs']);
-  const request: HeadBenchRequest = { segments: Number(option(args, 'segments', '1000')), epochs: Number(option(args, 'epochs', '50')), channels: 16, classes: 2 };
+  const args = parseArgs(argv, ['segments', 'epochs', 'c-pool']);
+  const request: HeadBenchRequest = { segments: Number(option(args, 'segments', '1000')), epochs: Number(option(args, 'epochs', '50')), channels: 16, classes: 2, cPool: poolOption(option(args, 'c-pool', 'max') ?? 'max') };
   console.log('| where | back-end | work | total s | s / epoch | × target (10 s) | final train BA |');
   console.log('|---|---|---|---:|---:|---:|---:|');
   const row = (where: string, r: { backend: string; runsMs: number[]; note: string; finalTrainBalancedAccuracy?: number }) => {

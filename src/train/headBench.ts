@@ -5,6 +5,7 @@ import { welchSettings } from '../dsp/welch';
 import type { BenchResult } from '../model/benchWorkloads';
 import { AUTHORS_EXPERT, specMoEConfig } from '../model/config';
 import { DEFAULT_HEAD_SETTINGS } from './headSettings';
+import type { PoolMode } from '../model/tasks';
 import { type HeadDataset, HeadTrainer } from './headTraining';
 import type { KernelThreadFactory } from './wasm/kernelThread';
 
@@ -15,6 +16,8 @@ export interface HeadBenchRequest {
   readonly classes: number;
   /** Threads for the WebAssembly kernels: 1, or 2 where the host can start a kernel thread (default). */
   readonly kernelThreads?: 1 | 2;
+  /** Pooling over channels (default: max, as the sleep and motor-imagery tasks). */
+  readonly cPool?: PoolMode;
 }
 
 /** Synthetic cached embeddings (class-dependent means, seeded) of the full-size model's shapes. */
@@ -40,7 +43,7 @@ function syntheticDataset(n: number, channels: number, classes: number, seed: nu
 
 /** Trains the gate + classifier head for `epochs` epochs (no early stop) on `segments` cached embeddings. */
 export async function runHeadBench(r: HeadBenchRequest, kernelThread?: KernelThreadFactory): Promise<BenchResult & { finalTrainBalancedAccuracy: number }> {
-  const config = specMoEConfig({ nClasses: r.classes, segmentSec: 4 });
+  const config = { ...specMoEConfig({ nClasses: r.classes, segmentSec: 4 }), cPool: r.cPool ?? 'max' };
   const train = syntheticDataset(r.segments, r.channels, r.classes, 1);
   const validation = syntheticDataset(Math.max(r.classes, Math.round(r.segments / 5)), r.channels, r.classes, 2);
   const trainer = new HeadTrainer(config, { ...DEFAULT_HEAD_SETTINGS, epochs: r.epochs, patience: r.epochs + 1 }, undefined, kernelThread);
@@ -51,7 +54,7 @@ export async function runHeadBench(r: HeadBenchRequest, kernelThread?: KernelThr
   return {
     backend: tf.getBackend(),
     runsMs: [ms],
-    note: `kernels on ${trainer.kernelThreads} thread${trainer.kernelThreads === 1 ? '' : 's'}, ${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
+    note: `kernels on ${trainer.kernelThreads} thread${trainer.kernelThreads === 1 ? '' : 's'}, ${r.segments} cached segments × ${history.length} epochs (batch ${DEFAULT_HEAD_SETTINGS.batchSize}), ${r.channels} channels, ${config.cPool} over channels, ${r.classes} classes, + ${validation.n} validation segments each epoch`,
     finalTrainBalancedAccuracy: history[history.length - 1]?.trainBalancedAccuracy ?? NaN,
   };
 }

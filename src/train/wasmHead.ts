@@ -122,6 +122,9 @@ export class WasmHead {
     this.at = {
       control: L.take(COMMAND_BYTES / 4),
       gBiasRemote: L.take(E),
+      channelOf: L.take(maxBatch * E),
+      scratch: L.take(F + 3),
+      scratchRemote: L.take(F + 3),
       table: L.take(evalRows),
       zeros: L.take(Math.max(E, H, evalRows)),
       psd: L.take(R * F),
@@ -445,19 +448,31 @@ export class WasmHead {
       for (let q = 0; q < E; q++) dFused[o + q] = inv * (dNormedT[q * evalBatch + s]! * gamma[q]! - meanD - xhat[o + q]! * meanDX);
     }
     // The gates: d z per row (and the biases' gradient), then the weights' gradient psdᵀ·dz.
-    // Segments split as in the forward pass; the kernel thread sums its bias gradient apart.
+    // Segments split as in the forward pass; the kernel thread sums its bias gradient apart. Max pooling keeps dz
+    // per segment ([n, E], with the channel each value belongs to), mean pooling per row ([n·C, E]).
+    const max = this.config.cPool === 'max';
     const h = this.split(n);
     const rowBytes = 4 * C * E;
+    const dzBytes = max ? 4 * E : rowBytes;
     const gBias = this.grad('gateBias');
     const gBiasRemote = this.heap.subarray(at['gBiasRemote']! / 4, at['gBiasRemote']! / 4 + E).fill(0);
     this.parallel(
-      [['gatesGrad', at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, gBias.byteOffset, h]],
-      [['gatesGrad', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, at['dFused']! + 4 * h * E, at['dz']! + h * rowBytes, at['gBiasRemote']!, n - h]],
+      [['gatesGrad', at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, gBias.byteOffset, h, at['channelOf']!]],
+      [['gatesGrad', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, at['dFused']! + 4 * h * E, at['dz']! + h * dzBytes, at['gBiasRemote']!, n - h, at['channelOf']! + 4 * h * E]],
     );
     for (let q = 0; q < E; q++) gBias[q] += gBiasRemote[q]!;
+    const gGateT = this.offset('gateT', true);
+    if (max) {
+      // One PSD row per segment and feature: ~1/C of the dense product's work. Features [0, e) here, [e, E) there.
+      const e = this.split(E, 4);
+      this.parallel(
+        [['weightGradMax', at['psd']!, at['dz']!, at['channelOf']!, gGateT, at['scratch']!, n, 0, e]],
+        [['weightGradMax', at['psd']!, at['dz']!, at['channelOf']!, gGateT, at['scratchRemote']!, n, e, E]],
+      );
+      return { loss, predicted };
+    }
     // psdᵀ·dz in runs of rows, accumulating: each run's rows of psd and dz stay in cache while the tiles sweep them
     // (1.4× faster than one pass over a batch's 1 024 rows). Output rows (PSD bins) [0, f) here, [f, F) there.
-    const gGateT = this.offset('gateT', true);
     const runRows = Math.max(WEIGHT_GRAD_ROWS, Math.ceil((n * C) / 128));
     const weightGrad = (from: number, to: number): KernelCall[] => {
       const calls: KernelCall[] = [];

@@ -37,7 +37,7 @@ export const KERNELS = [
   'normedGrad',
   /** Gates in place and channel pooling, per segment: (z, embeddingTable, fused, segments). */
   'gates',
-  /** d z for the gate linears, per segment, and Σ into the bias gradient: (gates, embeddingTable, fused, dFused, dz, gBias, segments). */
+  /** d z for the gate linears and Σ into the bias gradient: (gates, embeddingTable, fused, dFused, dz, gBias, segments, channelOf). */
   'gatesGrad',
   /** One AdamW update: (p, g, m, v, count, decay, stepSize, 1/√c2, ε, β1, β2). */
   'adamW',
@@ -45,6 +45,8 @@ export const KERNELS = [
   'layerNorm',
   /** Exact GELU with a dropout scale per value: (z1, keep, hidden, slope, count). */
   'gelu',
+  /** The gate weights' gradient under max pooling: (psd, dz, channelOf, gGateT, scratch, segments, eFrom, eTo). */
+  'weightGradMax',
 ] as const;
 
 /** Row length of the hidden layer's activations: H rounded up to whole f32x4 (the GELU pass runs on whole rows). */
@@ -224,13 +226,17 @@ function gatesFunction(s: HeadShapes): FunctionBuilder {
 }
 
 /**
- * gatesGrad(gates, table, fused, dFused, dz, gBias, segments): d loss/d z of the gate linears from d loss/d fused,
- * through the channel pooling (mean: 1/C each; max: the first channel that reached the maximum, as the forward
- * pass recomputed bit for bit) and the sigmoid: dz = d·emb·σ·(1 − σ). gBias[E] += Σ dz over the rows.
+ * gatesGrad(gates, table, fused, dFused, dz, gBias, segments, channelOf): d loss/d z of the gate linears from
+ * d loss/d fused, through the channel pooling and the sigmoid: dz = d·emb·σ·(1 − σ); gBias[E] += Σ dz over the rows.
+ * Mean pooling: d/C for every channel, dz dense [n·C, E]. Max pooling: only the first channel that reached the
+ * maximum (recomputed bit for bit as in the forward pass) gets d, so dz is kept per segment, [n, E], with that
+ * channel's index in channelOf [n, E] (i32): the weights' gradient then reads one PSD row per value (weightGradMax).
  */
 function gatesGradFunction(s: HeadShapes): FunctionBuilder {
-  const f = new FunctionBuilder('gatesGrad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [GATES, TABLE, FUSED, DFUSED, DZ, GBIAS, SEGMENTS] = [0, 1, 2, 3, 4, 5, 6];
+  const f = new FunctionBuilder('gatesGrad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [GATES, TABLE, FUSED, DFUSED, DZ, GBIAS, SEGMENTS, CHANNEL_OF] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const max = s.cPool === 'max';
+  const channelOf = f.local('v128');
   const seg = f.local('i32');
   const emb = f.local('i32');
   const col = f.local('i32');
@@ -243,23 +249,71 @@ function gatesGradFunction(s: HeadShapes): FunctionBuilder {
       if (s.cPool === 'mean') f.f32x4(1 / s.channels).op('f32x4.mul');
       f.set(d);
       f.get(FUSED).get(col).op('i32.add').v128Load().set(pooled);
-      f.i32x4(0).set(found).f32x4(0).set(sum);
+      f.i32x4(0).set(found).f32x4(0).set(sum).i32x4(0).set(channelOf);
       for (let ch = 0; ch < s.channels; ch++) {
         f.get(GATES).get(col).op('i32.add').v128Load(ch * rowBytes).set(g);
         f.get(emb).get(col).op('i32.add').v128Load(ch * rowBytes).set(e);
-        f.get(DZ).get(col).op('i32.add');
-        if (s.cPool === 'max') {
+        if (max) {
           f.get(e).get(g).op('f32x4.mul').get(pooled).op('f32x4.eq').get(found).op('v128.andnot').set(eq);
           f.get(found).get(eq).op('v128.or').set(found);
+          f.i32x4(ch).get(channelOf).get(eq).op('v128.bitselect').set(channelOf);
           f.get(d).get(eq).op('v128.and');
         } else f.get(d);
         f.get(e).op('f32x4.mul').get(g).op('f32x4.mul').f32x4(1).get(g).op('f32x4.sub', 'f32x4.mul').set(eq);
-        f.get(eq).v128Store(ch * rowBytes);
+        if (!max) f.get(DZ).get(col).op('i32.add').get(eq).v128Store(ch * rowBytes);
         f.get(sum).get(eq).op('f32x4.add').set(sum);
+      }
+      // Max pooling: the one non-zero dz of each column is the sum over channels.
+      if (max) {
+        f.get(DZ).get(col).op('i32.add').get(sum).v128Store();
+        f.get(CHANNEL_OF).get(col).op('i32.add').get(channelOf).v128Store();
       }
       f.get(GBIAS).get(col).op('i32.add').get(GBIAS).get(col).op('i32.add').v128Load().get(sum).op('f32x4.add').v128Store();
     });
-    f.add(GATES, s.channels * rowBytes).add(DZ, s.channels * rowBytes).add(FUSED, rowBytes).add(DFUSED, rowBytes);
+    f.add(GATES, s.channels * rowBytes).add(DZ, (max ? 1 : s.channels) * rowBytes).add(FUSED, rowBytes).add(DFUSED, rowBytes);
+    if (max) f.add(CHANNEL_OF, rowBytes);
+  });
+  return f;
+}
+
+/**
+ * weightGradMax(psd, dz, channelOf, gGateT, scratch, segments, eFrom, eTo): the gate weights' gradient under max
+ * pooling, gGateT[F, E] columns [eFrom, eTo): gGateT[:, e] = Σ_s dz[s, e]·psd[s, channelOf[s, e], :] — one PSD row per
+ * segment instead of all C (the dense product's other rows are all zero). Each column is summed in `scratch` (F
+ * floats, rounded up to whole f32x4) and then written down its column.
+ */
+function weightGradMaxFunction(s: HeadShapes): FunctionBuilder {
+  const f = new FunctionBuilder('weightGradMax', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [PSD, DZ, CHANNEL_OF, OUT, SCRATCH, SEGMENTS, FROM, TO] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const e = f.local('i32');
+  const seg = f.local('i32');
+  const q = f.local('i32');
+  const src = f.local('i32');
+  const at = f.local('i32');
+  const dv = f.local('v128');
+  const d = f.local('f32');
+  const F = s.freqs;
+  const vectorBytes = 16 * Math.floor(F / 4);
+  const scratchBytes = 16 * Math.ceil(F / 4);
+  f.forRange(e, { local: FROM }, { local: TO }, 1, () => {
+    f.forRange(q, 0, scratchBytes, 16, () => f.get(SCRATCH).get(q).op('i32.add').f32x4(0).v128Store());
+    f.forRange(seg, 0, { local: SEGMENTS }, 1, () => {
+      // at = 4·(seg·E + e): this segment's dz and channel for column e.
+      f.get(seg).i32(s.features).op('i32.mul').get(e).op('i32.add').i32(4).op('i32.mul').set(at);
+      f.get(DZ).get(at).op('i32.add').f32Load().tee(d).op('f32x4.splat').set(dv);
+      f.get(PSD).get(seg).i32(s.channels).op('i32.mul').get(CHANNEL_OF).get(at).op('i32.add').i32Load().op('i32.add').i32(4 * F).op('i32.mul', 'i32.add').set(src);
+      f.forRange(q, 0, vectorBytes, 16, () => {
+        f.get(SCRATCH).get(q).op('i32.add');
+        f.get(SCRATCH).get(q).op('i32.add').v128Load().get(src).get(q).op('i32.add').v128Load().get(dv).op('f32x4.mul', 'f32x4.add').v128Store();
+      });
+      for (let t = vectorBytes; t < 4 * F; t += 4) f.get(SCRATCH).get(SCRATCH).f32Load(t).get(src).f32Load(t).get(d).op('f32.mul', 'f32.add').f32Store(t);
+    });
+    // Down column e of [F, E].
+    f.get(OUT).get(e).i32(4).op('i32.mul', 'i32.add').set(at);
+    f.forRange(q, 0, 4 * F, 4, () => {
+      f.get(at).get(SCRATCH).get(q).op('i32.add').f32Load().f32Store();
+      f.add(at, 4 * s.features);
+    });
   });
   return f;
 }
@@ -280,6 +334,7 @@ export function headKernelBytes(s: HeadShapes, memory: { pages: number; shared: 
     adamWFunction(),
     layerNormFunction(s),
     geluFunction(),
+    weightGradMaxFunction(s),
   ];
   return moduleBytes({ initialPages: memory.pages, maximumPages: memory.pages, shared: memory.shared }, functions);
 }
