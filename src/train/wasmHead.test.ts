@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../dsp/random';
 import { initBackend } from '../model/backend';
 import { specMoEConfig } from '../model/config';
@@ -8,6 +8,7 @@ import { specMoEHeadTrainingLogits } from '../model/specMoE';
 import type { PoolMode } from '../model/tasks';
 import { ArrayAdamW } from './adamw';
 import { BatchAssembler, type HeadDataset } from './headTraining';
+import type { KernelThreadFactory } from './wasm/kernelThread';
 import { nodeKernelThread } from './wasm/nodeKernelThread';
 import { WasmHead } from './wasmHead';
 
@@ -125,6 +126,31 @@ describe('the head step on WebAssembly kernels', () => {
       expect(Array.from(two.probabilities(0, indices))).toEqual(Array.from(one.probabilities(0, indices)));
     } finally {
       two.dispose();
+      params.dispose();
+    }
+  });
+
+  it('trains on one thread when the kernel thread cannot start, and says why', async () => {
+    const config = smallConfig('mean');
+    const params = initHeadParams(config, 5);
+    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    let terminated = false;
+    const broken: KernelThreadFactory = () => ({
+      post: () => {},
+      onMessage: (handler) => queueMicrotask(() => handler({ error: 'no WebAssembly here' })),
+      terminate: () => {
+        terminated = true;
+      },
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const head = await WasmHead.create(config, [dataset(4, 1)], 4, values, broken);
+      expect(head.threads).toBe(1);
+      expect(terminated).toBe(true);
+      expect(warn).toHaveBeenCalledWith('head-training kernel thread did not start: no WebAssembly here; head training runs on one thread');
+      expect(Number.isFinite(head.step(0, [0, 1, 2, 3], [1, 1, 1], 0, 1).loss)).toBe(true);
+    } finally {
+      warn.mockRestore();
       params.dispose();
     }
   });
