@@ -1,9 +1,9 @@
-// The WebAssembly module of head training (wasmHead.ts): its five matrix products (gemm.ts) and the two
-// element-wise passes of the spectral gate, generated for one model's shapes.
+// The WebAssembly module of head training (wasmHead.ts), generated for one model's shapes: its five matrix products
+// (gemm.ts), the spectral gate's passes (sigmoid + channel pooling, their backward pass, the weights' gradient under
+// max pooling), LayerNorm, the exact GELU and AdamW.
 //
-// Shapes: C channels, F PSD bins, E = 3·d3 gated features, H hidden units, evaluation batches of `evalBatch` segments, training
-// batches of at most `trainBatch`.
-// Rows of the gate's products are (segment, channel) pairs.
+// Shapes: C channels, F PSD bins, E = 3·d3 gated features, H hidden units; evaluation batches of `evalBatch`
+// segments, training batches of at most `trainBatch`. Rows of the gate's products are (segment, channel) pairs.
 import { FunctionBuilder, moduleBytes } from './emit';
 import { gemmFunction } from './gemm';
 
