@@ -12,8 +12,8 @@ import type { SpecMoEConfig } from '../model/config';
 import type { AdamWOptions } from './adamw';
 import type { HeadDataset } from './headTraining';
 import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
-import { COMMAND_BYTES, type KernelCall, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
-import { headKernelBytes, type HeadShapes, type KernelName, paddedHidden } from './wasm/headKernels';
+import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
+import { headKernelBytes, type HeadShapes, paddedHidden } from './wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
 const WEIGHT_GRAD_ROWS = 64;
@@ -38,8 +38,6 @@ class Layout {
   }
 }
 
-type Kernels = Record<KernelName, (...args: number[]) => void>;
-
 export class WasmHead {
   /** Whether this engine and model can use it: WebAssembly SIMD, and 3·d3 a multiple of 4 (the authors' 384 is). */
   static supports(config: SpecMoEConfig): boolean {
@@ -50,7 +48,8 @@ export class WasmHead {
   private readonly d3: number;
   private readonly k: number;
   private readonly memory: WebAssembly.Memory;
-  private readonly kernels: Kernels;
+  /** The module's kernels here, and on the kernel thread once it started. */
+  private readonly kernels: KernelRunner;
   private readonly heap: Float32Array;
   private readonly heapI32: Int32Array;
   /** Byte offsets of each dataset's PSD [N, C, F] and embeddings [N, C, E]. */
@@ -66,7 +65,6 @@ export class WasmHead {
   private readonly logits: Float64Array;
 
   private readonly bytes: Uint8Array<ArrayBuffer>;
-  private thread: KernelThread | null = null;
 
   /**
    * Copies `datasets` (e.g. training and validation) into a new module's memory and the head's parameters from
@@ -78,7 +76,7 @@ export class WasmHead {
     const head = new WasmHead(config, datasets, maxBatch, initial, shared);
     if (shared) {
       try {
-        head.thread = await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at['control']! });
+        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at['control']! }));
       } catch (e) {
         console.warn(`${(e as Error).message}; head training runs on one thread`);
       }
@@ -88,13 +86,12 @@ export class WasmHead {
 
   /** Threads running the kernels: 1, or 2 with a kernel thread. */
   get threads(): number {
-    return this.thread ? 2 : 1;
+    return this.kernels.threads;
   }
 
   /** Stops the kernel thread, if any. */
   dispose(): void {
-    this.thread?.stop();
-    this.thread = null;
+    this.kernels.stop();
   }
 
   private constructor(
@@ -153,7 +150,7 @@ export class WasmHead {
     const pages = Math.ceil(L.bytes / 65536);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
     this.bytes = headKernelBytes(this.shapes, { pages, shared }, hasRelaxedSimd());
-    this.kernels = new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports as unknown as Kernels;
+    this.kernels = new KernelRunner(new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports as unknown as Kernels);
     this.heap = new Float32Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
     const view = (byteOffset: number, n: number) => this.heap.subarray(byteOffset / 4, byteOffset / 4 + n);
@@ -239,27 +236,6 @@ export class WasmHead {
     return out;
   }
 
-  private runCalls(calls: readonly KernelCall[]): void {
-    for (const [name, ...args] of calls) this.kernels[name](...args);
-  }
-
-  /** Runs `local` here while the kernel thread runs `remote` (without a thread: both here, in order). */
-  private parallel(local: readonly KernelCall[], remote: readonly KernelCall[]): void {
-    if (!this.thread || remote.length === 0) {
-      this.runCalls(local);
-      this.runCalls(remote);
-      return;
-    }
-    this.thread.begin(remote);
-    this.runCalls(local);
-    this.thread.wait();
-  }
-
-  /** Where work of `n` units splits between this thread and the kernel thread (a multiple of `unit` here). */
-  private split(n: number, unit = 1): number {
-    return this.thread ? Math.min(n, unit * Math.ceil(n / (2 * unit))) : n;
-  }
-
   /** One AdamW update of every parameter with the last step's gradients (moments start at zero). */
   adamW(o: AdamWOptions, lr: number): void {
     this.adamSteps++;
@@ -267,9 +243,9 @@ export class WasmHead {
     const c2 = 1 - o.beta2 ** this.adamSteps;
     const { params, grads, moments, floats } = this.block;
     const scalars = [1 - lr * o.weightDecay, lr / c1, 1 / Math.sqrt(c2), o.epsilon, o.beta1, o.beta2];
-    const h = this.split(floats, 4);
+    const h = this.kernels.split(floats, 4);
     const v = moments + 4 * floats;
-    this.parallel([['adamW', params, grads, moments, v, h, ...scalars]], [['adamW', params + 4 * h, grads + 4 * h, moments + 4 * h, v + 4 * h, floats - h, ...scalars]]);
+    this.kernels.parallel([['adamW', params, grads, moments, v, h, ...scalars]], [['adamW', params + 4 * h, grads + 4 * h, moments + 4 * h, v + 4 * h, floats - h, ...scalars]]);
   }
 
   /**
@@ -317,8 +293,8 @@ export class WasmHead {
         ['gelu', at['z1']! + rowH, at['keep']! + rowH, at['hidden']! + rowH, at['slope']! + rowH, m * Hp],
       ];
     };
-    const h = this.split(n);
-    this.parallel(segments(0, h), segments(h, n));
+    const h = this.kernels.split(n);
+    this.kernels.parallel(segments(0, h), segments(h, n));
     const hidden = this.heap.subarray(at['hidden']! / 4, at['hidden']! / 4 + n * Hp);
     const w2 = this.param('w2');
     const b2 = this.param('b2');
@@ -421,8 +397,8 @@ export class WasmHead {
       ['hiddenWeightGrad', at['normed']! + 4 * from, at['dz1']!, gW1T + 4 * from * H, at['zeros']!, 0, to - from, n],
       ['normedGrad', w1T + 4 * from * H, at['dz1T']!, at['dNormedT']! + 4 * from * evalBatch, at['zeros']!, 0, to - from, H],
     ];
-    const e = this.split(E, 4);
-    this.parallel(halves(0, e), halves(e, E));
+    const e = this.kernels.split(E, 4);
+    this.kernels.parallel(halves(0, e), halves(e, E));
     // LayerNorm backward into d fused.
     const dNormedT = this.heap.subarray(at['dNormedT']! / 4, at['dNormedT']! / 4 + E * evalBatch);
     const dFused = this.heap.subarray(at['dFused']! / 4, at['dFused']! / 4 + n * E);
@@ -451,12 +427,12 @@ export class WasmHead {
     // Segments split as in the forward pass; the kernel thread sums its bias gradient apart. Max pooling keeps dz
     // per segment ([n, E], with the channel each value belongs to), mean pooling per row ([n·C, E]).
     const max = this.config.cPool === 'max';
-    const h = this.split(n);
+    const h = this.kernels.split(n);
     const rowBytes = 4 * C * E;
     const dzBytes = max ? 4 * E : rowBytes;
     const gBias = this.grad('gateBias');
     const gBiasRemote = this.heap.subarray(at['gBiasRemote']! / 4, at['gBiasRemote']! / 4 + E).fill(0);
-    this.parallel(
+    this.kernels.parallel(
       [['gatesGrad', at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, gBias.byteOffset, h, at['channelOf']!]],
       [['gatesGrad', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, at['dFused']! + 4 * h * E, at['dz']! + h * dzBytes, at['gBiasRemote']!, n - h, at['channelOf']! + 4 * h * E]],
     );
@@ -464,8 +440,8 @@ export class WasmHead {
     const gGateT = this.offset('gateT', true);
     if (max) {
       // One PSD row per segment and feature: ~1/C of the dense product's work. Features [0, e) here, [e, E) there.
-      const e = this.split(E, 4);
-      this.parallel(
+      const e = this.kernels.split(E, 4);
+      this.kernels.parallel(
         [['weightGradMax', at['psd']!, at['dz']!, at['channelOf']!, gGateT, at['scratch']!, n, 0, e]],
         [['weightGradMax', at['psd']!, at['dz']!, at['channelOf']!, gGateT, at['scratchRemote']!, n, e, E]],
       );
@@ -482,8 +458,8 @@ export class WasmHead {
       }
       return calls;
     };
-    const f = this.split(F, 4);
-    this.parallel(weightGrad(0, f), weightGrad(f, F));
+    const f = this.kernels.split(F, 4);
+    this.kernels.parallel(weightGrad(0, f), weightGrad(f, F));
     return { loss, predicted };
   }
 }

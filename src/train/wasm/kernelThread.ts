@@ -2,7 +2,8 @@
 // the calls it is handed, while the training thread runs its own half of each product. Calls go through a small
 // command block in that memory (Atomics.wait / notify), not messages: a batch needs about five hand-overs, and a
 // message round trip costs more than a futex wake. Node (worker_threads) and the browser (a Web Worker) start the
-// thread differently; both end in serveKernelCalls.
+// thread differently; both end in serveKernelCalls. KernelRunner is the training thread's side: it runs one half of
+// each step itself and hands the other half over.
 import { KERNELS, type KernelName } from './headKernels';
 
 /** A kernel call: export name and its arguments (all numbers; f32 parameters take them rounded). */
@@ -154,5 +155,51 @@ export class KernelThread {
     Atomics.store(this.ctl, SEQ, -1);
     Atomics.notify(this.ctl, SEQ);
     this.port.terminate();
+  }
+}
+
+/** The module's exports on this thread. */
+export type Kernels = Readonly<Record<KernelName, (...args: number[]) => void>>;
+
+/** Runs kernel calls here, and the second half of each parallel step on a kernel thread once one is attached. */
+export class KernelRunner {
+  private thread: KernelThread | null = null;
+
+  constructor(private readonly kernels: Kernels) {}
+
+  attach(thread: KernelThread): void {
+    this.thread = thread;
+  }
+
+  /** Threads running the kernels: 1, or 2 with a kernel thread. */
+  get threads(): number {
+    return this.thread ? 2 : 1;
+  }
+
+  run(calls: readonly KernelCall[]): void {
+    for (const [name, ...args] of calls) this.kernels[name](...args);
+  }
+
+  /** Runs `local` here while the kernel thread runs `remote` (without a thread: both here, in order). */
+  parallel(local: readonly KernelCall[], remote: readonly KernelCall[]): void {
+    if (!this.thread || remote.length === 0) {
+      this.run(local);
+      this.run(remote);
+      return;
+    }
+    this.thread.begin(remote);
+    this.run(local);
+    this.thread.wait();
+  }
+
+  /** Where work of `n` units splits between this thread and the kernel thread (a multiple of `unit` here). */
+  split(n: number, unit = 1): number {
+    return this.thread ? Math.min(n, unit * Math.ceil(n / (2 * unit))) : n;
+  }
+
+  /** Stops the kernel thread, if any; calls then run here. */
+  stop(): void {
+    this.thread?.stop();
+    this.thread = null;
   }
 }
