@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../dsp/random';
 import { initBackend } from '../model/backend';
-import { specMoEConfig } from '../model/config';
+import { type SpecMoEConfig, specMoEConfig } from '../model/config';
 import { headKeys, initHeadParams } from '../model/init';
 import { specMoEHeadTrainingLogits } from '../model/specMoE';
 import type { PoolMode } from '../model/tasks';
@@ -22,6 +22,14 @@ function dataset(n: number, seed: number): HeadDataset {
   const psd = Float32Array.from({ length: n * C * F }, () => r.next());
   const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
   return { n, nChannels: C, embeddingSize: D, nFreqs: F, pooled, psd, labels };
+}
+
+/** The head's initial values for `config` (PyTorch's defaults, seeded), by state-dict key. */
+function initialValues(config: SpecMoEConfig, seed: number): Map<string, Float32Array> {
+  const params = initHeadParams(config, seed);
+  const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+  params.dispose();
+  return values;
 }
 
 // Small widths with a hidden layer of 15 units: the products' column tails (one f32x4 and scalar columns) run too.
@@ -86,8 +94,7 @@ describe('the head step on WebAssembly kernels', () => {
 
   it("updates every parameter as ArrayAdamW (torch.optim.AdamW's formula) does, over several steps", async () => {
     const config = smallConfig('mean');
-    const params = initHeadParams(config, 3);
-    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const values = initialValues(config, 3);
     const head = await WasmHead.create(config, [dataset(6, 4)], 6, values);
     const options = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.05 };
     const reference = new ArrayAdamW(options);
@@ -101,13 +108,11 @@ describe('the head step on WebAssembly kernels', () => {
       }
     }
     expect(Array.from(head.params.get('w1T')!)).not.toEqual(Array.from((await WasmHead.create(config, [dataset(6, 4)], 6, values)).params.get('w1T')!));
-    params.dispose();
   });
 
   it('splits the products and gate passes with a kernel thread and gets the same numbers', async () => {
     const config = smallConfig('max');
-    const params = initHeadParams(config, 5);
-    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const values = initialValues(config, 5);
     const data = dataset(9, 6);
     const one = await WasmHead.create(config, [data], 9, values);
     const two = await WasmHead.create(config, [data], 9, values, nodeKernelThread);
@@ -126,14 +131,12 @@ describe('the head step on WebAssembly kernels', () => {
       expect(Array.from(two.probabilities(0, indices))).toEqual(Array.from(one.probabilities(0, indices)));
     } finally {
       two.dispose();
-      params.dispose();
     }
   });
 
   it('trains on one thread when the kernel thread cannot start, and says why', async () => {
     const config = smallConfig('mean');
-    const params = initHeadParams(config, 5);
-    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const values = initialValues(config, 5);
     let terminated = false;
     const broken: KernelThreadFactory = () => ({
       post: () => {},
@@ -151,18 +154,21 @@ describe('the head step on WebAssembly kernels', () => {
       expect(Number.isFinite(head.step(0, [0, 1, 2, 3], [1, 1, 1], 0, 1).loss)).toBe(true);
     } finally {
       warn.mockRestore();
-      params.dispose();
     }
+  });
+
+  it('names both shapes when data sets do not fit together', async () => {
+    const config = smallConfig('max');
+    const other = { ...dataset(2, 3), nFreqs: 51, psd: new Float32Array(2 * C * 51) };
+    await expect(WasmHead.create(config, [dataset(2, 1), other], 2, initialValues(config, 1))).rejects.toThrow(`head training data of ${C} channels × 51 PSD bins × ${D} features, where the model and the first data set have ${C} × ${F} × ${D}`);
   });
 
   it('draws the dropout masks from the seed: the same seed repeats a step, another changes it', async () => {
     const config = smallConfig('max');
-    const params = initHeadParams(config, 7);
-    const values = new Map(headKeys(config).map((k) => [k, Float32Array.from(params.get(k).dataSync() as Float32Array)]));
+    const values = initialValues(config, 7);
     const head = await WasmHead.create(config, [dataset(6, 2)], 6, values);
     const loss = (seed: number) => head.step(0, [0, 1, 2, 3, 4, 5], [1, 1, 1], 0.5, seed).loss;
     expect(loss(3)).toBe(loss(3));
     expect(loss(4)).not.toBe(loss(3));
-    params.dispose();
   });
 });

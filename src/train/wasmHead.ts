@@ -19,7 +19,7 @@ import { headKernelBytes, type HeadShapes, paddedHidden } from './wasm/headKerne
 const WEIGHT_GRAD_ROWS = 64;
 
 /** Names of the trained parameters in the kernels' layouts (what the optimiser sees). */
-export const WASM_HEAD_PARAMS = ['gateT', 'gateBias', 'gamma', 'beta', 'w1T', 'b1', 'w2', 'b2'] as const;
+const WASM_HEAD_PARAMS = ['gateT', 'gateBias', 'gamma', 'beta', 'w1T', 'b1', 'w2', 'b2'] as const;
 type ParamName = (typeof WASM_HEAD_PARAMS)[number];
 
 export interface StepResult {
@@ -112,7 +112,9 @@ export class WasmHead {
     this.shapes = { channels: C, freqs: F, features: E, hidden: H, evalBatch: evalRows, trainBatch: maxBatch, cPool: config.cPool };
     const L = new Layout();
     for (const d of datasets) {
-      if (d.nChannels !== C || d.nFreqs !== F || d.embeddingSize !== this.d3) throw new RangeError('head datasets of different shapes');
+      if (d.nChannels !== C || d.nFreqs !== F || d.embeddingSize !== this.d3) {
+        throw new RangeError(`head training data of ${d.nChannels} channels × ${d.nFreqs} PSD bins × ${d.embeddingSize} features, where the model and the first data set have ${C} × ${F} × ${this.d3}`);
+      }
       this.datasets.push({ psd: L.take(d.n * C * F), emb: L.take(d.n * C * E), data: d });
     }
     const R = evalRows * C;
