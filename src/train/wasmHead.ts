@@ -13,7 +13,7 @@ import type { AdamWOptions } from './adamw';
 import type { HeadDataset } from './headTraining';
 import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
 import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
-import { headKernelBytes, type HeadShapes, paddedHidden } from './wasm/headKernels';
+import { headKernelBytes, type HeadShapes, KERNELS, paddedHidden } from './wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
 const WEIGHT_GRAD_ROWS = 64;
@@ -76,7 +76,7 @@ export class WasmHead {
     const head = new WasmHead(config, datasets, maxBatch, initial, shared);
     if (shared) {
       try {
-        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at['control']! }));
+        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, names: KERNELS, memory: head.memory, control: head.at['control']! }));
       } catch (e) {
         console.warn(`${(e as Error).message}; head training runs on one thread`);
       }
