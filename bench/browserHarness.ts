@@ -1,18 +1,20 @@
 // Runs benchmark workloads inside the built app's model worker in Debian's Chromium (headless), the way users run
 // the model: serves dist/ (building it when absent), opens `/?backend=B&bench` and calls window.specmoeBench.
-import { chromium } from '@playwright/test';
+import { type Browser, chromium } from '@playwright/test';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import type { BenchRequest, BenchResult } from '../src/worker/api';
 import { REPO_ROOT } from '../src/testing/shared';
+import { commandLine, peakRssMiB, processTree } from './machineLoad';
 
-const PORT = 4179;
+/** The app server's port (BENCH_PORT, e.g. to run beside another checkout's benchmarks); the peer page takes the next. */
+export const BENCH_PORT = Number(process.env.BENCH_PORT ?? 4179);
 
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+export async function waitForServer(url: string, child?: ChildProcess): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode})`);
+    if (child && child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -20,7 +22,7 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`the app server did not answer at ${url}`);
+  throw new Error(`the server did not answer at ${url}`);
 }
 
 /** The page's main-thread long tasks (PerformanceObserver 'longtask') while a request ran: durations in ms. */
@@ -28,44 +30,99 @@ export interface MainThread {
   readonly longTasksMs: readonly number[];
 }
 
+/** A Chromium of our own; rendererPeakMiB() is the largest peak RSS of its renderer processes (a tab and its workers). */
+export interface BenchBrowser {
+  readonly browser: Browser;
+  rendererPeakMiB(): number;
+  close(): Promise<void>;
+}
+
+/** Launches Debian's Chromium and finds its process (a child of this one) to read its renderers' memory. */
+export async function launchBenchBrowser(extraArgs: readonly string[] = []): Promise<BenchBrowser> {
+  // Debian's /usr/bin/chromium is a script that runs /usr/lib/chromium/chromium.
+  const isBrowserMain = (pid: number) => /\/chromium$/.test(commandLine(pid).split(' ')[0]!) && !commandLine(pid).includes('--type=');
+  const before = new Set(processTree(process.pid).filter(isBrowserMain));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, ...extraArgs] });
+  const main = processTree(process.pid).find((pid) => isBrowserMain(pid) && !before.has(pid));
+  return {
+    browser,
+    rendererPeakMiB: () =>
+      main === undefined ? Number.NaN : Math.max(0, ...processTree(main).filter((pid) => commandLine(pid).includes('--type=renderer')).map(peakRssMiB)),
+    close: () => browser.close(),
+  };
+}
+
+/** The app open in its own Chromium, ready for benchmark requests. */
+export interface AppPage {
+  call(request: BenchRequest): Promise<{ result: BenchResult; mainThread: MainThread }>;
+  /** What the app's header shows as its back-end. */
+  readonly shown: string;
+  rendererPeakMiB(): number;
+  close(): Promise<void>;
+}
+
 /**
- * Opens the app once per back-end and runs each request there; yields results in order. wasmThreads: threads of
- * tfjs-backend-wasm's threaded build (`?wasmThreads=N`; 0 = the single-threaded build).
+ * Serves the built app and opens `/?backend=B&bench&…query` once it has loaded its model. wasmThreads: threads of
+ * tfjs-backend-wasm's threaded build (0 = the single-threaded build); kernelThreads 1 keeps the generated attention
+ * kernels on the model worker's thread.
  */
+export async function openApp(backend: string, query: { wasmThreads?: number; kernelThreads?: number } = {}): Promise<AppPage> {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--port', String(BENCH_PORT)], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const chrome = await launchBenchBrowser(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : []);
+  const close = async () => {
+    await chrome.close();
+    server.kill();
+  };
+  try {
+    const base = `http://127.0.0.1:${BENCH_PORT}`;
+    await waitForServer(base, server);
+    const page = await chrome.browser.newPage();
+    const wasmThreads = query.wasmThreads ?? 0;
+    await page.goto(`${base}/?backend=${backend}&bench&wasmThreads=${wasmThreads}${query.kernelThreads ? `&kernelThreads=${query.kernelThreads}` : ''}`);
+    await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
+    // The app loads its model in the same worker at start-up; a benchmark started before that ends would share the
+    // thread with it (measured: the first 10-epoch head-training run 7.3 s, the next ones 5.6–5.7 s).
+    await page.waitForFunction(() => 'specmoeModelSettled' in window, undefined, { timeout: 120_000 });
+    const shown = `${await page.getByTestId('backend').textContent()}${(await page.getByTestId('kernel-threads').count()) ? await page.getByTestId('kernel-threads').textContent() : ''}`;
+    if (backend === 'wasm' && wasmThreads > 1 && !shown.includes(`(${wasmThreads} threads)`)) throw new Error(`asked for ${wasmThreads} wasm threads, the app shows "${shown}"`);
+    return {
+      shown,
+      async call(request) {
+        const [result, longTasksMs] = await page.evaluate(async (r) => {
+          const tasks: number[] = [];
+          const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration)));
+          observer.observe({ type: 'longtask', buffered: false });
+          const out = await (window as unknown as { specmoeBench: (r: unknown) => Promise<BenchResult> }).specmoeBench(r);
+          observer.disconnect();
+          return [out, tasks] as const;
+        }, request as unknown as Record<string, unknown>);
+        return { result, mainThread: { longTasksMs } };
+      },
+      rendererPeakMiB: chrome.rendererPeakMiB,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Opens the app once and runs each request there; yields results in order. */
 export async function runInBrowser(
   backend: string,
   requests: readonly BenchRequest[],
   onResult: (r: BenchResult, request: BenchRequest, mainThread: MainThread) => void,
   wasmThreads = 0,
 ): Promise<void> {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--port', String(PORT)], { cwd: REPO_ROOT, stdio: 'ignore' });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, ...(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : [])] });
+  const app = await openApp(backend, { wasmThreads });
   try {
-    const base = `http://127.0.0.1:${PORT}`;
-    await waitForServer(base, server);
-    const page = await browser.newPage();
-    await page.goto(`${base}/?backend=${backend}&bench&wasmThreads=${wasmThreads}`);
-    await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
-    await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
-    // The app loads its model in the same worker at start-up; a benchmark started before that ends would share the
-    // thread with it (measured: the first 10-epoch head-training run 7.3 s, the next ones 5.6–5.7 s).
-    await page.waitForFunction(() => 'specmoeModelSettled' in window, undefined, { timeout: 120_000 });
-    const shown = await page.getByTestId('backend').textContent();
-    if (backend === 'wasm' && wasmThreads > 1 && !shown?.includes(`${wasmThreads} threads`)) throw new Error(`asked for ${wasmThreads} wasm threads, the app shows "${shown}"`);
     for (const request of requests) {
-      const [result, longTasksMs] = await page.evaluate(async (r) => {
-        const tasks: number[] = [];
-        const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration)));
-        observer.observe({ type: 'longtask', buffered: false });
-        const out = await (window as unknown as { specmoeBench: (r: unknown) => Promise<BenchResult> }).specmoeBench(r);
-        observer.disconnect();
-        return [out, tasks] as const;
-      }, request as unknown as Record<string, unknown>);
-      onResult(result, request, { longTasksMs });
+      const { result, mainThread } = await app.call(request);
+      onResult(result, request, mainThread);
     }
   } finally {
-    await browser.close();
-    server.kill();
+    await app.close();
   }
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SpecMoEConfig } from './config';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
+import { singleThreadAttention } from '../runtime/wasm/wasmAttention';
 import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
 import { nextTask } from './nextTask';
 import type { SpecMoE } from './specMoE';
@@ -184,6 +185,8 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
   const lanes = options.lanes && options.lanes.length > 0 ? [...options.lanes] : [localLane(model)];
   const free = lanes.flatMap((lane) => Array.from({ length: Math.max(1, lane.depth ?? 1) }, () => lane));
   let alive = lanes.length;
+  // Lanes already use the cores: the attention kernels' second thread would only compete with them.
+  const attentionThreads = singleThreadAttention(lanes.length > 1);
   const dead = new Set<ForwardLane>();
   const inFlight = new Set<Promise<void>>();
   const retry: Job[] = [];
@@ -267,6 +270,7 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
     await Promise.race(inFlight); // a failing lane may hand its batch back
   }
   await Promise.all(inFlight);
+  attentionThreads.restore();
   if (!exhausted) await iterator.return(undefined);
   if (failure) throw failure;
   return { rows, channelMap: map, warnings, cancelled: options.signal?.aborted ?? false };

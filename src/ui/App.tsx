@@ -91,7 +91,13 @@ export function App() {
       try {
         // `?wasmThreads=N` asks for N threads of the threaded wasm build (0: single-threaded); by default the worker picks.
         const threadsParam = new URLSearchParams(location.search).get('wasmThreads');
-        const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined, threadsParam === null ? undefined : Number(threadsParam));
+        // `?kernelThreads=1` keeps the attention kernels on one thread (the benchmarks' single-thread row).
+        const kernelThreadsParam = new URLSearchParams(location.search).get('kernelThreads');
+        const info = await c.api.init(
+          preferredBackend ? preferring(preferredBackend) : undefined,
+          threadsParam === null ? undefined : Number(threadsParam),
+          kernelThreadsParam === null ? undefined : Number(kernelThreadsParam),
+        );
         if (!alive) return;
         setBackend(info);
         const { file, fileName, model: m } = loaded.current;
@@ -181,6 +187,7 @@ export function App() {
         <div className="status" aria-live="polite">
           <span data-testid="offline-ready" className="offline">{offlineReady ? 'available offline · ' : ''}</span>
           <span data-testid="backend">Back-end: {backend ? `${backend.backend}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'starting…'}</span>
+          {backend && backend.kernelThreads > 1 ? <span data-testid="kernel-threads"> · attention kernels on {backend.kernelThreads} threads</span> : null}
           {backend?.tried.length ? <span title={backend.tried.map((t) => `${t.name}: ${t.error}`).join('\n')}> (fell back from {backend.tried.map((t) => t.name).join(', ')})</span> : null}
           <label>
             {' '}Use <select value={preferredBackend} onChange={(e) => setPreferredBackend(e.target.value as BackendName | '')} aria-label="Preferred back-end">

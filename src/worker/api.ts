@@ -146,6 +146,8 @@ export interface BackendInfo {
   readonly tried: readonly { readonly name: BackendName; readonly error: string }[];
   /** Threads the back-end computes on (tfjs-backend-wasm's pool; 1 for the others). */
   readonly threads: number;
+  /** Threads of the generated attention kernels on wasm (2 with a kernel thread; 1 otherwise). */
+  readonly kernelThreads: number;
 }
 
 export interface DecodeProgress {
@@ -229,7 +231,7 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
-export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
+export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'model-step' } & Omit<ModelBenchRequest, 'repeats'>) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
 
 /** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
 export interface ParityCheck {
@@ -247,8 +249,11 @@ export interface ParityCheck {
 export type { BenchResult };
 
 export interface WorkerApi {
-  /** wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device. */
-  init(preferred?: BackendName[], wasmThreads?: number): Promise<BackendInfo>;
+  /**
+   * wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device.
+   * kernelThreads: 1 keeps the generated attention kernels on the model worker's thread; omitted: 2 where possible.
+   */
+  init(preferred?: BackendName[], wasmThreads?: number, kernelThreads?: number): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;
   page(request: PageRequest): Promise<PageData>;
   spectrogram(request: SpectrogramRequest): Promise<Spectrogram>;

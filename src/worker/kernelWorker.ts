@@ -1,5 +1,5 @@
-// Head training's kernel thread in the browser (see src/train/wasm/kernelThread.ts): a Web Worker started by the
-// model worker, sharing the kernels' memory.
+// A kernel thread in the browser (see src/train/wasm/kernelThread.ts): a Web Worker started by the model worker,
+// sharing the kernels' memory (head training's, or the attention kernels').
 import { serveKernelCalls } from '../train/wasm/kernelThread';
 
 self.onmessage = (e: MessageEvent) => {

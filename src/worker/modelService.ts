@@ -12,6 +12,7 @@ import { type BackendName, initBackend } from '../model/backend';
 import { decodeRecording, planChannels, plannedSegments, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../model/decode';
 import { type ForwardLane, localLane } from '../model/lanes';
 import { laneCount, startReplicas } from './browserLanes';
+import { browserKernelThread } from './kernelThreads';
 import type { SpecMoE } from '../model/specMoE';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
@@ -40,9 +41,12 @@ export class ModelService {
   private abort: AbortController | null = null;
   private recordingName = '';
 
-  /** wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). */
-  async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads()): Promise<BackendInfo> {
-    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads });
+  /**
+   * wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). kernelThreads:
+   * 1 keeps the generated attention kernels on this thread; by default they get a second one where the page can.
+   */
+  async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads(), kernelThreads?: number): Promise<BackendInfo> {
+    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads, kernelThread: kernelThreads === 1 ? undefined : browserKernelThread() });
   }
 
   private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {

@@ -7,7 +7,7 @@ import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
-import { runModelBench } from '../model/benchWorkloads';
+import { runModelBench, stepModelBench } from '../model/benchWorkloads';
 import { runDecodeBench } from '../testing/decodeBench';
 import { localLane } from '../model/lanes';
 import { laneCount, startReplicas } from './browserLanes';
@@ -22,7 +22,7 @@ const models = new ModelService();
 const training = new TrainingService(models);
 
 const api: WorkerApi = {
-  init: (preferred, wasmThreads) => models.init(preferred, wasmThreads),
+  init: (preferred, wasmThreads, kernelThreads) => models.init(preferred, wasmThreads, kernelThreads),
   openRecording: (file, name) => recordings.open(file, name),
   page: (request) => recordings.page(request),
   spectrogram: (request) => spectrogram(recordings.require(), request),
@@ -40,6 +40,7 @@ const api: WorkerApi = {
   },
   async benchmark(request) {
     if (request.kind === 'model') return runModelBench(request);
+    if (request.kind === 'model-step') return stepModelBench(request);
     if (request.kind === 'finetune') return runHeadBench(request, request.kernelThreads === 1 ? undefined : browserKernelThread());
     // The decode bench's night is built from the demo recording the app serves.
     const response = await fetch(`${import.meta.env.BASE_URL}demo/S001R04.edf.gz`);

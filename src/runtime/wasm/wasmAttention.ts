@@ -163,3 +163,15 @@ export async function startAttentionThread(factory: KernelThreadFactory): Promis
   current = next;
   return 2;
 }
+
+/**
+ * While decoding lanes keep every core busy, a second attention thread would only compete with them: with `on`,
+ * attention runs on the calling thread alone until restore().
+ */
+export function singleThreadAttention(on: boolean): { restore(): void } {
+  const runtime = current;
+  if (!runtime || !on) return { restore: () => undefined };
+  const before = runtime.singleThreaded;
+  runtime.singleThreaded = true;
+  return { restore: () => void (runtime.singleThreaded = before) };
+}
