@@ -100,9 +100,9 @@ export class WasmAttention {
     const outAt = take(batch * length * heads * headDim);
     const scratch = [0, 1].map(() => ({ st: take(length * n), other: take(scratchFloats(headDim)) }));
     const pages = Math.ceil(at / PAGE_BYTES);
-    const current = this.memory.buffer.byteLength / PAGE_BYTES;
+    const have = this.memory.buffer.byteLength / PAGE_BYTES;
     if (pages > MAX_PAGES) throw new RangeError(`attention over ${length} tokens × ${pairs} heads needs ${at} bytes, more than ${MAX_PAGES * PAGE_BYTES}`);
-    if (pages > current) this.memory.grow(pages - current);
+    if (pages > have) this.memory.grow(pages - have);
     const heap = new Float32Array(this.memory.buffer);
     const view = (byteOffset: number, floats: number) => heap.subarray(byteOffset / 4, byteOffset / 4 + floats);
     const k = view(kAt, pairs * padded * headDim);
