@@ -3,6 +3,7 @@
 // model in batches, and every segment's class, probabilities and gate values reported as it is done.
 import * as tf from '@tensorflow/tfjs';
 import type { SpecMoEConfig } from './config';
+import { alignmentMatrix, CovarianceAccumulator } from '../dsp/alignment';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
 import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
@@ -74,7 +75,7 @@ export function clockTime(recording: Recording, dataSec: number): number {
   return start + (dataSec - r * recordDurationSec);
 }
 
-export function planChannels(recording: Recording, options: Pick<DecodeOptions, 'task' | 'channelOverrides' | 'maxMissingFraction'>): { map: ChannelMap; warnings: string[] } {
+export function planChannels(recording: Recording, options: { readonly task: Pick<TaskDefinition, 'channels' | 'montage'> } & Pick<DecodeOptions, 'channelOverrides' | 'maxMissingFraction'>): { map: ChannelMap; warnings: string[] } {
   const channels = recording.header.channels;
   const map = mapChannels(channels, options.task.channels, options.task.montage, options.channelOverrides);
   const warnings: string[] = [];
@@ -107,9 +108,36 @@ interface BatchPlan {
   signal?: AbortSignal;
 }
 
+/** Length of the chunks the alignment pass reads (s). */
+const ALIGNMENT_CHUNK_SEC = 600;
+
 /**
- * Reads the recording in chunks of whole segments (with margins), prepares the model channels and yields batches of
- * segments as arrays. Stops early when `signal` aborts.
+ * The recording's alignment matrix when the preprocessing asks for one (dsp/alignment.ts), else null: one pass over
+ * the whole recording in chunks, each prepared (resampled, band-passed) with margins that are read but not counted,
+ * so the covariance sees the same signal as the segments.
+ */
+export async function recordingAlignment(recording: Recording, map: ChannelMap, sampleRateHz: number, filter: PrepareOptions['filter']): Promise<Float64Array | null> {
+  const spec = filter?.alignment;
+  if (!spec) return null;
+  const duration = recording.durationSec;
+  const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
+  const accumulator = new CovarianceAccumulator(map.sources.length);
+  for (let start = 0; start < duration; start += ALIGNMENT_CHUNK_SEC) {
+    const from = Math.max(0, start - MARGIN_SEC);
+    const to = Math.min(duration, start + ALIGNMENT_CHUNK_SEC + MARGIN_SEC);
+    const data = await recording.readChannels(sourceIndices, from, to - from);
+    const byIndex = new Map(sourceIndices.map((idx, i) => [idx, data[i]!]));
+    const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz, filter });
+    const first = Math.round((start - from) * sampleRateHz);
+    const last = Math.min(signals[0]!.length, Math.round((Math.min(duration, start + ALIGNMENT_CHUNK_SEC) - from) * sampleRateHz));
+    accumulator.add(signals, first, last);
+  }
+  return alignmentMatrix(accumulator.covariance(), map.sources.length, spec);
+}
+
+/**
+ * Reads the recording in chunks of whole segments (with margins), prepares the model channels (aligned when the
+ * preprocessing asks for it) and yields batches of segments as arrays. Stops early when `signal` aborts.
  */
 async function* segmentArrays(
   recording: Recording,
@@ -120,6 +148,7 @@ async function* segmentArrays(
   const { segmentSec, sampleRateHz } = options;
   const duration = recording.durationSec;
   const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
+  const spatial = wanted.length > 0 ? await recordingAlignment(recording, map, sampleRateHz, options.filter) : null;
   for (let first = 0; first < wanted.length; first += options.chunkSegments) {
     if (options.signal?.aborted) return;
     const chunk = wanted.slice(first, first + options.chunkSegments);
@@ -127,7 +156,7 @@ async function* segmentArrays(
     const chunkEnd = Math.min(duration, chunk[chunk.length - 1]!.dataSec + segmentSec + MARGIN_SEC);
     const data = await recording.readChannels(sourceIndices, chunkStart, chunkEnd - chunkStart);
     const byIndex = new Map(sourceIndices.map((idx, i) => [idx, data[i]!]));
-    const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz, filter: options.filter });
+    const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz, filter: options.filter, spatial });
     const segments = cutSegments(signals, sampleRateHz, segmentSec, chunk.map((s) => s.dataSec - chunkStart));
     const { nChannels, paddedLength } = segments;
     const size = nChannels * paddedLength;
