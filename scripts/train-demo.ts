@@ -57,6 +57,11 @@ async function pretrain(): Promise<void> {
 
 if (stage === 'pretrain' || stage === 'all') await pretrain();
 
+if (stage === 'finetune' || stage === 'all') {
+  const { finetuneStage } = await import('./demo/finetuneStage');
+  await finetuneStage(RUN_DIR);
+}
+
 if (stage === 'reconstruction') {
   const { refreshReconstruction } = await import('./demoReconstruction');
   await refreshReconstruction({ outDir: join(REPO_ROOT, 'models', 'specmoe-demo-mi'), reconstructionFiles: reconstructionFiles() });

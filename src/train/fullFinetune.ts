@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Random, seededRandom, shuffled } from '../dsp/random';
 import { paddedLengthOf, segmentPositions } from '../dsp/segments';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../io/safetensors';
+import { specMoEStateDictShapes } from '../model/architecture';
 import type { SpecMoEConfig } from '../model/config';
 import { buildSpecMoE } from '../model/load';
 import type { SpecMoE } from '../model/specMoE';
@@ -81,7 +82,10 @@ export interface TrialEvaluation {
 
 /** A SpecMoE whose parameters are tf.Variables (running statistics not trainable), from a state dict. */
 export function trainableSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
-  const model = buildSpecMoE(tensors, config);
+  // BatchNorm step counters play no part in training or inference; state dicts made from parameters lack them.
+  const complete = new Map(tensors);
+  for (const key of specMoEStateDictShapes(config).keys()) if (key.endsWith('num_batches_tracked') && !complete.has(key)) complete.set(key, { dtype: 'I64', shape: [], data: new Float64Array([0]) });
+  const model = buildSpecMoE(complete, config);
   for (const [key, t] of [...model.params.entries()]) model.params.set(key, tf.variable(t, !key.includes('.running_')));
   return model;
 }

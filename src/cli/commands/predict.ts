@@ -8,6 +8,7 @@ import { predictionRows } from '../../model/exports';
 import { specMoEFromWeights } from '../../model/load';
 import { BUILTIN_TASKS, findTask } from '../../model/tasks';
 import { readWeights } from '../../io/weights';
+import { labelAgreement } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
@@ -67,6 +68,15 @@ export const predictCommand: Command = {
       for (const w of result.warnings) console.error(`warning: ${w}`);
       if (!loaded.trained) console.error('warning: this model is UNTRAINED: its predictions mean nothing');
       const rows = predictionRows(result.rows, loaded.task.classes);
+      const labels = loaded.bundle?.labels;
+      const agreement = segments && labels ? labelAgreement(result.rows, labels, loaded.task.classes) : null;
+      if (agreement) {
+        const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+        console.error(
+          `agreement with the recording's labels: balanced accuracy ${pct(agreement.balancedAccuracy)}, accuracy ${pct(agreement.accuracy)}, ` +
+            `kappa ${agreement.kappa.toFixed(3)}, ${agreement.count} labelled segments; confusion (rows: true ${loaded.task.classes.join(' / ')}) ${agreement.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`,
+        );
+      }
       if (args.flags.has('json')) console.log(JSON.stringify(rows, null, 1));
       else {
         console.log(`${loaded.description}\n${file}: ${rows.length} segments`);
