@@ -68,8 +68,9 @@ export function specMoEConfigOfBundle(bundle: ModelBundleConfig): SpecMoEConfig 
 /** Checks every tensor against the SpecMoE's keys and shapes (all problems listed), then builds it. */
 export function buildSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
   const expected = specMoEStateDictShapes(config);
-  checkStateDict(expected, tensors, 'SpecMoE weights');
-  return new SpecMoE(config, ParamStore.fromTensors(tensors, expected));
+  const complete = withStepCounters(tensors, expected);
+  checkStateDict(expected, complete, 'SpecMoE weights');
+  return new SpecMoE(config, ParamStore.fromTensors(complete, expected));
 }
 
 /** Same for one expert (full, or encoder only when the state dict has no decoder). */

@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import { type Random, seededRandom, shuffled } from '../dsp/random';
 import { paddedLengthOf, segmentPositions } from '../dsp/segments';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../io/safetensors';
-import { specMoEStateDictShapes } from '../model/architecture';
 import type { SpecMoEConfig } from '../model/config';
 import { buildSpecMoE } from '../model/load';
 import type { SpecMoE } from '../model/specMoE';
@@ -82,10 +81,7 @@ export interface TrialEvaluation {
 
 /** A SpecMoE whose parameters are tf.Variables (running statistics not trainable), from a state dict. */
 export function trainableSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
-  // BatchNorm step counters play no part in training or inference; state dicts made from parameters lack them.
-  const complete = new Map(tensors);
-  for (const key of specMoEStateDictShapes(config).keys()) if (key.endsWith('num_batches_tracked') && !complete.has(key)) complete.set(key, { dtype: 'I64', shape: [], data: new Float64Array([0]) });
-  const model = buildSpecMoE(complete, config);
+  const model = buildSpecMoE(tensors, config);
   for (const [key, t] of [...model.params.entries()]) model.params.set(key, tf.variable(t, !key.includes('.running_')));
   return model;
 }
@@ -379,7 +375,8 @@ export class FullFinetuner {
       return bytes;
     };
     const state = JSON.parse(new TextDecoder().decode(need(STATE_FILES.state))) as SavedState;
-    for (const key of ['epochs', 'batchSize', 'trainExperts'] as const) {
+    // More epochs than the checkpoint's run is fine (a run continued); a different batch or frozen state is another run.
+    for (const key of ['batchSize', 'trainExperts'] as const) {
       if (state.settings[key] !== this.settings[key]) throw new FinetuneStateError(`checkpoint was made with ${key} = ${state.settings[key]}, this run has ${this.settings[key]}`);
     }
     const named = (bytes: Uint8Array) => new Map([...readSafetensors(bytes).tensors].map(([k, t]) => [k, t.data as ArrayLike<number>]));
