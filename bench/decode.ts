@@ -57,7 +57,7 @@ function mneReadBack(rows: readonly SegmentPrediction[]): string {
     const back = JSON.parse(execFileSync(PYTHON, ['-c', MNE_READ, file], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { onset: number[]; duration: number[]; description: string[] };
     const same =
       back.onset.length === rows.length &&
-      rows.every((r, i) => Math.abs(back.onset[i]! - r.onsetSec) < 1e-6 && Math.abs(back.duration[i]! - r.durationSec) < 1e-6 && back.description[i] === r.className);
+      rows.every((r, i) => Math.abs(back.onset[i]! - r.clockSec) < 1e-6 && Math.abs(back.duration[i]! - r.durationSec) < 1e-6 && back.description[i] === r.className);
     return `MNE reads the predictions' EDF+ annotations back: ${back.onset.length} of ${rows.length}, onsets/durations/texts ${same ? 'identical' : 'DIFFERENT'}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });

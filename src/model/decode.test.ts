@@ -29,7 +29,7 @@ describeShared('decode a recording end to end (plumbing bundle from the parity f
     expect(result.rows.length).toBe(31); // 125 s / 4 s
     expect(progress[progress.length - 1]).toBe(31);
     expect(result.warnings).toContain('resampled 160 Hz → 200 Hz');
-    expect(result.rows.map((r) => r.onsetSec).slice(0, 3)).toEqual([0, 4, 8]);
+    expect(result.rows.map((r) => r.clockSec).slice(0, 3)).toEqual([0, 4, 8]);
     for (const r of result.rows) {
       expect(r.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(r.gates.every((g) => g > 0 && g < 1)).toBe(true);
@@ -45,7 +45,7 @@ describeShared('decode a recording end to end (plumbing bundle from the parity f
     const edf = predictionsEdf(result.rows, { patientId: 'X X X X', recordingId: 'Startdate X X X X', startDate: recording.header.startDate });
     const back = await openRecording(blobSource(new Blob([edf as Uint8Array<ArrayBuffer>]), 'predictions.edf'));
     expect(back.header.format).toBe('EDF+C');
-    expect(back.annotations.map((a) => [a.onsetSec, a.durationSec, a.description])).toEqual(result.rows.map((r) => [r.onsetSec, 4, r.className]));
+    expect(back.annotations.map((a) => [a.onsetSec, a.durationSec, a.description])).toEqual(result.rows.map((r) => [r.clockSec, 4, r.className]));
     await recording.close();
     model.params.dispose();
   });

@@ -5,14 +5,27 @@ import * as tf from '@tensorflow/tfjs';
 import type { SpecMoEConfig } from './config';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
+import { clockTime } from '../io/recordTimes';
 import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
 import { nextTask } from './nextTask';
 import type { SpecMoE } from './specMoE';
 import type { TaskDefinition } from './tasks';
 
-export interface SegmentPrediction {
-  /** Seconds after the header start time (record start times applied, so EDF+D gaps are respected). */
-  readonly onsetSec: number;
+/**
+ * A segment to decode, on both clocks of the recording (io/recordTimes.ts): where its samples start (data seconds,
+ * gaps not counted) and when that was (seconds after the header start, across EDF+D gaps).
+ */
+export interface PlannedSegment {
+  readonly dataSec: number;
+  readonly clockSec: number;
+  /** Annotation text the segment was cut at (annotation mode). */
+  readonly label?: string;
+}
+
+/** Where a requested segment starts (data seconds) and, in annotation mode, its annotation text. */
+export type SegmentRequest = Omit<PlannedSegment, 'clockSec'>;
+
+export interface SegmentPrediction extends PlannedSegment {
   readonly durationSec: number;
   readonly classIndex: number;
   readonly className: string;
@@ -21,8 +34,6 @@ export interface SegmentPrediction {
   readonly gates: readonly [number, number, number];
   /** Mean gate value per expert and model channel [3][C]. */
   readonly channelGates: readonly (readonly number[])[];
-  /** Annotation text the segment was cut at (annotation mode). */
-  readonly label?: string;
 }
 
 /**
@@ -41,7 +52,7 @@ export interface DecodeOptions {
   /** Segments per chunk read from the recording. */
   readonly chunkSegments?: number;
   /** Explicit segment onsets in data seconds (annotation mode) with their labels; default: back to back. */
-  readonly segments?: readonly { readonly dataSec: number; readonly label?: string }[];
+  readonly segments?: readonly SegmentRequest[];
   /** At most this fraction of model channels may be missing (filled with zeros); above it, decoding refuses. */
   readonly maxMissingFraction?: number;
   readonly signal?: AbortSignal;
@@ -64,16 +75,6 @@ export class DecodeError extends Error {
 /** Margin read on each side of a chunk (s): longer than the filter and resampler's edge transients. */
 const MARGIN_SEC = 4;
 
-/** Data seconds (gaps excluded) → seconds after the header start time, through the record start times. */
-export function clockTime(recording: Recording, dataSec: number): number {
-  const { recordDurationSec } = recording.header;
-  const starts = recording.recordStartTimesSec;
-  if (recordDurationSec <= 0 || starts.length === 0) return dataSec;
-  const r = Math.min(starts.length - 1, Math.max(0, Math.floor(dataSec / recordDurationSec)));
-  const start = Number.isFinite(starts[r]!) ? starts[r]! : r * recordDurationSec;
-  return start + (dataSec - r * recordDurationSec);
-}
-
 export function planChannels(recording: Recording, options: Pick<DecodeOptions, 'task' | 'channelOverrides' | 'maxMissingFraction'>): { map: ChannelMap; warnings: string[] } {
   const channels = recording.header.channels;
   const map = mapChannels(channels, options.task.channels, options.task.montage, options.channelOverrides);
@@ -95,7 +96,7 @@ export function planChannels(recording: Recording, options: Pick<DecodeOptions, 
 export interface SegmentBatch {
   readonly x: tf.Tensor3D;
   readonly times: tf.Tensor3D;
-  readonly segments: readonly { readonly dataSec: number; readonly label?: string }[];
+  readonly segments: readonly PlannedSegment[];
 }
 
 interface BatchPlan {
@@ -114,9 +115,9 @@ interface BatchPlan {
 async function* segmentArrays(
   recording: Recording,
   map: ChannelMap,
-  wanted: readonly { readonly dataSec: number; readonly label?: string }[],
+  wanted: readonly PlannedSegment[],
   options: BatchPlan,
-): AsyncGenerator<SegmentArrays & { readonly segments: readonly { readonly dataSec: number; readonly label?: string }[] }> {
+): AsyncGenerator<SegmentArrays & { readonly segments: readonly PlannedSegment[] }> {
   const { segmentSec, sampleRateHz } = options;
   const duration = recording.durationSec;
   const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
@@ -143,7 +144,7 @@ async function* segmentArrays(
 export async function* segmentBatches(
   recording: Recording,
   map: ChannelMap,
-  wanted: readonly { readonly dataSec: number; readonly label?: string }[],
+  wanted: readonly PlannedSegment[],
   options: BatchPlan,
 ): AsyncGenerator<SegmentBatch> {
   for await (const { x, shape, times, segments } of segmentArrays(recording, map, wanted, options)) {
@@ -157,11 +158,11 @@ export async function* segmentBatches(
 }
 
 /** Segments that fit in the recording: the given ones, or back to back from 0. */
-export function plannedSegments(recording: Recording, segmentSec: number, given?: DecodeOptions['segments']): { readonly dataSec: number; readonly label?: string }[] {
+export function plannedSegments(recording: Recording, segmentSec: number, given?: readonly SegmentRequest[]): PlannedSegment[] {
   const duration = recording.durationSec;
-  const planned: readonly { readonly dataSec: number; readonly label?: string }[] =
+  const requested: readonly SegmentRequest[] =
     given ?? Array.from({ length: Math.max(0, Math.floor(duration / segmentSec + 1e-9)) }, (_, i) => ({ dataSec: i * segmentSec }));
-  return planned.filter((s) => s.dataSec >= 0 && s.dataSec + segmentSec <= duration + 1e-9);
+  return requested.filter((s) => s.dataSec >= 0 && s.dataSec + segmentSec <= duration + 1e-9).map((s) => ({ ...s, clockSec: clockTime(recording, s.dataSec) }));
 }
 
 export async function decodeRecording(recording: Recording, model: SpecMoE, options: DecodeOptions): Promise<DecodeResult> {
@@ -180,7 +181,7 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
   });
   // Every free lane takes the next batch; results are reported in recording order. A lane that dies (a replica's
   // worker crashed) is dropped with a warning and its batch goes to another lane; the run fails only with none left.
-  type Job = { index: number; batch: SegmentArrays & { readonly segments: readonly { readonly dataSec: number; readonly label?: string }[] } };
+  type Job = { index: number; batch: SegmentArrays & { readonly segments: readonly PlannedSegment[] } };
   const lanes = options.lanes && options.lanes.length > 0 ? [...options.lanes] : [localLane(model)];
   const free = lanes.flatMap((lane) => Array.from({ length: Math.max(1, lane.depth ?? 1) }, () => lane));
   let alive = lanes.length;
@@ -202,14 +203,13 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
         const classIndex = p.indexOf(Math.max(...p));
         const perExpert = outputs.channelGates.map((g) => g[i]!);
         rows.push({
-          onsetSec: clockTime(recording, seg.dataSec),
+          ...seg,
           durationSec: segmentSec,
           classIndex,
           className: classes[classIndex]!,
           probabilities: p,
           gates: perExpert.map((g) => g.reduce((a, v) => a + v, 0) / g.length) as [number, number, number],
           channelGates: perExpert,
-          ...(seg.label !== undefined ? { label: seg.label } : {}),
         });
       });
       options.onProgress?.(rows.length, wanted.length, rows);

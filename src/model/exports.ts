@@ -3,9 +3,13 @@
 import { type AnnotationFileHeader, writeAnnotationEdf } from '../io/edfAnnotationWriter';
 import type { SegmentPrediction } from './decode';
 
-/** One row per segment: onset, duration, class name, class name → probability, mean gate per expert. */
+/**
+ * One row per segment: onset (seconds after the header start), data onset (seconds of samples from the first one,
+ * gaps of EDF+D not counted), duration, class name, class name → probability, mean gate per expert.
+ */
 export interface PredictionRow {
   readonly onset: number;
+  readonly dataOnset: number;
   readonly duration: number;
   readonly class: string;
   readonly probabilities: Record<string, number>;
@@ -15,7 +19,8 @@ export interface PredictionRow {
 
 export function predictionRows(rows: readonly SegmentPrediction[], classes: readonly string[]): PredictionRow[] {
   return rows.map((r) => ({
-    onset: Number(r.onsetSec.toFixed(6)),
+    onset: Number(r.clockSec.toFixed(6)),
+    dataOnset: Number(r.dataSec.toFixed(6)),
     duration: r.durationSec,
     class: r.className,
     probabilities: Object.fromEntries(classes.map((c, i) => [c, r.probabilities[i]!])),
@@ -34,8 +39,8 @@ export function predictionsCsv(rows: readonly SegmentPrediction[], classes: read
   const header = ['start_sec', 'end_sec', 'class', ...classes.map((c) => `p_${c}`), 'gate_expert1', 'gate_expert2', 'gate_expert3', ...(hasLabel ? ['label'] : [])];
   const lines = rows.map((r) =>
     [
-      Number(r.onsetSec.toFixed(6)),
-      Number((r.onsetSec + r.durationSec).toFixed(6)),
+      Number(r.clockSec.toFixed(6)),
+      Number((r.clockSec + r.durationSec).toFixed(6)),
       r.className,
       ...r.probabilities.map((p) => p.toFixed(6)),
       ...r.gates.map((g) => g.toFixed(6)),
@@ -49,7 +54,7 @@ export function predictionsCsv(rows: readonly SegmentPrediction[], classes: read
 
 export function predictionsEdf(rows: readonly SegmentPrediction[], header: AnnotationFileHeader): Uint8Array {
   return writeAnnotationEdf(
-    rows.map((r) => ({ onsetSec: r.onsetSec, durationSec: r.durationSec, description: r.className })),
+    rows.map((r) => ({ onsetSec: r.clockSec, durationSec: r.durationSec, description: r.className })),
     header,
   );
 }

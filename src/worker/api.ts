@@ -41,8 +41,6 @@ export interface RecordingSummary {
   readonly durationSec: number;
   readonly nRecords: number;
   readonly recordDurationSec: number;
-  /** Clock seconds (after the header start) of the first record: the sub-second offset of EDF+. */
-  readonly firstRecordStartSec: number;
   readonly hasGaps: boolean;
   readonly channels: readonly ChannelSummary[];
   readonly annotations: readonly AnnotationSummary[];
@@ -158,10 +156,9 @@ export interface DecodeProgress {
   readonly lanes: number;
 }
 
+/** A prediction row as the UI gets it: `onset` (clock) places it on the timeline, `dataOnset` in the traces. */
 export interface DecodedRow extends PredictionRow {
   readonly classIndex: number;
-  /** Data seconds of the segment start, for jumping the viewer there. */
-  readonly dataSec: number;
   /** Mean gate per expert and model channel [3][C]. */
   readonly channelGates: readonly (readonly number[])[];
 }

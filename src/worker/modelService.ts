@@ -118,7 +118,6 @@ export class ModelService {
     const toRow = (r: SegmentPrediction): DecodedRow => ({
       ...predictionRows([r], loaded.task.classes)[0]!,
       classIndex: r.classIndex,
-      dataSec: r.onsetSec - (recording.recordStartTimesSec[0] ?? 0),
       channelGates: r.channelGates,
     });
     const lanes = this.decodeLanes(loaded.model, plannedSegments(recording, loaded.task.segmentSec).length);
@@ -149,7 +148,8 @@ export class ModelService {
     const classes = loaded.task.classes;
     const rows: readonly SegmentPrediction[] = shown
       ? shown.map((r) => ({
-          onsetSec: r.onset,
+          dataSec: r.dataOnset,
+          clockSec: r.onset,
           durationSec: r.duration,
           classIndex: r.classIndex,
           className: r.class,
@@ -178,11 +178,10 @@ export class ModelService {
     let microvolts: Float32Array | null = null;
     let nChannels = 0;
     let length = 0;
-    for await (const { x, times, segments } of segmentBatches(recording, map, [{ dataSec: request.segmentDataSec }], { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
+    for await (const { x, times } of segmentBatches(recording, map, plannedSegments(recording, segmentSec, [{ dataSec: request.segmentDataSec }]), { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
       [, nChannels, length] = x.shape;
       microvolts = Float32Array.from(await x.data(), (v) => v * 100);
       tf.dispose([x, times]);
-      void segments;
     }
     if (!microvolts) throw new Error(`no ${segmentSec}-s segment starts at ${request.segmentDataSec} s`);
     const expert = loaded.experts[request.expert]!;

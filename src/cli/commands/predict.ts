@@ -19,8 +19,9 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
   --task TASK      ${BUILTIN_TASKS.map((t) => t.id).join(', ')}
   --annotations    one segment per annotation whose text is in the bundle's label map, starting at its onset,
                    instead of back-to-back segments; each row also carries "label" (the annotation text)
-  --json           a JSON array of rows: onset, duration (s), class, probabilities (class -> p), gates
-                   (mean gate of experts 1-3)
+  --json           a JSON array of rows: onset (s after the header's start time), dataOnset (s of data from the
+                   first sample; differs across the gaps of EDF+D/BDF+D), duration (s), class, probabilities
+                   (class -> p), gates (mean gate of experts 1-3)
   --batch N        segments per forward (default 1 for full-size experts, 4 for small ones: fastest on tfjs-wasm)
   --workers N      decode on N threads, each with its own copy of the model (default: one per core, at most 4,
                    for recordings of 16 segments or more; 1 otherwise)
