@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import type { BenchRequest, BenchResult } from '../src/worker/api';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 const PORT = 4179;
 

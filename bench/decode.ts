@@ -16,7 +16,7 @@ import type { SegmentPrediction } from '../src/model/decode';
 import { type DecodeBenchResult, runDecodeBench } from '../src/testing/decodeBench';
 import { predictionsEdf } from '../src/model/exports';
 import { closeLanes, defaultLaneCount, nodeLanes } from '../src/model/nodeLanes';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 import { runInBrowser } from './browserHarness';
 
 const TARGET_SEC = 300;

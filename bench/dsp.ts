@@ -22,7 +22,7 @@ import { numberOption, option, parseArgs } from '../src/cli/command';
 import { resampleRate } from '../src/dsp/resample';
 import { frequencyMajor, stft, type StftBuffers } from '../src/dsp/stft';
 import { welchPsd, welchSettings } from '../src/dsp/welch';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 const FS = 200;
 const SEGMENT_SEC = 30;

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { decodableGappedBytes, expectedClockSec, expectedRecordTimes, gappedPath } from '../src/testing/gappedFiles';
 import { plumbingBundleFiles } from '../src/testing/plumbingBundle';
-import { REFERENCE_DIR } from '../src/testing/shared';
+import { REFERENCE_DIR } from '../src/cli/paths';
 
 // A recording whose data records jump 12 h (EDF+D: records at 0–5 s, then 43 200–43 205 s after the start), decoded
 // with an untrained plumbing model of its channels: every row's onset is clock time, and clicking a row shows that

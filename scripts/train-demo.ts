@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_DIR, REPO_ROOT } from '../src/testing/shared';
+import { DATA_DIR, REPO_ROOT } from '../src/cli/paths';
 
 export const PRETRAIN_SUBJECTS = ['S001', 'S002', 'S003', 'S004', 'S005', 'S006', 'S007', 'S008', 'S009', 'S010', 'S011'];
 export const RUN_DIR = join(REPO_ROOT, '.cache', 'demo-run');

@@ -2,7 +2,7 @@
 // the record start times their expected JSON lists: what tests check both clocks of a recording against.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { DATA_DIR } from './shared';
+import { DATA_DIR } from '../cli/paths';
 
 export const GAPPED_FILES = ['edfReader/edfPlusD.edf', 'edfReader/bdfPlusD.bdf', 'EDF.jl/test_merged.edf'] as const;
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { saveBundle } from '../io/bundle';
 import { specMoEFileLayout } from '../io/bundle';
 import { readSafetensors } from '../io/safetensors';
-import { REFERENCE_DIR } from './shared';
+import { REFERENCE_DIR } from '../cli/paths';
 
 export const PLUMBING_CHANNELS = ['C3', 'Cz', 'C4', 'FCz'];
 
