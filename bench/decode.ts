@@ -1,6 +1,6 @@
 // `npm run bench -- decode [--hours 8] [--batch 1] [--workers N] [--where node,browser]`: a whole night decoded on
 // the CPU with tfjs-wasm, in Node and in Chromium (the app's model worker and its replicas), against the target of
-// 300 s for an 8-h night (960 sleep-staging segments of 30 s). The workload is src/testing/decodeBench.ts: the demo
+// 300 s for an 8-h night (960 sleep-staging segments of 30 s). The workload is bench/workloads/decode.ts: the demo
 // recording's data records repeated to H hours (in memory), 4 derivations, a full-size SpecMoE with seeded random
 // weights. Lanes: this thread plus worker threads (Node) / the model worker plus Web Workers (Chromium), one per
 // core by default; their start-up is inside the measured time. Peak RSS (Node) is the whole process's, threads
@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { numberOption, option, parseArgs } from '../src/cli/command';
-import { initBackend } from '../src/model/backend';
-import type { SegmentPrediction } from '../src/model/decode';
-import { type DecodeBenchResult, runDecodeBench } from '../src/testing/decodeBench';
-import { predictionsEdf } from '../src/model/exports';
-import { closeLanes, defaultLaneCount, nodeLanes } from '../src/model/nodeLanes';
+import { initBackend } from '../src/runtime/backend';
+import type { SegmentPrediction } from '../src/pipeline/decode';
+import { type DecodeBenchResult, runDecodeBench } from './workloads/decode';
+import { predictionsEdf } from '../src/pipeline/exports';
+import { closeLanes, defaultLaneCount, nodeLanes } from '../src/cli/decodeLanes';
 import { REPO_ROOT } from '../src/cli/paths';
 import { runInBrowser } from './browserHarness';
 

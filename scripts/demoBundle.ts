@@ -10,7 +10,7 @@ import { saveBundle } from '../src/io/bundle';
 import { readSafetensors, type NamedTensor } from '../src/io/safetensors';
 import { assembleSpecMoEStateDict } from '../src/io/stateDict';
 import { expertStateDictShapes } from '../src/model/architecture';
-import { initBackend } from '../src/model/backend';
+import { initBackend } from '../src/runtime/backend';
 import { specMoEConfig, type SpecMoEConfig } from '../src/model/config';
 import { initExpertParams, initHeadParams } from '../src/model/init';
 import { buildExpert, buildSpecMoE, type LoadedModel } from '../src/model/load';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PrepareOptions } from '../dsp/segments';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Recording } from '../io/recording';
-import { type PlannedSegment, planChannels, plannedSegments, segmentBatches } from '../model/decode';
+import { type PlannedSegment, planChannels, plannedSegments, segmentBatches } from '../pipeline/decode';
 import type { SpecMoE } from '../model/specMoE';
 import type { TaskDefinition } from '../model/tasks';
 

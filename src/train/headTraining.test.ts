@@ -4,7 +4,7 @@ import { headKeys } from '../model/init';
 import { linearOfData } from '../model/layers';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { seededRandom } from '../dsp/random';
-import { initBackend } from '../model/backend';
+import { initBackend } from '../runtime/backend';
 import { specMoEConfig } from '../model/config';
 import { bandPowerReference, fitLogistic, logBandPowers, predictLogistic } from './bandPowerReference';
 import { type HeadDataset, HeadTrainer } from './headTraining';

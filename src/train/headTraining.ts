@@ -5,14 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { seededRandom, shuffled } from '../dsp/random';
 import type { SpecMoEConfig } from '../model/config';
 import { headKeys, initHeadParams } from '../model/init';
-import { nextTask } from '../model/nextTask';
+import { nextTask } from '../runtime/nextTask';
 import type { ParamStore } from '../model/params';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { ArrayAdamW } from './adamw';
 import type { EmbeddedSegments } from './embeddings';
 import type { HeadSettings } from './headSettings';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
-import type { KernelThreadFactory } from './wasm/kernelThread';
+import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
 import { type StepResult, WasmHead } from './wasmHead';
 
 

@@ -11,9 +11,9 @@ import { seededRandom } from '../dsp/random';
 import type { SpecMoEConfig } from '../model/config';
 import type { AdamWOptions } from './adamw';
 import type { HeadDataset } from './headTraining';
-import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
-import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
-import { headKernelBytes, type HeadShapes, paddedHidden } from './wasm/headKernels';
+import { hasRelaxedSimd, hasWasmSimd } from '../runtime/wasm/emit';
+import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from '../runtime/wasm/kernelThread';
+import { headKernelBytes, type HeadShapes, paddedHidden } from '../runtime/wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
 const WEIGHT_GRAD_ROWS = 64;

@@ -1,7 +1,7 @@
 // The app shell: the model worker's life cycle (restarted with the same recording and model if it dies), opening
 // recordings (choose, drop, or the demo), the header panel, errors that never drop what is loaded, and the views.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type BackendName, FALLBACK_ORDER, preferring } from '../model/backendNames';
+import { type BackendName, FALLBACK_ORDER, preferring } from '../runtime/backendNames';
 import type { BackendInfo, ModelSummary, NamedBytes, RecordingSummary } from '../worker/api';
 import { DecodeView } from './DecodeView';
 import { FinetuneView } from './FinetuneView';

@@ -1,14 +1,14 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
-import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
-import type { HeadBenchRequest } from '../train/headBench';
-import type { DecodeBenchRequest } from '../testing/decodeBench';
+import type { BenchResult, ModelBenchRequest } from '../../bench/workloads/model';
+import type { HeadBenchRequest } from '../../bench/workloads/head';
+import type { DecodeBenchRequest } from '../../bench/workloads/decode';
 import type { ReconstructionBandErrors } from '../dsp/bandErrors';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
-import type { BackendName } from '../model/backendNames';
-import type { PredictionRow } from '../model/exports';
+import type { BackendName } from '../runtime/backendNames';
+import type { PredictionRow } from '../pipeline/exports';
 import type { EpochRecord } from '../train/headTraining';
 import type { Metrics } from '../train/metrics';
 import type { HeadSettings } from '../train/headSettings';
@@ -262,7 +262,7 @@ export interface WorkerApi {
    */
   exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
-  /** Benchmark workloads (src/model/benchWorkloads.ts) on this worker's back-end, for `npm run bench`. */
+  /** Benchmark workloads (bench/workloads/model.ts) on this worker's back-end, for `npm run bench`. */
   benchmark(request: BenchRequest): Promise<BenchResult>;
   /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;

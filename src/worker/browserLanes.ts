@@ -1,7 +1,7 @@
-// Decoding lanes in the browser (see src/model/lanes.ts): the model worker itself plus replicas, Web Workers
+// Decoding lanes in the browser (see src/runtime/lanes.ts): the model worker itself plus replicas, Web Workers
 // started from it, each with its own tfjs back-end and copy of the model.
 import * as tf from '@tensorflow/tfjs';
-import { type ForwardLane, modelSnapshot, replicaLane } from '../model/lanes';
+import { type ForwardLane, modelSnapshot, replicaLane } from '../runtime/lanes';
 import type { SpecMoE } from '../model/specMoE';
 
 /**

@@ -1,7 +1,7 @@
-// A decoding replica in the browser (see src/model/lanes.ts): a Web Worker started by the model worker, with its
+// A decoding replica in the browser (see src/runtime/lanes.ts): a Web Worker started by the model worker, with its
 // own tfjs back-end and copy of the model, so a recording's segments are decoded on every core.
-import { type BackendName, initBackend } from '../model/backend';
-import { serveReplica } from '../model/lanes';
+import { type BackendName, initBackend } from '../runtime/backend';
+import { serveReplica } from '../runtime/lanes';
 import { wasmPaths } from './assets';
 
 const scope = self as unknown as {

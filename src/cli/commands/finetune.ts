@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { saveBundle } from '../../io/bundle';
 import { readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
+import { initBackend } from '../../runtime/backend';
 import { specMoEFromWeights } from '../../model/load';
 import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
@@ -15,7 +15,7 @@ import type { Metrics } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
-import { nodeKernelThread } from '../../train/wasm/nodeKernelThread';
+import { nodeKernelThread } from '../../runtime/wasm/nodeKernelThread';
 
 const help = `usage: specmoe finetune --model BUNDLE --labels A=class,B=class --segment SEC --train FILES... --val FILES...
                          [--test FILES...] --out DIR [options]

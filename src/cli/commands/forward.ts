@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../../io/safetensors';
 import { type LoadedWeights, readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
+import { initBackend } from '../../runtime/backend';
 import { ModelShapeError } from '../../model/config';
 import { compareOutputs, forwardInputs, runForward, shapeText } from '../../model/forwardCheck';
 import type { PoolMode } from '../../model/tasks';

@@ -1,10 +1,10 @@
 // `specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json]`: decodes a recording with a SpecMoE
-// on the same core as the app (src/model/decode.ts).
-import { type AnnotationSegments, annotationSegments } from '../../model/annotationSegments';
-import { initBackend } from '../../model/backend';
-import { decodeRecording, plannedSegments, preferredBatchSize } from '../../model/decode';
-import { closeLanes, defaultLaneCount, nodeLanes } from '../../model/nodeLanes';
-import { predictionRows } from '../../model/exports';
+// on the same core as the app (src/pipeline/decode.ts).
+import { type AnnotationSegments, annotationSegments } from '../../pipeline/annotationSegments';
+import { initBackend } from '../../runtime/backend';
+import { decodeRecording, plannedSegments, preferredBatchSize } from '../../pipeline/decode';
+import { closeLanes, defaultLaneCount, nodeLanes } from '../decodeLanes';
+import { predictionRows } from '../../pipeline/exports';
 import { specMoEFromWeights } from '../../model/load';
 import { BUILTIN_TASKS, findTask } from '../../model/tasks';
 import { readWeights } from '../../io/weights';

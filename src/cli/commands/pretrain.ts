@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PAPER_MASK_PARAMS } from '../../dsp/masks';
-import { initBackend } from '../../model/backend';
+import { initBackend } from '../../runtime/backend';
 import type { ExpertConfig } from '../../model/config';
 import { initExpertParams } from '../../model/init';
 import { PAPER_ADAMW } from '../../train/adamw';

@@ -1,5 +1,5 @@
 // Head training's kernel thread in Node (CLI, benchmarks, tests): a worker thread running nodeKernelThreadMain.ts.
-import { typeScriptWorker } from '../../model/nodeLanes';
+import { typeScriptWorker } from '../../cli/decodeLanes';
 import type { KernelThreadFactory } from './kernelThread';
 
 export const nodeKernelThread: KernelThreadFactory = () => {

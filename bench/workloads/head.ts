@@ -1,13 +1,13 @@
 // The head-training benchmark workload (`npm run bench -- finetune`), run the same in Node and in the browser's model
 // worker: the gate + classifier trained on synthetic cached embeddings of the full-size model's shapes.
 import * as tf from '@tensorflow/tfjs';
-import { welchSettings } from '../dsp/welch';
-import type { BenchResult } from '../model/benchWorkloads';
-import { AUTHORS_EXPERT, specMoEConfig } from '../model/config';
-import { DEFAULT_HEAD_SETTINGS } from './headSettings';
-import type { PoolMode } from '../model/tasks';
-import { type HeadDataset, HeadTrainer } from './headTraining';
-import type { KernelThreadFactory } from './wasm/kernelThread';
+import { welchSettings } from '../../src/dsp/welch';
+import type { BenchResult } from './model';
+import { AUTHORS_EXPERT, specMoEConfig } from '../../src/model/config';
+import { DEFAULT_HEAD_SETTINGS } from '../../src/train/headSettings';
+import type { PoolMode } from '../../src/model/tasks';
+import { type HeadDataset, HeadTrainer } from '../../src/train/headTraining';
+import type { KernelThreadFactory } from '../../src/runtime/wasm/kernelThread';
 
 export interface HeadBenchRequest {
   readonly segments: number;

@@ -1,12 +1,12 @@
 // Benchmark workloads that run the same in Node and in the browser's model worker (`npm run bench -- model`,
 // `model-browser`): model forwards on seeded random weights (timing does not depend on values). Head training's
-// workload is in src/train/headBench.ts.
+// workload is in bench/workloads/head.ts.
 import * as tf from '@tensorflow/tfjs';
-import { AUTHORS_EXPERT, specMoEConfig } from './config';
-import { Expert } from './expert';
-import { initExpertParams, initHeadParams } from './init';
-import { ParamStore } from './params';
-import { SpecMoE, specMoETensors } from './specMoE';
+import { AUTHORS_EXPERT, specMoEConfig } from '../../src/model/config';
+import { Expert } from '../../src/model/expert';
+import { initExpertParams, initHeadParams } from '../../src/model/init';
+import { ParamStore } from '../../src/model/params';
+import { SpecMoE, specMoETensors } from '../../src/model/specMoE';
 
 export type ModelWorkload = 'encoder' | 'expert' | 'specmoe';
 

@@ -1,6 +1,6 @@
-// Head training's kernel thread in the browser (see src/train/wasm/kernelThread.ts): a Web Worker started by the
+// Head training's kernel thread in the browser (see kernelThread.ts): a Web Worker started by the
 // model worker, sharing the kernels' memory.
-import { serveKernelCalls } from '../train/wasm/kernelThread';
+import { serveKernelCalls } from './kernelThread';
 
 self.onmessage = (e: MessageEvent) => {
   self.onmessage = null;

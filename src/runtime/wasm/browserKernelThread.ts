@@ -1,6 +1,6 @@
 // Head training's kernel thread in the browser: a Web Worker (kernelWorker.ts). Only where the page is
 // cross-origin isolated (shared WebAssembly memory needs SharedArrayBuffer) and the machine has a second core.
-import type { KernelThreadFactory } from '../train/wasm/kernelThread';
+import type { KernelThreadFactory } from './kernelThread';
 
 export function browserKernelThread(): KernelThreadFactory | undefined {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;

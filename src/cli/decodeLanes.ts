@@ -5,8 +5,8 @@ import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ForwardLane, localLane, modelSnapshot, replicaLane } from './lanes';
-import type { SpecMoE } from './specMoE';
+import { type ForwardLane, localLane, modelSnapshot, replicaLane } from '../runtime/lanes';
+import type { SpecMoE } from '../model/specMoE';
 
 /**
  * Lanes by default: one per core, at most 4, and within half the machine's memory (each lane holds a copy of the

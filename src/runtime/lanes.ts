@@ -3,9 +3,9 @@
 // are the others, so a recording's segments are decoded on every core (tfjs-wasm itself uses one thread here).
 // The protocol is transport-neutral: a replica gets the model once ("load"), then batches ("forward").
 import * as tf from '@tensorflow/tfjs';
-import type { SpecMoEConfig } from './config';
-import { ParamStore } from './params';
-import { SpecMoE, specMoETensors } from './specMoE';
+import type { SpecMoEConfig } from '../model/config';
+import { ParamStore } from '../model/params';
+import { SpecMoE, specMoETensors } from '../model/specMoE';
 
 /** A batch of model-ready segments as plain arrays: x [n, C, T] (µV/100, padded) and the positions [T]. */
 export interface SegmentArrays {

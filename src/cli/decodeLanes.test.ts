@@ -1,17 +1,17 @@
 // Decoding on several lanes (worker threads with their own tfjs-wasm) gives the rows of one lane, in order, and a
 // lane that dies mid-run hands its batch to the others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultModelFiles } from '../cli/modelFiles';
-import { fileSource } from '../cli/files';
+import { defaultModelFiles } from './modelFiles';
+import { fileSource } from './files';
 import { openRecording } from '../io/open';
 import type { Recording } from '../io/recording';
 import { readWeights } from '../io/weights';
 import { REPO_ROOT } from '../testing/shared';
-import { initBackend } from './backend';
-import { decodeRecording, type DecodeOptions } from './decode';
-import { type ForwardLane, LaneError } from './lanes';
-import { type LoadedModel, specMoEFromWeights } from './load';
-import { closeLanes, nodeLanes } from './nodeLanes';
+import { initBackend } from '../runtime/backend';
+import { decodeRecording, type DecodeOptions } from '../pipeline/decode';
+import { type ForwardLane, LaneError } from '../runtime/lanes';
+import { type LoadedModel, specMoEFromWeights } from '../model/load';
+import { closeLanes, nodeLanes } from './decodeLanes';
 
 describe('decoding on several lanes (bundled demo model, demo recording)', () => {
   let loaded: LoadedModel;

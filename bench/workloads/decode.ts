@@ -2,19 +2,19 @@
 // (`npm run bench -- decode-browser`): an H-hour night made by repeating the demo recording's data records
 // (eegmmidb S001R04, 64 channels at 160 Hz), decoded for sleep staging (4 derivations pinned to F4, C4, O2, C3:
 // eegmmidb has no mastoids; 30-s segments resampled to 200 Hz) by a full-size SpecMoE with seeded random weights
-// (timing does not depend on the values), on the given lanes. It lives here, not in src/model, because the night is
-// made by ./bigEdf (a test-data generator).
+// (timing does not depend on the values), on the given lanes. The night is made by src/testing/bigEdf.ts (a test-data
+// generator).
 import * as tf from '@tensorflow/tfjs';
-import { openRecording } from '../io/open';
-import { blobSource } from '../io/sources';
-import { repeatedEdf } from './bigEdf';
-import { AUTHORS_EXPERT, specMoEConfig } from '../model/config';
-import { decodeRecording, type SegmentPrediction } from '../model/decode';
-import { initExpertParams, initHeadParams } from '../model/init';
-import type { ForwardLane } from '../model/lanes';
-import { ParamStore } from '../model/params';
-import { SpecMoE } from '../model/specMoE';
-import { findTask } from '../model/tasks';
+import { openRecording } from '../../src/io/open';
+import { blobSource } from '../../src/io/sources';
+import { repeatedEdf } from '../../src/testing/bigEdf';
+import { AUTHORS_EXPERT, specMoEConfig } from '../../src/model/config';
+import { decodeRecording, type SegmentPrediction } from '../../src/pipeline/decode';
+import { initExpertParams, initHeadParams } from '../../src/model/init';
+import type { ForwardLane } from '../../src/runtime/lanes';
+import { ParamStore } from '../../src/model/params';
+import { SpecMoE } from '../../src/model/specMoE';
+import { findTask } from '../../src/model/tasks';
 
 export interface DecodeBenchRequest {
   readonly hours: number;

@@ -6,10 +6,10 @@ import { blobSource } from '../io/sources';
 import { openRecording } from '../io/open';
 import { plumbingBundleFiles } from '../testing/plumbingBundle';
 import { describeShared, REPO_ROOT } from '../testing/shared';
-import { initBackend } from './backend';
+import { initBackend } from '../runtime/backend';
 import { decodeRecording, DecodeError } from './decode';
 import { predictionRows, predictionsCsv, predictionsEdf } from './exports';
-import { buildSpecMoE, specMoEConfigOfBundle, taskOfBundle } from './load';
+import { buildSpecMoE, specMoEConfigOfBundle, taskOfBundle } from '../model/load';
 
 describeShared('decode a recording end to end (plumbing bundle from the parity fixture)', () => {
   beforeAll(async () => {

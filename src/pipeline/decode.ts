@@ -2,14 +2,14 @@
 // so resampling and filtering have no edge effects inside the chunk), cut into model-ready segments, run through the
 // model in batches, and every segment's class, probabilities and gate values reported as it is done.
 import * as tf from '@tensorflow/tfjs';
-import type { SpecMoEConfig } from './config';
+import type { SpecMoEConfig } from '../model/config';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
 import { clockTime } from '../io/recordTimes';
-import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
-import { nextTask } from './nextTask';
-import type { SpecMoE } from './specMoE';
-import type { TaskDefinition } from './tasks';
+import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from '../runtime/lanes';
+import { nextTask } from '../runtime/nextTask';
+import type { SpecMoE } from '../model/specMoE';
+import type { TaskDefinition } from '../model/tasks';
 
 /**
  * A segment to decode, on both clocks of the recording (io/recordTimes.ts): where its samples start (data seconds,

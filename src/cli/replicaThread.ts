@@ -1,7 +1,7 @@
 // A decoding replica in a Node worker thread (see lanes.ts): its own tfjs-wasm and copy of the model.
 import { parentPort } from 'node:worker_threads';
-import { type BackendName, initBackend } from './backend';
-import { serveReplica } from './lanes';
+import { type BackendName, initBackend } from '../runtime/backend';
+import { serveReplica } from '../runtime/lanes';
 
 if (!parentPort) throw new Error('replicaThread.ts runs as a worker thread');
 const port = parentPort;
