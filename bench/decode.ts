@@ -15,7 +15,7 @@ import { initBackend } from '../src/runtime/backend';
 import type { SegmentPrediction } from '../src/pipeline/decode';
 import { type DecodeBenchResult, runDecodeBench } from './workloads/decode';
 import { predictionsEdf } from '../src/pipeline/exports';
-import { closeLanes, defaultLaneCount, nodeLanes } from '../src/cli/decodeLanes';
+import { closeLanes, nodeLaneCount, nodeLanes } from '../src/cli/decodeLanes';
 import { REPO_ROOT } from '../src/cli/paths';
 import { runInBrowser } from './browserHarness';
 
@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<void> {
     await initBackend(['wasm']);
     const base = new Uint8Array(gunzipSync(readFileSync(join(REPO_ROOT, 'public/demo/S001R04.edf.gz'))));
     let lastLogged = 0;
-    const r = await runDecodeBench({ hours, batch }, base, (model) => nodeLanes(model, workers ?? defaultLaneCount()), closeLanes, (done, total, sec) => {
+    const r = await runDecodeBench({ hours, batch }, base, (model) => nodeLanes(model, workers ?? nodeLaneCount(model, Number.POSITIVE_INFINITY)), closeLanes, (done, total, sec) => {
       if (sec - lastLogged >= 60 || done === total) {
         lastLogged = sec;
         console.log(`  Node: ${done}/${total} segments after ${sec.toFixed(0)} s`);

@@ -11,7 +11,7 @@ import { repeatedEdf } from '../../src/testing/bigEdf';
 import { AUTHORS_EXPERT, specMoEConfig } from '../../src/model/config';
 import { decodeRecording, type SegmentPrediction } from '../../src/pipeline/decode';
 import { initExpertParams, initHeadParams } from '../../src/model/init';
-import type { ForwardLane } from '../../src/runtime/lanes';
+import type { ForwardLane } from '../../src/pipeline/decodeLanes';
 import { ParamStore } from '../../src/model/params';
 import { SpecMoE } from '../../src/model/specMoE';
 import { findTask } from '../../src/model/tasks';

@@ -9,7 +9,8 @@ import { readWeights } from '../io/weights';
 import { REPO_ROOT } from '../testing/shared';
 import { initBackend } from '../runtime/backend';
 import { decodeRecording, type DecodeOptions } from '../pipeline/decode';
-import { type ForwardLane, LaneError } from '../runtime/lanes';
+import type { ForwardLane } from '../pipeline/decodeLanes';
+import { LaneError } from '../runtime/lanes';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
 import { closeLanes, nodeLanes } from './decodeLanes';
 

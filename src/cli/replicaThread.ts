@@ -1,14 +1,5 @@
-// A decoding replica in a Node worker thread (see lanes.ts): its own tfjs-wasm and copy of the model.
-import { parentPort } from 'node:worker_threads';
-import { type BackendName, initBackend } from '../runtime/backend';
-import { serveReplica } from '../runtime/lanes';
+// A decoding replica in a Node worker thread (see src/runtime/lanes.ts): its own tfjs-wasm and copy of the model.
+import { serveDecodingReplica } from '../pipeline/decodeLanes';
+import { parentOfWorkerThread } from '../runtime/nodeThreads';
 
-if (!parentPort) throw new Error('replicaThread.ts runs as a worker thread');
-const port = parentPort;
-serveReplica(
-  {
-    post: (message, transfer) => port.postMessage(message, transfer),
-    listen: (handler) => port.on('message', handler),
-  },
-  async (options) => (await initBackend([((options as { backend?: BackendName } | undefined)?.backend ?? 'wasm')])).backend,
-);
+serveDecodingReplica(parentOfWorkerThread('replicaThread.ts'));

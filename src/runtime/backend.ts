@@ -2,6 +2,7 @@
 // on initialisation (a stuck back-end must not hang the app), idempotent, and reporting what it tried.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { crossOriginIsolated } from './environment';
 import { installWasmKernels } from './wasmKernels';
 import '@tensorflow/tfjs-backend-webgpu';
 
@@ -104,8 +105,7 @@ async function tryBackend(name: BackendName, options: BackendOptions, automatic:
       wasmPathsSet = true;
     }
     // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP/COEP) has.
-    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    const threads = isolated ? (options.wasmThreads ?? 0) : 0;
+    const threads = crossOriginIsolated() ? (options.wasmThreads ?? 0) : 0;
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 0);
     if (threads > 0) {
       try {

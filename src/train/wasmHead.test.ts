@@ -140,7 +140,7 @@ describe('the head step on WebAssembly kernels', () => {
     let terminated = false;
     const broken: KernelThreadFactory = () => ({
       post: () => {},
-      onMessage: (handler) => queueMicrotask(() => handler({ error: 'no WebAssembly here' })),
+      listen: (handler) => queueMicrotask(() => handler({ error: 'no WebAssembly here' })),
       terminate: () => {
         terminated = true;
       },

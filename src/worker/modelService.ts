@@ -10,8 +10,8 @@ import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
 import { type BackendName, initBackend } from '../runtime/backend';
 import { decodeRecording, planChannels, plannedSegments, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../pipeline/decode';
-import { type ForwardLane, localLane } from '../runtime/lanes';
-import { laneCount, startReplicas } from './browserLanes';
+import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
+import { browserLaneCount, startReplicas } from './browserLanes';
 import type { SpecMoE } from '../model/specMoE';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../pipeline/exports';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
@@ -19,15 +19,7 @@ import { findTask } from '../model/tasks';
 import { makeBatch } from '../train/pretrain';
 import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
 import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
-
-/**
- * tfjs-backend-wasm's own choice, half the logical CPUs up to 4, where that is at least 2 and the page is cross-origin
- * isolated; otherwise the single-threaded build (one thread would only add its eight idle pthread workers).
- */
-export function defaultWasmThreads(): number {
-  const threads = Math.min(4, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && threads >= 2 ? threads : 0;
-}
+import { defaultWasmThreads } from '../runtime/environment';
 
 export class ModelService {
   loaded: LoadedModel | null = null;
@@ -100,7 +92,7 @@ export class ModelService {
 
   /** Lanes for a decode of `planned` segments: this worker and cached replicas (see browserLanes.ts). */
   private decodeLanes(model: SpecMoE, planned: number): ForwardLane[] {
-    const count = laneCount(planned, model.config.expert.d3 >= 64);
+    const count = browserLaneCount(model, planned);
     if (this.replicas.some((lane) => lane.healthy?.() === false)) this.closeReplicas();
     if (this.replicas.length < count - 1) this.replicas.push(...startReplicas(model, count - 1 - this.replicas.length, this.replicas.length + 1));
     return [localLane(model), ...this.replicas.slice(0, count - 1)];

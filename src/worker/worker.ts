@@ -9,8 +9,8 @@ import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import { runModelBench } from '../../bench/workloads/model';
 import { runDecodeBench } from '../../bench/workloads/decode';
-import { localLane } from '../runtime/lanes';
-import { laneCount, startReplicas } from './browserLanes';
+import { localLane } from '../pipeline/decodeLanes';
+import { browserLaneCount, startReplicas } from './browserLanes';
 import { runHeadBench } from '../../bench/workloads/head';
 import { browserKernelThread } from '../runtime/wasm/browserKernelThread';
 import { compareOutputs, forwardInputs, runForward } from '../model/forwardCheck';
@@ -47,11 +47,10 @@ const api: WorkerApi = {
     // The server may send the .gz with Content-Encoding: gzip, and then the browser has inflated it already.
     let base = new Uint8Array(await response.arrayBuffer());
     if (base[0] === 0x1f && base[1] === 0x8b) base = new Uint8Array(await new Response(new Blob([base]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
-    const lanes = request.workers ?? laneCount(Number.POSITIVE_INFINITY);
     const result = await runDecodeBench(
       request,
       base,
-      (model) => [localLane(model), ...startReplicas(model, lanes - 1)],
+      (model) => [localLane(model), ...startReplicas(model, (request.workers ?? browserLaneCount(model, Number.POSITIVE_INFINITY)) - 1)],
       (used) => used.forEach((lane) => lane.close()),
     );
     return { backend: result.backend, runsMs: [result.totalSec * 1000], note: JSON.stringify({ ...result, rows: undefined }) };

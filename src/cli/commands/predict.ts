@@ -3,7 +3,7 @@
 import { type AnnotationSegments, annotationSegments } from '../../pipeline/annotationSegments';
 import { initBackend } from '../../runtime/backend';
 import { decodeRecording, plannedSegments, preferredBatchSize } from '../../pipeline/decode';
-import { closeLanes, defaultLaneCount, nodeLanes } from '../decodeLanes';
+import { closeLanes, nodeLaneCount, nodeLanes } from '../decodeLanes';
 import { predictionRows } from '../../pipeline/exports';
 import { specMoEFromWeights } from '../../model/load';
 import { BUILTIN_TASKS, findTask } from '../../model/tasks';
@@ -50,7 +50,7 @@ export const predictCommand: Command = {
         if (segments.length === 0) throw new CliError(`${file} has no annotations among ${Object.keys(labels).join(', ')}`, 2);
       }
       const planned = plannedSegments(recording, loaded.task.segmentSec, segments).length;
-      const workers = numberOption(args, 'workers', planned >= 16 ? defaultLaneCount(loaded.model.config.expert.d3 >= 64) : 1);
+      const workers = numberOption(args, 'workers', nodeLaneCount(loaded.model, planned));
       if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a whole number ≥ 1, got ${workers}`);
       const lanes = nodeLanes(loaded.model, workers);
       let result;

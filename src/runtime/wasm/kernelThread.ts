@@ -2,8 +2,10 @@
 // the calls it is handed, while the training thread runs its own half of each product. Calls go through a small
 // command block in that memory (Atomics.wait / notify), not messages: a batch needs about five hand-overs, and a
 // message round trip costs more than a futex wake. Node (worker_threads) and the browser (a Web Worker) start the
-// thread differently; both end in serveKernelCalls. KernelRunner is the training thread's side: it runs one half of
+// thread differently (nodeKernelThread.ts, browserKernelThread.ts); both talk through a ThreadPort and end in
+// serveKernelCalls. KernelRunner is the training thread's side: it runs one half of
 // each step itself and hands the other half over.
+import type { ThreadPort } from '../threads';
 import { KERNELS, type KernelName } from './headKernels';
 
 /** A kernel call: export name and its arguments (all numbers; f32 parameters take them rounded). */
@@ -20,14 +22,8 @@ export interface KernelThreadInit {
 /** What a kernel thread answers to its init: 'ready', or why it could not start. */
 export type KernelThreadReply = { readonly ready: true } | { readonly error: string };
 
-/** Starting and stopping a thread is the host's part (Node or browser). */
-export interface KernelThreadPort {
-  post(message: KernelThreadInit): void;
-  onMessage(handler: (reply: KernelThreadReply) => void): void;
-  terminate(): void;
-}
-
-export type KernelThreadFactory = () => KernelThreadPort;
+/** Starts a kernel thread: the host's part (Node or browser). */
+export type KernelThreadFactory = () => ThreadPort;
 
 const MAX_CALLS = 128;
 const MAX_ARGS = 11;
@@ -105,7 +101,7 @@ export class KernelThread {
   private seq = 0;
 
   private constructor(
-    private readonly port: KernelThreadPort,
+    private readonly port: ThreadPort,
     memory: WebAssembly.Memory,
     control: number,
   ) {
@@ -117,11 +113,12 @@ export class KernelThread {
   static async start(factory: KernelThreadFactory, init: KernelThreadInit): Promise<KernelThread> {
     const port = factory();
     const reply = await new Promise<KernelThreadReply>((resolve) => {
-      port.onMessage(resolve);
+      port.listen((message) => resolve(message as KernelThreadReply));
+      port.onFailure?.((why) => resolve({ error: why }));
       port.post(init);
     });
     if ('error' in reply) {
-      port.terminate();
+      port.terminate?.();
       throw new Error(`head-training kernel thread did not start: ${reply.error}`);
     }
     return new KernelThread(port, init.memory, init.control);
@@ -154,7 +151,7 @@ export class KernelThread {
   stop(): void {
     Atomics.store(this.ctl, SEQ, -1);
     Atomics.notify(this.ctl, SEQ);
-    this.port.terminate();
+    this.port.terminate?.();
   }
 }
 

@@ -1,7 +1,6 @@
 // Entry of head training's kernel thread in Node (see kernelThread.ts).
-import { parentPort } from 'node:worker_threads';
-import { serveKernelCalls } from './kernelThread';
+import { parentOfWorkerThread } from '../nodeThreads';
+import { type KernelThreadInit, serveKernelCalls } from './kernelThread';
 
-if (!parentPort) throw new Error('nodeKernelThreadMain.ts runs as a worker thread');
-const port = parentPort;
-port.once('message', (init) => serveKernelCalls(init, (reply) => port.postMessage(reply)));
+const port = parentOfWorkerThread('nodeKernelThreadMain.ts');
+port.listen((init) => serveKernelCalls(init as KernelThreadInit, (reply) => port.post(reply)));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultWasmThreads } from './modelService';
+import { defaultWasmThreads } from './environment';
 
 describe('the worker\'s default wasm thread count', () => {
   afterEach(() => {
