@@ -1,8 +1,5 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
-import type { BenchResult, ModelBenchRequest } from '../../bench/workloads/model';
-import type { HeadBenchRequest } from '../../bench/workloads/head';
-import type { DecodeBenchRequest } from '../../bench/workloads/decode';
 import type { ReconstructionBandErrors } from '../dsp/bandErrors';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
@@ -226,8 +223,6 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
-export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
-
 /** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
 export interface ParityCheck {
   readonly description: string;
@@ -240,8 +235,6 @@ export interface ParityCheck {
   /** References with no output of that name. */
   readonly unmatched: readonly string[];
 }
-
-export type { BenchResult };
 
 export interface WorkerApi {
   /** wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device. */
@@ -262,8 +255,6 @@ export interface WorkerApi {
    */
   exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
-  /** Benchmark workloads (bench/workloads/model.ts) on this worker's back-end, for `npm run bench`. */
-  benchmark(request: BenchRequest): Promise<BenchResult>;
   /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
