@@ -7,7 +7,7 @@ import { blobSource } from '../../src/io/sources';
 import { localLane } from '../../src/pipeline/decodeLanes';
 import { type BackendChoice, type BackendName, initBackend } from '../../src/runtime/backend';
 import { browserKernelThread } from '../../src/runtime/wasm/browserKernelThread';
-import { wasmPaths } from '../../src/worker/assets';
+import { wasmPaths } from '../../src/runtime/wasmBinaries';
 import { browserLaneCount, startReplicas } from '../../src/worker/browserLanes';
 import { type DecodeBenchRequest, runDecodeBench } from '../workloads/decode';
 import { type HeadBenchRequest, runHeadBench } from '../workloads/head';

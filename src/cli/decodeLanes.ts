@@ -1,7 +1,7 @@
 // Decoding lanes for Node (CLI, benchmarks): this thread plus worker threads running replicaThread.ts.
 import * as tf from '@tensorflow/tfjs';
-import { decodingReplica, type ForwardLane, laneMemoryGB, localLane, modelSnapshot } from '../pipeline/decodeLanes';
-import type { SpecMoE } from '../model/specMoE';
+import { decodingReplica, type ForwardLane, laneMemoryGB, localLane, replicaLoad } from '../pipeline/decodeLanes';
+import type { SpecMoE } from '../model';
 import { laneCount } from '../runtime/lanes';
 import { nodeMachine } from '../runtime/nodeEnvironment';
 import { typeScriptWorker, workerThreadPort } from '../runtime/nodeThreads';
@@ -15,9 +15,9 @@ export function nodeLaneCount(model: SpecMoE, planned: number): number {
 export function nodeLanes(model: SpecMoE, count: number): ForwardLane[] {
   const lanes: ForwardLane[] = [localLane(model)];
   if (count <= 1) return lanes;
-  const snapshot = modelSnapshot(model);
+  const load = replicaLoad(model);
   for (let k = 1; k < count; k++) {
-    lanes.push(decodingReplica(`worker thread ${k}`, workerThreadPort(typeScriptWorker(new URL('./replicaThread.ts', import.meta.url))), snapshot));
+    lanes.push(decodingReplica(`worker thread ${k}`, workerThreadPort(typeScriptWorker(new URL('./replicaThread.ts', import.meta.url))), load));
   }
   return lanes;
 }

@@ -7,7 +7,8 @@ import { openRecording } from '../io/open';
 import { plumbingBundleFiles } from '../testing/plumbingBundle';
 import { describeShared, REPO_ROOT } from '../testing/shared';
 import { initBackend } from '../runtime/backend';
-import { decodeRecording, DecodeError } from './decode';
+import { decodeRecording } from './decode';
+import { DecodeError } from './plan';
 import { predictionRows, predictionsCsv, predictionsEdf } from './exports';
 import { buildSpecMoE, specMoEConfigOfBundle, taskOfBundle } from '../model/load';
 

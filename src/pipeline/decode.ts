@@ -1,30 +1,14 @@
-// Decoding a recording with a SpecMoE: the recording is read in chunks of whole segments (with a margin on each side
-// so resampling and filtering have no edge effects inside the chunk), cut into model-ready segments, run through the
-// model in batches, and every segment's class, probabilities and gate values reported as it is done.
-import * as tf from '@tensorflow/tfjs';
-import type { SpecMoEConfig } from '../model/config';
-import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
+// Decoding a recording with a SpecMoE: its planned segments (plan.ts) read in batches (batches.ts), run through the
+// model on lanes (decodeLanes.ts), and every segment's class, probabilities and gate values reported, in recording
+// order, as it is done.
+import type { ChannelMap, PrepareOptions } from '../dsp/segments';
 import type { Recording } from '../io/recording';
-import { clockTime } from '../io/recordTimes';
+import { segmentArrays } from './batches';
+import { type ChannelPlanOptions, DecodeError, type PlannedSegment, planChannels, plannedSegments, type SegmentRequest } from './plan';
 import { type BatchOutputs, type ForwardLane, localLane, type SegmentArrays } from './decodeLanes';
 import { LaneError } from '../runtime/lanes';
 import { nextTask } from '../runtime/nextTask';
-import type { SpecMoE } from '../model/specMoE';
-import type { TaskDefinition } from '../model/tasks';
-
-/**
- * A segment to decode, on both clocks of the recording (io/recordTimes.ts): where its samples start (data seconds,
- * gaps not counted) and when that was (seconds after the header start, across EDF+D gaps).
- */
-export interface PlannedSegment {
-  readonly dataSec: number;
-  readonly clockSec: number;
-  /** Annotation text the segment was cut at (annotation mode). */
-  readonly label?: string;
-}
-
-/** Where a requested segment starts (data seconds) and, in annotation mode, its annotation text. */
-export type SegmentRequest = Omit<PlannedSegment, 'clockSec'>;
+import type { SpecMoE, SpecMoEConfig, TaskDefinition } from '../model';
 
 export interface SegmentPrediction extends PlannedSegment {
   readonly durationSec: number;
@@ -45,17 +29,14 @@ export function preferredBatchSize(config: SpecMoEConfig): number {
   return config.expert.d3 >= 64 ? 1 : 4;
 }
 
-export interface DecodeOptions {
+export interface DecodeOptions extends ChannelPlanOptions {
   readonly task: Pick<TaskDefinition, 'classes' | 'channels' | 'montage' | 'segmentSec'>;
-  readonly channelOverrides?: Readonly<Record<string, string>>;
   readonly filter: PrepareOptions['filter'];
   readonly batchSize?: number;
   /** Segments per chunk read from the recording. */
   readonly chunkSegments?: number;
   /** Explicit segment onsets in data seconds (annotation mode) with their labels; default: back to back. */
   readonly segments?: readonly SegmentRequest[];
-  /** At most this fraction of model channels may be missing (filled with zeros); above it, decoding refuses. */
-  readonly maxMissingFraction?: number;
   readonly signal?: AbortSignal;
   /** Where batches run (see lanes.ts); default: this thread only. */
   readonly lanes?: readonly ForwardLane[];
@@ -67,103 +48,6 @@ export interface DecodeResult {
   readonly channelMap: ChannelMap;
   readonly warnings: string[];
   readonly cancelled: boolean;
-}
-
-export class DecodeError extends Error {
-  override readonly name = 'DecodeError';
-}
-
-/** Margin read on each side of a chunk (s): longer than the filter and resampler's edge transients. */
-const MARGIN_SEC = 4;
-
-export function planChannels(recording: Recording, options: Pick<DecodeOptions, 'task' | 'channelOverrides' | 'maxMissingFraction'>): { map: ChannelMap; warnings: string[] } {
-  const channels = recording.header.channels;
-  const map = mapChannels(channels, options.task.channels, options.task.montage, options.channelOverrides);
-  const warnings: string[] = [];
-  const allowed = options.maxMissingFraction ?? 0.25;
-  if (map.missing.length > allowed * options.task.channels.length) {
-    throw new DecodeError(
-      `the recording lacks ${map.missing.length} of the model's ${options.task.channels.length} channels (${map.missing.join(', ')}); ` +
-        `it has ${channels.map((c) => c.label).join(', ')}. Map them by hand or use a model for these channels.`,
-    );
-  }
-  if (map.missing.length > 0) warnings.push(`missing channels filled with zeros: ${map.missing.join(', ')}`);
-  const rates = new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])).map((i) => channels[i]!.sampleRateHz));
-  for (const rate of rates) if (rate !== 200) warnings.push(`resampled ${rate} Hz → 200 Hz`);
-  return { map, warnings };
-}
-
-/** One batch of model-ready segments from a recording (µV/100, padded, positions shared by the batch). */
-export interface SegmentBatch {
-  readonly x: tf.Tensor3D;
-  readonly times: tf.Tensor3D;
-  readonly segments: readonly PlannedSegment[];
-}
-
-interface BatchPlan {
-  segmentSec: number;
-  sampleRateHz: number;
-  filter: PrepareOptions['filter'];
-  batchSize: number;
-  chunkSegments: number;
-  signal?: AbortSignal;
-}
-
-/**
- * Reads the recording in chunks of whole segments (with margins), prepares the model channels and yields batches of
- * segments as arrays. Stops early when `signal` aborts.
- */
-async function* segmentArrays(
-  recording: Recording,
-  map: ChannelMap,
-  wanted: readonly PlannedSegment[],
-  options: BatchPlan,
-): AsyncGenerator<SegmentArrays & { readonly segments: readonly PlannedSegment[] }> {
-  const { segmentSec, sampleRateHz } = options;
-  const duration = recording.durationSec;
-  const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
-  for (let first = 0; first < wanted.length; first += options.chunkSegments) {
-    if (options.signal?.aborted) return;
-    const chunk = wanted.slice(first, first + options.chunkSegments);
-    const chunkStart = Math.max(0, chunk[0]!.dataSec - MARGIN_SEC);
-    const chunkEnd = Math.min(duration, chunk[chunk.length - 1]!.dataSec + segmentSec + MARGIN_SEC);
-    const data = await recording.readChannels(sourceIndices, chunkStart, chunkEnd - chunkStart);
-    const byIndex = new Map(sourceIndices.map((idx, i) => [idx, data[i]!]));
-    const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz, filter: options.filter });
-    const segments = cutSegments(signals, sampleRateHz, segmentSec, chunk.map((s) => s.dataSec - chunkStart));
-    const { nChannels, paddedLength } = segments;
-    const size = nChannels * paddedLength;
-    for (let b = 0; b < segments.nSegments; b += options.batchSize) {
-      if (options.signal?.aborted) return;
-      const n = Math.min(options.batchSize, segments.nSegments - b);
-      yield { x: segments.x.slice(b * size, (b + n) * size), shape: [n, nChannels, paddedLength], times: segments.times, segments: chunk.slice(b, b + n) };
-    }
-  }
-}
-
-/** segmentArrays as tensors; the consumer must dispose each batch's tensors. */
-export async function* segmentBatches(
-  recording: Recording,
-  map: ChannelMap,
-  wanted: readonly PlannedSegment[],
-  options: BatchPlan,
-): AsyncGenerator<SegmentBatch> {
-  for await (const { x, shape, times, segments } of segmentArrays(recording, map, wanted, options)) {
-    const [n, , length] = shape;
-    yield {
-      x: tf.tensor3d(x, [...shape]),
-      times: tf.tidy(() => tf.tile(tf.tensor3d(times, [1, 1, length]), [n, 1, 1]) as tf.Tensor3D),
-      segments,
-    };
-  }
-}
-
-/** Segments that fit in the recording: the given ones, or back to back from 0. */
-export function plannedSegments(recording: Recording, segmentSec: number, given?: readonly SegmentRequest[]): PlannedSegment[] {
-  const duration = recording.durationSec;
-  const requested: readonly SegmentRequest[] =
-    given ?? Array.from({ length: Math.max(0, Math.floor(duration / segmentSec + 1e-9)) }, (_, i) => ({ dataSec: i * segmentSec }));
-  return requested.filter((s) => s.dataSec >= 0 && s.dataSec + segmentSec <= duration + 1e-9).map((s) => ({ ...s, clockSec: clockTime(recording, s.dataSec) }));
 }
 
 export async function decodeRecording(recording: Recording, model: SpecMoE, options: DecodeOptions): Promise<DecodeResult> {

@@ -1,10 +1,8 @@
 // Decoding lanes (see runtime/lanes.ts) that run the SpecMoE on batches of segments: this thread, and replicas
-// that each hold a copy of the model and their own tfjs back-end. Replicas get the model once (its config and
-// weights as arrays), then batches.
+// that each hold a copy of the model and their own tfjs back-end. Replicas get the back-end's name and the model once
+// (model/snapshot.ts), then batches.
 import * as tf from '@tensorflow/tfjs';
-import type { SpecMoEConfig } from '../model/config';
-import { ParamStore } from '../model/params';
-import { SpecMoE, specMoETensors } from '../model/specMoE';
+import { type SpecMoE, type SpecMoEConfig, type SpecMoESnapshot, snapshotOf, specMoEFromSnapshot, specMoETensors } from '../model';
 import { type BackendName, type BackendOptions, initBackend } from '../runtime/backend';
 import { type Lane, replicaLane, serveReplica } from '../runtime/lanes';
 import type { ThreadPort } from '../runtime/threads';
@@ -54,18 +52,10 @@ export function localLane(model: SpecMoE): ForwardLane {
   return { name: 'this thread', forward: (batch) => runBatch(model, batch), close: () => undefined };
 }
 
-export interface ParamSnapshot {
-  readonly key: string;
-  readonly dtype: tf.DataType;
-  readonly shape: number[];
-  readonly data: Float32Array | Int32Array;
-}
-
-/** What a replica is given once: the back-end to start and the model's config and weights as arrays. */
-export interface ModelSnapshot {
+/** What a replica is given once: the back-end to start and the model. */
+export interface ReplicaLoad {
   readonly backend: BackendName;
-  readonly config: SpecMoEConfig;
-  readonly params: ParamSnapshot[];
+  readonly model: SpecMoESnapshot;
 }
 
 /** Memory a lane holds for `config`: a copy of the model and its activations (GB, for runtime/lanes.ts's laneCount). */
@@ -73,15 +63,14 @@ export function laneMemoryGB(config: SpecMoEConfig): number {
   return config.expert.d3 >= 64 ? 0.75 : 0.125;
 }
 
-/** `model` as a snapshot for replicas on the current back-end. */
-export function modelSnapshot(model: SpecMoE): ModelSnapshot {
-  const params = [...model.params.entries()].map(([key, t]) => ({ key, dtype: t.dtype, shape: [...t.shape], data: t.dataSync() as Float32Array | Int32Array }));
-  return { backend: tf.getBackend() as BackendName, config: model.config, params };
+/** What replicas of `model` are given, on the current back-end. */
+export function replicaLoad(model: SpecMoE): ReplicaLoad {
+  return { backend: tf.getBackend() as BackendName, model: snapshotOf(model) };
 }
 
 /** A replica on the other end of `port`: it is sent the model, then each batch (x copied and transferred). */
-export function decodingReplica(name: string, port: ThreadPort, snapshot: ModelSnapshot): ForwardLane {
-  return replicaLane<SegmentArrays, BatchOutputs>(name, port, snapshot, (batch) => {
+export function decodingReplica(name: string, port: ThreadPort, load: ReplicaLoad): ForwardLane {
+  return replicaLane<SegmentArrays, BatchOutputs>(name, port, load, (batch) => {
     const x = batch.x.slice();
     return { input: { x, shape: batch.shape, times: batch.times }, transfer: [x.buffer] };
   });
@@ -93,12 +82,10 @@ export function decodingReplica(name: string, port: ThreadPort, snapshot: ModelS
  */
 export function serveDecodingReplica(port: ThreadPort, backend: BackendOptions = {}): void {
   serveReplica<SegmentArrays, BatchOutputs>(port, async (load) => {
-    const snapshot = load as ModelSnapshot;
+    const { backend: name, model: snapshot } = load as ReplicaLoad;
     try {
-      await initBackend([snapshot.backend], backend);
-      const store = new ParamStore();
-      for (const p of snapshot.params) store.set(p.key, tf.tensor(p.data, p.shape, p.dtype));
-      const model = new SpecMoE(snapshot.config, store);
+      await initBackend([name], backend);
+      const model = specMoEFromSnapshot(snapshot);
       return { run: (batch) => runBatch(model, batch), dispose: () => model.params.dispose() };
     } catch (e) {
       throw new Error(`the decoding worker could not load the model: ${(e as Error).message}`);

@@ -13,7 +13,7 @@ import type { ByteSource } from '../io/recording';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import { crc32, openZip } from '../io/zip';
-import { ModelShapeError } from '../model/config';
+import { ModelShapeError } from '../model';
 import { REPO_ROOT } from '../cli/paths';
 
 export type FuzzTarget = 'edf' | 'edf-gz' | 'bdf' | 'safetensors' | 'pth' | 'pickle' | 'bundle';

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { PrepareOptions } from '../dsp/segments';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Recording } from '../io/recording';
-import { type PlannedSegment, planChannels, plannedSegments, segmentBatches } from '../pipeline/decode';
+import { segmentBatches } from '../pipeline/batches';
+import { type PlannedSegment, planChannels, plannedSegments } from '../pipeline/plan';
 import type { SpecMoE } from '../model/specMoE';
 import type { TaskDefinition } from '../model/tasks';
 

@@ -9,16 +9,17 @@ import type { NamedTensor } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
 import { type BackendName, initBackend } from '../runtime/backend';
-import { decodeRecording, planChannels, plannedSegments, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../pipeline/decode';
+import { segmentBatches } from '../pipeline/batches';
+import { decodeRecording, preferredBatchSize, type SegmentPrediction } from '../pipeline/decode';
+import { planChannels, plannedSegments } from '../pipeline/plan';
 import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
 import { browserLaneCount, startReplicas } from './browserLanes';
-import type { SpecMoE } from '../model/specMoE';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../pipeline/exports';
-import { type LoadedModel, specMoEFromWeights } from '../model/load';
-import { findTask } from '../model/tasks';
+import { findTask, load, type LoadedModel, type SpecMoE } from '../model';
 import { makeBatch } from '../train/pretrain';
 import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
-import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
+import { BUNDLED_MODEL_URL } from './assets';
+import { wasmPaths } from '../runtime/wasmBinaries';
 import { defaultWasmThreads } from '../runtime/environment';
 
 export class ModelService {
@@ -63,7 +64,7 @@ export class ModelService {
     const weights = await readWeights(new Map(files.map((f) => [f.name, f.bytes])));
     const task = taskId ? findTask(taskId) : undefined;
     if (taskId && !task) throw new Error(`unknown task "${taskId}"`);
-    return this.adopt(specMoEFromWeights(weights, task), weights.tensors, files);
+    return this.adopt(load(weights, task), weights.tensors, files);
   }
 
   async loadBundled(): Promise<ModelSummary> {

@@ -2,6 +2,6 @@
 // own tfjs back-end and copy of the model, so a recording's segments are decoded on every core.
 import { serveDecodingReplica } from '../pipeline/decodeLanes';
 import { parentOfWebWorker } from '../runtime/browserThreads';
-import { wasmPaths } from './assets';
+import { wasmPaths } from '../runtime/wasmBinaries';
 
 serveDecodingReplica(parentOfWebWorker(), { wasmPaths: wasmPaths() });

@@ -7,8 +7,7 @@ import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
-import { compareOutputs, forwardInputs, runForward } from '../model/forwardCheck';
-import { PARITY_TOLERANCE } from '../model/parityReport';
+import { compareOutputs, forwardInputs, PARITY_TOLERANCE, runForward } from '../model';
 import { forgetEmbeddings, forgetHeads, savedHead, TrainingService } from './trainingService';
 
 const recordings = new RecordingService();

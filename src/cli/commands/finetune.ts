@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { saveBundle } from '../../io/bundle';
 import { readWeights } from '../../io/weights';
 import { initBackend } from '../../runtime/backend';
-import { specMoEFromWeights } from '../../model/load';
+import { load } from '../../model';
 import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
@@ -65,7 +65,7 @@ export const finetuneCommand: Command = {
     const backend = await initBackend(['wasm', 'cpu']);
     console.log(`back-end: ${backend.backend}`);
     const weights = await readWeights(files);
-    const base = specMoEFromWeights(weights);
+    const base = load(weights);
     const settings = {
       epochs: numberOption(args, 'epochs', DEFAULT_HEAD_SETTINGS.epochs),
       batchSize: numberOption(args, 'batch', DEFAULT_HEAD_SETTINGS.batchSize),

@@ -2,11 +2,11 @@
 // on the same core as the app (src/pipeline/decode.ts).
 import { type AnnotationSegments, annotationSegments } from '../../pipeline/annotationSegments';
 import { initBackend } from '../../runtime/backend';
-import { decodeRecording, plannedSegments, preferredBatchSize } from '../../pipeline/decode';
+import { decodeRecording, preferredBatchSize } from '../../pipeline/decode';
+import { plannedSegments } from '../../pipeline/plan';
 import { closeLanes, nodeLaneCount, nodeLanes } from '../decodeLanes';
 import { predictionRows } from '../../pipeline/exports';
-import { specMoEFromWeights } from '../../model/load';
-import { BUILTIN_TASKS, findTask } from '../../model/tasks';
+import { BUILTIN_TASKS, findTask, load } from '../../model';
 import { readWeights } from '../../io/weights';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
@@ -39,7 +39,7 @@ export const predictCommand: Command = {
     const modelPath = option(args, 'model');
     await initBackend(['wasm', 'cpu']);
     const weights = await readWeights(modelPath ? readModelFiles(modelPath) : defaultModelFiles());
-    const loaded = specMoEFromWeights(weights, task);
+    const loaded = load(weights, task);
     const recording = await openRecordingFile(file);
     try {
       let segments: AnnotationSegments | undefined;
