@@ -6,7 +6,8 @@ import type { BenchResult } from './model';
 import { AUTHORS_EXPERT, specMoEConfig } from '../../src/model/config';
 import { DEFAULT_HEAD_SETTINGS } from '../../src/train/headSettings';
 import type { PoolMode } from '../../src/model/tasks';
-import { type HeadDataset, HeadTrainer } from '../../src/train/headTraining';
+import type { HeadDataset } from '../../src/train/headDataset';
+import { HeadTrainer } from '../../src/train/headTraining';
 import type { KernelThreadFactory } from '../../src/runtime/wasm/kernelThread';
 
 export interface HeadBenchRequest {

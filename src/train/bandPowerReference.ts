@@ -2,7 +2,7 @@
 // segment's Welch PSD, standardised on the training split, and an L2-regularised multinomial logistic regression
 // trained full-batch (deterministic). Users see whether the head beats it on the same split.
 import { REPORT_BANDS } from '../dsp/bandErrors';
-import type { HeadDataset } from './headTraining';
+import type { HeadDataset } from './headDataset';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
 
 /** [n, C · bands] log band powers from the dataset's PSDs (F bins spanning 0 … fs/2). */

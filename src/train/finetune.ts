@@ -12,7 +12,9 @@ import type { TaskDefinition } from '../model/tasks';
 import { bandPowerReference } from './bandPowerReference';
 import { embedSegments, type EmbeddedSegments, embeddingCacheKey, embeddingsFromBytes, embeddingsToBytes } from './embeddings';
 import type { HeadSettings } from './headSettings';
-import { type EpochRecord, type Evaluation, type HeadDataset, headDataset, HeadTrainer } from './headTraining';
+import { type HeadDataset, headDataset } from './headDataset';
+import type { Evaluation } from './headStepper';
+import { type EpochRecord, HeadTrainer } from './headTraining';
 import type { Metrics } from './metrics';
 import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
 
