@@ -5,6 +5,9 @@
 
 export type ValueType = 'i32' | 'f32' | 'v128';
 
+/** [T, T, …] of length N. */
+export type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>;
+
 const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
 
 /** Unsigned LEB128. */
@@ -114,6 +117,11 @@ export class FunctionBuilder {
   local(t: ValueType): number {
     this.locals.push(t);
     return this.params.length + this.locals.length - 1;
+  }
+
+  /** `count` new locals of type t, as a tuple of their indices (to be named by destructuring). */
+  newLocals<N extends number>(t: ValueType, count: N): Tuple<number, N> {
+    return Array.from({ length: count }, () => this.local(t)) as Tuple<number, N>;
   }
 
   op(...names: Op[]): this {

@@ -111,7 +111,7 @@ function geluFunction(): FunctionBuilder {
   const f = new FunctionBuilder('gelu', ['i32', 'i32', 'i32', 'i32', 'i32']);
   const [Z, KEEP, HIDDEN, SLOPE, COUNT] = [0, 1, 2, 3, 4];
   const i = f.local('i32');
-  const [z, x, t, gauss, n, cdf, keep] = Array.from({ length: 7 }, () => f.local('v128'));
+  const [z, x, t, gauss, n, cdf, keep] = f.newLocals('v128', 7);
   f.forRange(i, 0, { local: COUNT }, 4, () => {
     f.get(Z).v128Load().set(z);
     f.get(KEEP).v128Load().set(keep);
@@ -143,13 +143,14 @@ export type KernelName = (typeof KERNELS)[number];
 function adamWFunction(): FunctionBuilder {
   const f = new FunctionBuilder('adamW', ['i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32']);
   const [P, G, M, V, COUNT] = [0, 1, 2, 3, 4];
-  const scalars = [5, 6, 7, 8, 9, 10];
   const i = f.local('i32');
-  const [decay, stepSize, invRootC2, eps, beta1, beta2] = scalars.map((s) => {
+  /** A v128 local holding the f32 parameter `p` in every lane. */
+  const splat = (p: number) => {
     const l = f.local('v128');
-    f.get(s).op('f32x4.splat').set(l);
+    f.get(p).op('f32x4.splat').set(l);
     return l;
-  });
+  };
+  const [decay, stepSize, invRootC2, eps, beta1, beta2] = [splat(5), splat(6), splat(7), splat(8), splat(9), splat(10)];
   const [g, m, v] = [f.local('v128'), f.local('v128'), f.local('v128')];
   f.forRange(i, 0, { local: COUNT }, 4, () => {
     f.get(G).v128Load().set(g);
@@ -240,7 +241,7 @@ function gatesGradFunction(s: HeadShapes): FunctionBuilder {
   const seg = f.local('i32');
   const emb = f.local('i32');
   const col = f.local('i32');
-  const [d, pooled, found, eq, g, e, sum] = Array.from({ length: 7 }, () => f.local('v128'));
+  const [d, pooled, found, eq, g, e, sum] = f.newLocals('v128', 7);
   const rowBytes = 4 * s.features;
   f.forRange(seg, 0, { local: SEGMENTS }, 1, () => {
     f.get(TABLE).get(seg).i32(4).op('i32.mul', 'i32.add').i32Load().set(emb);
