@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { numberOption, parseArgs } from '../src/cli/command';
 import { repeatedEdf } from '../src/testing/bigEdf';
-import { DATA_DIR, REPO_ROOT } from '../src/testing/shared';
+import { DATA_DIR, REPO_ROOT } from '../src/cli/paths';
 
 const PYTHON = '/usr/bin/python3';
 const MB = 1e6;

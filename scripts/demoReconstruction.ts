@@ -12,7 +12,7 @@ import type { ReconstructionBandErrors } from '../src/dsp/bandErrors';
 import { PAPER_MASK_PARAMS } from '../src/dsp/masks';
 import { seededRandom } from '../src/dsp/random';
 import { readWeights } from '../src/io/weights';
-import { initBackend } from '../src/model/backend';
+import { initBackend } from '../src/runtime/backend';
 import type { Expert } from '../src/model/expert';
 import { specMoEFromWeights } from '../src/model/load';
 import { makeBatch } from '../src/train/pretrain';

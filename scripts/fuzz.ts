@@ -8,7 +8,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { option, parseArgs } from '../src/cli/command';
 import { FUZZ_TARGETS, type FuzzSummary, type FuzzTarget } from '../src/testing/fuzz';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 const HANG_MS = 30_000;
 

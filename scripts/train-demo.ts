@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { PREPROCESSING, recordingsOf, SPLIT } from './demo/data';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);

@@ -9,7 +9,7 @@ import type { BundlePreprocessing } from '../../src/io/bundleConfig';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors';
 import { subjectOf } from '../../src/train/labels';
 import { concatTrials, recordingTrials, type TrialSet } from '../../src/train/trials';
-import { DATA_DIR, REPO_ROOT } from '../../src/testing/shared';
+import { DATA_DIR, REPO_ROOT } from '../../src/cli/paths';
 
 export const MOTOR_16 = ['FC3', 'FC1', 'FCz', 'FC2', 'FC4', 'C5', 'C3', 'C1', 'Cz', 'C2', 'C4', 'C6', 'CP3', 'CP1', 'CP2', 'CP4'];
 export const CLASSES = ['left fist', 'right fist'];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { saveBundle } from '../../src/io/bundle';
 import { readSafetensors, type NamedTensor } from '../../src/io/safetensors';
 import { readWeights } from '../../src/io/weights';
-import { initBackend } from '../../src/model/backend';
+import { initBackend } from '../../src/runtime/backend';
 import { specMoEConfig, type SpecMoEConfig } from '../../src/model/config';
 import { specMoEFromWeights } from '../../src/model/load';
 import type { CheckpointState } from '../../src/train/checkpoint';
@@ -19,7 +19,7 @@ import { trialBandPowerReference, MOTOR_REFERENCE } from '../../src/train/bandPo
 import type { FullEpochRecord } from '../../src/train/fullFinetune';
 import { classificationMetrics, type Metrics } from '../../src/train/metrics';
 import { readModelFiles } from '../../src/cli/modelFiles';
-import { REPO_ROOT } from '../../src/testing/shared';
+import { REPO_ROOT } from '../../src/cli/paths';
 import { reconstructionReport, reconstructionSection } from '../demoReconstruction';
 import { lineChart } from './charts';
 import { CLASSES, LABELS, MOTOR_16, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';

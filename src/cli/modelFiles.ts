@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BUNDLE_CONFIG_FILE } from '../io/bundleConfig';
-import { REPO_ROOT } from '../testing/shared';
+import { REPO_ROOT } from './paths';
 import { CliError } from './command';
 
 /** The bundled default model, shipped in models/ and served by `npm start`. */

@@ -13,8 +13,8 @@ import type { ByteSource } from '../io/recording';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import { crc32, openZip } from '../io/zip';
-import { ModelShapeError } from '../model/config';
-import { REPO_ROOT } from './shared';
+import { ModelShapeError } from '../model';
+import { REPO_ROOT } from '../cli/paths';
 
 export type FuzzTarget = 'edf' | 'edf-gz' | 'bdf' | 'safetensors' | 'pth' | 'pickle' | 'bundle';
 export const FUZZ_TARGETS: readonly FuzzTarget[] = ['edf', 'edf-gz', 'bdf', 'safetensors', 'pth', 'pickle', 'bundle'];

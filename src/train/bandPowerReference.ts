@@ -3,7 +3,7 @@
 // trained full-batch (deterministic). Users see whether the head beats it on the same split.
 import { REPORT_BANDS } from '../dsp/bandErrors';
 import { welchPsd } from '../dsp/welch';
-import type { HeadDataset } from './headTraining';
+import type { HeadDataset } from './headDataset';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
 
 /** [n, C · bands] log band powers from the dataset's PSDs (F bins spanning 0 … fs/2). */

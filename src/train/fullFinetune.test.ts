@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleSpecMoEStateDict } from '../io/stateDict';
 import type { NamedTensor } from '../io/safetensors';
-import { initBackend } from '../model/backend';
+import { initBackend } from '../runtime/backend';
 import { type ExpertConfig, specMoEConfig } from '../model/config';
 import { initExpertParams, initHeadParams } from '../model/init';
 import type { ParamStore } from '../model/params';

@@ -11,7 +11,7 @@ import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors
 import type { SpecMoEConfig } from '../model/config';
 import { buildSpecMoE } from '../model/load';
 import type { SpecMoE } from '../model/specMoE';
-import { inputPsd, poolOverTime, specMoEHead } from '../model/specMoE';
+import { inputPsd, poolOverTime, specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { AdamW, cosineLearningRate } from './adamw';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
 import type { TrialSet } from './trials';
@@ -204,13 +204,16 @@ export class FullFinetuner {
       const part = indices.slice(first, last);
       const { x, times, psd } = this.batch(set, part, offsets.slice(first, last), (b, c) => (random.next() < s.channelDropout ? -1 : mirrored[first + b] ? s.mirror!.channels[c]! : c));
       const labels = batchLabels.subarray(first, last);
+      const dropoutSeed = random.int(2 ** 31);
       const stats = this.model.experts.map(() => new Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>());
       let logits: tf.Tensor2D | null = null;
       const { value, grads } = tf.variableGrads(() => {
         const pooled = this.model.experts.map((e, k) => poolOverTime(e.encode(x, times, s.trainExperts, s.trainExperts ? stats[k] : undefined), set.nChannels, this.config.lPool));
-        const head = specMoEHead(pooled, psd, this.config, this.model.params, s.dropout);
-        logits = tf.keep(head.logits);
-        return this.loss(head.logits, labels, classWeights, denominator);
+        const [b, c, f] = psd.shape;
+        const rows = tf.reshape(psd, [b * c, f]) as tf.Tensor2D;
+        const out = specMoEHeadTrainingLogits(tf.concat(pooled, -1), rows, tf.transpose(rows) as tf.Tensor2D, this.config, this.model.params, s.dropout, dropoutSeed);
+        logits = tf.keep(out);
+        return this.loss(out, labels, classWeights, denominator);
       }, variables);
       for (const [name, g] of Object.entries(grads)) {
         const previous = summed[name];

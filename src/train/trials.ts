@@ -3,8 +3,9 @@
 // a margin on each side so training can shift the window in time (augmentation). Values are µV/100.
 import { prepareChannels, type PrepareOptions } from '../dsp/segments';
 import type { Recording } from '../io/recording';
-import { annotationSegments } from '../model/annotationSegments';
-import { planChannels, recordingAlignment } from '../model/decode';
+import { annotationSegments } from '../pipeline/annotationSegments';
+import { recordingAlignment } from '../pipeline/batches';
+import { planChannels } from '../pipeline/plan';
 import type { TaskDefinition } from '../model/tasks';
 
 export interface TrialSet {

@@ -6,15 +6,15 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { saveBundle } from '../../io/bundle';
 import { readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
-import { specMoEFromWeights } from '../../model/load';
+import { initBackend } from '../../runtime/backend';
+import { load } from '../../model';
 import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
-import { nodeKernelThread } from '../../train/wasm/nodeKernelThread';
+import { nodeKernelThread } from '../../runtime/wasm/nodeKernelThread';
 import { FULL_OPTIONS, fullHelp, runFullFinetune } from './finetuneFull';
 import { metricsLine, pct } from './metricsLine';
 
@@ -63,7 +63,7 @@ export const finetuneCommand: Command = {
     const backend = await initBackend(['wasm', 'cpu']);
     console.log(`back-end: ${backend.backend}`);
     const weights = await readWeights(files);
-    const base = specMoEFromWeights(weights);
+    const base = load(weights);
     const settings = {
       epochs: numberOption(args, 'epochs', DEFAULT_HEAD_SETTINGS.epochs),
       batchSize: numberOption(args, 'batch', DEFAULT_HEAD_SETTINGS.batchSize),

@@ -9,7 +9,7 @@ import { expect, it, vi } from 'vitest';
 import { saveBundle, specMoEFileLayout } from '../../io/bundle';
 import { readSafetensors } from '../../io/safetensors';
 import { assembleSpecMoEStateDict } from '../../io/stateDict';
-import { initBackend } from '../../model/backend';
+import { initBackend } from '../../runtime/backend';
 import { specMoEConfig } from '../../model/config';
 import { initExpertParams, initHeadParams } from '../../model/init';
 import type { ParamStore } from '../../model/params';

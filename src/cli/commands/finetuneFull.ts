@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { saveBundle } from '../../io/bundle';
 import type { NamedTensor } from '../../io/safetensors';
 import { readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
+import { initBackend } from '../../runtime/backend';
 import type { SpecMoEConfig } from '../../model/config';
 import { initHeadParams } from '../../model/init';
 import { specMoEFromWeights } from '../../model/load';

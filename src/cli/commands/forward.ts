@@ -5,13 +5,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../../io/safetensors';
 import { type LoadedWeights, readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
-import { ModelShapeError } from '../../model/config';
-import { compareOutputs, forwardInputs, runForward, shapeText } from '../../model/forwardCheck';
-import type { PoolMode } from '../../model/tasks';
+import { initBackend } from '../../runtime/backend';
+import { compareOutputs, compareWithReferences, type ComparedTensor, formatComparison, forwardInputs, ModelShapeError, PARITY_TOLERANCE, type PoolMode, runForward, shapeText } from '../../model';
 import { CliError, type Command, option, parseArgs } from '../command';
 import { readModelFiles } from '../modelFiles';
-import { compareWithReferences, type ComparedTensor, formatComparison, PARITY_TOLERANCE } from '../../model/parityReport';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 type ForwardBackend = (typeof BACKENDS)[number];

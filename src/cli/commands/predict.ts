@@ -1,12 +1,12 @@
 // `specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json]`: decodes a recording with a SpecMoE
-// on the same core as the app (src/model/decode.ts).
-import { type AnnotationSegments, annotationSegments } from '../../model/annotationSegments';
-import { initBackend } from '../../model/backend';
-import { decodeRecording, plannedSegments, preferredBatchSize } from '../../model/decode';
-import { closeLanes, defaultLaneCount, nodeLanes } from '../../model/nodeLanes';
-import { predictionRows } from '../../model/exports';
-import { specMoEFromWeights } from '../../model/load';
-import { BUILTIN_TASKS, findTask } from '../../model/tasks';
+// on the same core as the app (src/pipeline/decode.ts).
+import { type AnnotationSegments, annotationSegments } from '../../pipeline/annotationSegments';
+import { initBackend } from '../../runtime/backend';
+import { decodeRecording, preferredBatchSize } from '../../pipeline/decode';
+import { plannedSegments } from '../../pipeline/plan';
+import { closeLanes, nodeLaneCount, nodeLanes } from '../decodeLanes';
+import { predictionRows } from '../../pipeline/exports';
+import { BUILTIN_TASKS, findTask, load } from '../../model';
 import { readWeights } from '../../io/weights';
 import { labelAgreement } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
@@ -20,8 +20,9 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
   --task TASK      ${BUILTIN_TASKS.map((t) => t.id).join(', ')}
   --annotations    one segment per annotation whose text is in the bundle's label map, starting at its onset,
                    instead of back-to-back segments; each row also carries "label" (the annotation text)
-  --json           a JSON array of rows: onset, duration (s), class, probabilities (class -> p), gates
-                   (mean gate of experts 1-3)
+  --json           a JSON array of rows: onset (s after the header's start time), dataOnset (s of data from the
+                   first sample; differs across the gaps of EDF+D/BDF+D), duration (s), class, probabilities
+                   (class -> p), gates (mean gate of experts 1-3)
   --batch N        segments per forward (default 1 for full-size experts, 4 for small ones: fastest on tfjs-wasm)
   --workers N      decode on N threads, each with its own copy of the model (default: one per core, at most 4,
                    for recordings of 16 segments or more; 1 otherwise)
@@ -39,7 +40,7 @@ export const predictCommand: Command = {
     const modelPath = option(args, 'model');
     await initBackend(['wasm', 'cpu']);
     const weights = await readWeights(modelPath ? readModelFiles(modelPath) : defaultModelFiles());
-    const loaded = specMoEFromWeights(weights, task);
+    const loaded = load(weights, task);
     const recording = await openRecordingFile(file);
     try {
       let segments: AnnotationSegments | undefined;
@@ -50,7 +51,7 @@ export const predictCommand: Command = {
         if (segments.length === 0) throw new CliError(`${file} has no annotations among ${Object.keys(labels).join(', ')}`, 2);
       }
       const planned = plannedSegments(recording, loaded.task.segmentSec, segments).length;
-      const workers = numberOption(args, 'workers', planned >= 16 ? defaultLaneCount(loaded.model.config.expert.d3 >= 64) : 1);
+      const workers = numberOption(args, 'workers', nodeLaneCount(loaded.model, planned));
       if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a whole number ≥ 1, got ${workers}`);
       const lanes = nodeLanes(loaded.model, workers);
       let result;
