@@ -85,6 +85,18 @@ describe('safetensors', () => {
     expect(() => readSafetensors(bytes)).toThrow(/header length 1000 at byte 0 exceeds the file size 16/);
   });
 
+  it('refuses a 2^62 header length, a negative shape and a byte count that disagrees with the shape', () => {
+    const huge = new Uint8Array(64);
+    new DataView(huge.buffer).setBigUint64(0, 2n ** 62n, true);
+    expect(weightsError(huge).message).toBe('safetensors: header length 4611686018427387904 at byte 0 exceeds the file size 64');
+    expect(weightsError(rawSafetensors({ w: { dtype: 'F32', shape: [-1, 2], data_offsets: [0, 8] } }, new Uint8Array(8))).message).toBe(
+      'safetensors: tensor "w" has an invalid shape [-1,2]',
+    );
+    expect(weightsError(rawSafetensors({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8))).message).toBe(
+      'safetensors: tensor "w" has 8 bytes but shape [3] × F32 needs 12',
+    );
+  });
+
   it('decodes bf16', () => {
     // 1.0 = 0x3F80, -2.0 = 0xC000
     const bytes = rawSafetensors({ x: { dtype: 'BF16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array([0x80, 0x3f, 0x00, 0xc0]));

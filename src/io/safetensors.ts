@@ -26,10 +26,14 @@ const MAX_HEADER_BYTES = 100_000_000;
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   if (bytes.byteLength < 8) throw new WeightsError(`safetensors: file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`, undefined, 0);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.byteLength) {
-    throw new WeightsError(`safetensors: header length ${headerLen} at byte 0 exceeds the file size ${bytes.byteLength}`, undefined, 0);
+  const declaredLen = view.getBigUint64(0, true); // a BigInt, so the message shows a huge length exactly
+  if (8n + declaredLen > BigInt(bytes.byteLength)) {
+    throw new WeightsError(`safetensors: header length ${declaredLen} at byte 0 exceeds the file size ${bytes.byteLength}`, undefined, 0);
   }
+  if (declaredLen > BigInt(MAX_HEADER_BYTES)) {
+    throw new WeightsError(`safetensors: header length ${declaredLen} at byte 0 exceeds the ${MAX_HEADER_BYTES}-byte limit`, undefined, 0);
+  }
+  const headerLen = Number(declaredLen);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
