@@ -1,6 +1,4 @@
-// One fuzz target in a child process (scripts/fuzz.ts watches it for hangs and kills it if one hangs).
-import { fuzzTarget, type FuzzTarget } from '../src/testing/fuzz';
+// The child process of `npm run fuzz`: runs the cases of one target (src/testing/fuzzSupervisor.ts watches it).
+import { serveTarget } from './fuzzSupervisor';
 
-const [target, cases, seed] = process.argv.slice(2) as [FuzzTarget, string, string];
-const summary = await fuzzTarget(target, Number(cases), Number(seed), (index) => process.send!({ kind: 'case', index }));
-process.send!({ kind: 'done', summary: { ...summary, failures: summary.failures.map((f) => ({ ...f, input: Array.from(f.input) })) } }, () => process.exit(0));
+await serveTarget(process.argv.slice(2));
