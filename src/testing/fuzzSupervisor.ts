@@ -29,16 +29,20 @@ export async function serveTarget(argv: readonly string[], build?: CaseBuilder):
   const [target, seed, from, cases] = [argv[0] as FuzzTarget, Number(argv[1]), Number(argv[2]), Number(argv[3])];
   // Waiting for each message to be written means a crash right after a case cannot lose that case's report.
   const send = (m: WorkerMessage) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
-  const heldMB = () => {
-    (globalThis as { gc?: () => void }).gc?.();
+  const heldMB = async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    // Array buffers freed by one GC are returned a task later: collect, wait a moment, collect again.
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc?.();
     const m = process.memoryUsage();
     return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
   };
   seedBytes(target);
-  const baselineMB = heldMB();
+  const baselineMB = await heldMB();
   await send({ kind: 'ready' });
   await fuzzTarget(target, { seed, from, cases, ...(build ? { build } : {}), onReport: (report) => send({ kind: 'report', report }) });
-  await send({ kind: 'done', retainedMB: heldMB() - baselineMB });
+  await send({ kind: 'done', retainedMB: (await heldMB()) - baselineMB });
   process.disconnect();
 }
 
@@ -119,6 +123,12 @@ function runChild(workerUrl: URL, args: string[], hangMs: number, onReport: (r: 
       if (m.kind === 'ready') ready = true;
       else if (m.kind === 'report') onReport(m.report);
       else finish({ kind: 'done', retainedMB: m.retainedMB });
+    });
+    child.on('error', (e) => {
+      // The process could not be started or signalled; 'close' may never come.
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve(ended ?? { kind: ready ? 'crashed' : 'no-start', problem: `the fuzz process failed: ${e.message}` });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
