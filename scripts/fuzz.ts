@@ -5,10 +5,10 @@
 // Exit code 1 when any case failed (untyped error, over the time or memory bound, crashed or hung).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { option, parseArgs } from '../src/cli/command';
 import { FUZZ_TARGETS, type FuzzTarget } from '../src/testing/fuzz';
 import { superviseTarget } from '../src/testing/fuzzSupervisor';
-import { REPO_ROOT } from '../src/testing/shared';
 
 const args = parseArgs(process.argv.slice(2), ['cases', 'seed', 'from', 'targets']);
 const cases = Number(option(args, 'cases', '2000'));
@@ -32,7 +32,7 @@ console.log('| seed | target | cases | read | typed error | skipped | failures |
 console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const notes: string[] = [];
 let failed = 0;
-const outDir = join(REPO_ROOT, 'test-results', 'fuzz');
+const outDir = fileURLToPath(new URL('../test-results/fuzz', import.meta.url));
 for (const seed of seeds) {
   for (const target of targets) {
     const t0 = performance.now();

@@ -3,7 +3,6 @@
 // in a successful read or one of our typed errors, within a time and memory bound. Used by `npm run fuzz`
 // (thousands of cases, scripts/fuzz.ts) and by a seeded few hundred in the unit tests (src/io/fuzz.test.ts).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Random, seededRandom } from '../dsp/random';
 import { EdfFormatError, WeightsError } from '../io/errors';
@@ -14,7 +13,9 @@ import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import { crc32, openZip } from '../io/zip';
 import { ModelShapeError } from '../model/config';
-import { REPO_ROOT } from './shared';
+
+/** A file of this repository. (Not through testing/shared.ts: that imports vitest, which every fuzz process would load.) */
+const fromRepo = (path: string): URL => new URL(`../../${path}`, import.meta.url);
 
 export type FuzzTarget = 'edf' | 'edf-gz' | 'bdf' | 'safetensors' | 'pth' | 'pickle' | 'bundle';
 export const FUZZ_TARGETS: readonly FuzzTarget[] = ['edf', 'edf-gz', 'bdf', 'safetensors', 'pth', 'pickle', 'bundle'];
@@ -46,7 +47,7 @@ const ascii = (text: string, width: number): string => text.slice(0, width).padE
 
 /** The demo recording cut to its first `nRecords` records (an EDF+C with 64 signals and an annotation signal). */
 function smallEdf(nRecords: number): Uint8Array {
-  const full = new Uint8Array(gunzipSync(readFileSync(join(REPO_ROOT, 'public/demo/S001R04.edf.gz'))));
+  const full = new Uint8Array(gunzipSync(readFileSync(fromRepo('public/demo/S001R04.edf.gz'))));
   const text = (o: number, n: number) => new TextDecoder('latin1').decode(full.subarray(o, o + n)).trim();
   const ns = Number(text(252, 4));
   const headerBytes = 256 * (ns + 1);
@@ -166,12 +167,11 @@ let seeds: Seeds | null = null;
 
 function loadSeeds(): Seeds {
   if (seeds) return seeds;
-  const pth = new Uint8Array(readFileSync(join(REPO_ROOT, 'src/io/testdata/finetune_wrapper.pth')));
+  const pth = new Uint8Array(readFileSync(fromRepo('src/io/testdata/finetune_wrapper.pth')));
   const zip = openZip(pth);
   const pthEntries = new Map([...zip.entries.keys()].map((name) => [name, zip.read(name).slice()]));
   const pickleName = [...pthEntries.keys()].find((n) => n.endsWith('data.pkl'))!;
-  const modelDir = join(REPO_ROOT, 'models/specmoe-demo-mi');
-  const bundle = new Map(['bundle.json', 'expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors'].map((f) => [f, new Uint8Array(readFileSync(join(modelDir, f)))]));
+  const bundle = new Map(['bundle.json', 'expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors'].map((f) => [f, new Uint8Array(readFileSync(fromRepo(`models/specmoe-demo-mi/${f}`)))]));
   seeds = { edf: smallEdf(3), bdf: smallBdf(), safetensors: bundle.get('head.safetensors')!, pth, pthEntries, pickleName, bundle };
   return seeds;
 }
