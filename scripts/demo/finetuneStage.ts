@@ -91,6 +91,7 @@ const row = (name: string, m: Metrics) => `| ${name} | ${pct(m.balancedAccuracy)
 
 export async function finetuneStage(runDir: string): Promise<void> {
   const started = Date.now();
+  await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
   const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
   const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
   const widths = states[0]!.settings.expert;
@@ -108,7 +109,6 @@ export async function finetuneStage(runDir: string): Promise<void> {
   const [full, random, head] = [readReport(runs.full), readReport(runs.random), readReport(runs.head)];
 
   console.log('evaluating on the test subjects');
-  await initBackend(['wasm']);
   const loaded = specMoEFromWeights(await readWeights(readModelFiles(runs.full)));
   const test = await splitTrials(SPLIT.test, 0);
   const train = await splitTrials(SPLIT.train, 0);
