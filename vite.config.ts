@@ -106,6 +106,7 @@ export default defineConfig({
   ],
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
-  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()] },
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 5000 },
+  // Rolldown's timing report ([PLUGIN_TIMINGS]) after every build is for profiling the build, not for its users.
+  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()], rolldownOptions: { checks: { bundlerTimings: false } } },
+  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 5000, rolldownOptions: { checks: { bundlerTimings: false } } },
 });
