@@ -47,7 +47,7 @@ function closeTo(actual: number | null, expected: number | null, scale: number, 
 }
 
 /**
- * The native reading decodes non-UTF-8 annotation bytes with U+FFFD; we read them as Latin-1 (README "Reader").
+ * The native reading decodes non-UTF-8 annotation bytes with U+FFFD; we read them as Latin-1 (docs/edf-reader.md).
  * Our text agrees when each of its non-ASCII characters sits where the native text has U+FFFD.
  */
 function sameDescription(ours: string, native: string): boolean {

@@ -1,5 +1,5 @@
 // Where data records sit in time. An EDF+D/BDF+D file may leave gaps between records; we expose them, never
-// close them (see README "Reader").
+// close them (see docs/edf-reader.md).
 
 /**
  * Records that do not start where a continuous recording would put them (first record's start + r × record
