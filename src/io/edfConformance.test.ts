@@ -61,7 +61,7 @@ function byOnset<T extends { onset: number; description: string }>(list: T[]): T
 
 describeShared('EDF/BDF conformance with the native reading of every shared file', () => {
   it('finds the shared recordings', () => {
-    expect(files.length).toBe(103);
+    expect(files.length).toBe(135);
   });
 
   it.each(files.map((f) => [relative(DATA_DIR, f), f]))('%s', async (_name, path) => {
