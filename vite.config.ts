@@ -107,12 +107,13 @@ export default defineConfig({
   ],
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
-  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()] },
+  // Rolldown's timing report ([PLUGIN_TIMINGS]) after every build is for profiling the build, not for its users.
+  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()], rolldownOptions: { checks: { bundlerTimings: false } } },
   build: {
     target: 'es2022',
     sourcemap: true,
     chunkSizeWarningLimit: 5000,
     // bench.html runs `npm run bench`'s browser workloads (bench/browser/); the app never loads it.
-    rolldownOptions: { input: { index: 'index.html', bench: 'bench.html' } },
+    rolldownOptions: { input: { index: 'index.html', bench: 'bench.html' }, checks: { bundlerTimings: false } },
   },
 });

@@ -1,7 +1,7 @@
 // Where data records sit in time, and the one conversion between the two clocks of a recording:
 // - data time: seconds of samples from the first sample, gaps not counted (sample index = round(sec × rate));
 // - clock time: seconds after the header's start date/time, as TAL onsets and record start times are written.
-// An EDF+D/BDF+D file may leave gaps between records; we expose them, never close them (see README "Reader").
+// An EDF+D/BDF+D file may leave gaps between records; we expose them, never close them (see docs/edf-reader.md).
 import type { Recording } from './recording';
 
 /** What the conversions read from a recording. */

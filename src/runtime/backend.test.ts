@@ -1,5 +1,17 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { initBackend } from './backend';
+
+describe('tfjs in Node', () => {
+  // First in this file: the cpu back-end greets only on its first tensor in a process.
+  it("starts the cpu back-end without tfjs's advice to install tfjs-node (we run wasm and cpu on purpose)", async () => {
+    const warn = vi.spyOn(console, 'warn');
+    expect((await initBackend(['cpu'])).backend).toBe('cpu');
+    tf.dispose(tf.add(tf.tensor1d([1, 2]), 1));
+    expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('tfjs-node'))).toEqual([]);
+    warn.mockRestore();
+  });
+});
 
 describe('wasm threads', () => {
   it('uses tfjs-wasm single-threaded where the page is not cross-origin isolated (Node here), and says so', async () => {

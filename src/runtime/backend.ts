@@ -54,6 +54,25 @@ async function withWasmThreads<T>(threads: number, init: () => Promise<T>): Prom
   }
 }
 
+/**
+ * tfjs's cpu back-end greets Node users on its first tensor with advice to install tfjs-node. In Node we run wasm
+ * (and cpu) on purpose: the browser's kernels, no native build. So the cpu back-end's first tensor is written here,
+ * once, with tfjs's own switch for its console messages (the PROD flag) on for that moment; every other tfjs
+ * warning still shows.
+ */
+function skipNodeBackendAdvice(): void {
+  if (!tf.env().getBool('IS_NODE')) return;
+  const cpu = tf.findBackend('cpu');
+  if (!cpu) return;
+  const prod = tf.env().getBool('PROD');
+  tf.env().set('PROD', true);
+  try {
+    cpu.disposeData(cpu.write(new Float32Array(1), [1], 'float32'));
+  } finally {
+    tf.env().set('PROD', prod);
+  }
+}
+
 let pending: Promise<BackendChoice> | null = null;
 let pendingKey = '';
 
@@ -151,6 +170,7 @@ export function initBackend(preferred?: readonly BackendName[], options: Backend
   const order = preferred ?? FALLBACK_ORDER;
   const key = order.join(',');
   if (pending && pendingKey === key) return pending;
+  if (pending === null) skipNodeBackendAdvice();
   pendingKey = key;
   pending = (async () => {
     const tried: { name: BackendName; error: string }[] = [];

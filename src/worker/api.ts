@@ -237,6 +237,8 @@ export interface ParityCheck {
 }
 
 export interface WorkerApi {
+  /** Answers at once: the UI's watchdog (ui/workerWatchdog.ts) asks while a call is in progress, to see the worker is still there. */
+  ping(): Promise<void>;
   /** wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device. */
   init(preferred?: BackendName[], wasmThreads?: number): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;

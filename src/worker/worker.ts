@@ -15,6 +15,7 @@ const models = new ModelService();
 const training = new TrainingService(models);
 
 const api: WorkerApi = {
+  ping: async () => {},
   init: (preferred, wasmThreads) => models.init(preferred, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
   page: (request) => recordings.page(request),

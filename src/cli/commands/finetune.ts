@@ -12,7 +12,7 @@ import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
-import { openRecordingFile } from '../files';
+import { checkReadable, openRecordingFile, reading } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
 import { nodeKernelThread } from '../../runtime/wasm/nodeKernelThread';
 import { FULL_OPTIONS, fullHelp, runFullFinetune } from './finetuneFull';
@@ -47,13 +47,15 @@ function folderCache(dir: string): EmbeddingCache {
 export const finetuneCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['model', 'labels', 'segment', 'offset', 'train', 'val', 'test', 'out', 'epochs', 'batch', 'lr', 'weight-decay', 'patience', 'seed', 'cache', 'name', ...FULL_OPTIONS], ['train', 'val', 'test']);
+    const args = parseArgs(argv, ['model', 'labels', 'segment', 'offset', 'train', 'val', 'test', 'out', 'epochs', 'batch', 'lr', 'weight-decay', 'patience', 'seed', 'cache', 'name', ...FULL_OPTIONS], ['train', 'val', 'test'], ['full']);
+    if (args.positional.length > 0) throw new CliError(`unexpected argument "${args.positional[0]}"`);
     if (args.flags.has('full')) return runFullFinetune(args);
     const out = option(args, 'out');
     const labelsText = option(args, 'labels');
     const train = args.options.get('train') ?? [];
     const val = args.options.get('val') ?? [];
     if (!out || !labelsText || train.length === 0 || val.length === 0) throw new CliError('finetune needs --labels, --train FILES..., --val FILES... and --out DIR');
+    for (const file of [...train, ...val, ...(args.options.get('test') ?? [])]) checkReadable(file);
     const labelMap = parseLabelMap(labelsText);
     const modelPath = option(args, 'model');
     const files = modelPath ? readModelFiles(modelPath) : defaultModelFiles();
@@ -62,7 +64,7 @@ export const finetuneCommand: Command = {
       .digest('hex');
     const backend = await initBackend(['wasm', 'cpu']);
     console.log(`back-end: ${backend.backend}`);
-    const weights = await readWeights(files);
+    const weights = await (modelPath ? reading(modelPath, () => readWeights(files)) : readWeights(files));
     const base = load(weights);
     const settings = {
       epochs: numberOption(args, 'epochs', DEFAULT_HEAD_SETTINGS.epochs),

@@ -1,4 +1,4 @@
-// `specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json]`: decodes a recording with a SpecMoE
+// `specmoe predict FILE [options]`: decodes a recording with a SpecMoE
 // on the same core as the app (src/pipeline/decode.ts).
 import { type AnnotationSegments, annotationSegments } from '../../pipeline/annotationSegments';
 import { initBackend } from '../../runtime/backend';
@@ -10,10 +10,10 @@ import { BUILTIN_TASKS, findTask, load } from '../../model';
 import { readWeights } from '../../io/weights';
 import { labelAgreement } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
-import { openRecordingFile } from '../files';
+import { checkReadable, openRecordingFile, reading } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
 
-const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json] [--batch N]
+const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--annotations] [--json] [--batch N] [--workers N]
   Decodes a recording (EDF/BDF, .gz ok) with a SpecMoE and prints one row per segment.
   --model BUNDLE   a bundle folder (bundle.json + .safetensors), or a SpecMoE .safetensors/.pth (then --task is
                    needed); default: the bundled demo model
@@ -31,15 +31,17 @@ Exit code 2 when the recording or the model cannot be read or does not fit.`;
 export const predictCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['model', 'task', 'batch', 'workers']);
-    const [file] = args.positional;
+    const args = parseArgs(argv, ['model', 'task', 'batch', 'workers'], [], ['annotations', 'json']);
+    const [file, extra] = args.positional;
     if (!file) throw new CliError('predict needs a recording FILE');
+    if (extra !== undefined) throw new CliError(`unexpected argument "${extra}"`);
+    checkReadable(file);
     const taskId = option(args, 'task');
     const task = taskId ? findTask(taskId) : undefined;
     if (taskId && !task) throw new CliError(`unknown task "${taskId}" (tasks: ${BUILTIN_TASKS.map((t) => t.id).join(', ')})`);
     const modelPath = option(args, 'model');
     await initBackend(['wasm', 'cpu']);
-    const weights = await readWeights(modelPath ? readModelFiles(modelPath) : defaultModelFiles());
+    const weights = modelPath ? await reading(modelPath, () => readWeights(readModelFiles(modelPath))) : await readWeights(defaultModelFiles());
     const loaded = load(weights, task);
     const recording = await openRecordingFile(file);
     try {

@@ -12,7 +12,7 @@ import { Pretrainer, type PretrainSettings } from '../../train/pretrain';
 import { extractWindows, type PretrainWindow, type WindowSpec } from '../../train/pretrainData';
 import { evaluateReconstruction } from '../../train/reconstructionEval';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
-import { openRecordingFile } from '../files';
+import { checkReadable, openRecordingFile } from '../files';
 
 /** Sensorimotor channels of the demo model (present in eegmmidb's 64). */
 export const MOTOR_16 = ['FC3', 'FC1', 'FCz', 'FC2', 'FC4', 'C5', 'C3', 'C1', 'Cz', 'C2', 'C4', 'C6', 'CP3', 'CP1', 'CP2', 'CP4'];
@@ -53,10 +53,12 @@ async function windowsOf(files: readonly string[], spec: WindowSpec, log: (s: st
 export const pretrainCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['data', 'out', 'channels', 'window-sec', 'artifact-uv', 'notch', 'band', 'widths', 'heads', 'steps', 'batch', 'lr', 'seed', 'checkpoint-every', 'eval'], ['data', 'eval']);
+    const args = parseArgs(argv, ['data', 'out', 'channels', 'window-sec', 'artifact-uv', 'notch', 'band', 'widths', 'heads', 'steps', 'batch', 'lr', 'seed', 'checkpoint-every', 'eval'], ['data', 'eval'], ['resume', 'align']);
+    if (args.positional.length > 0) throw new CliError(`unexpected argument "${args.positional[0]}"`);
     const data = args.options.get('data') ?? [];
     const out = option(args, 'out');
     if (data.length === 0 || !out) throw new CliError('pretrain needs --data FILES... and --out DIR');
+    for (const file of [...data, ...(args.options.get('eval') ?? [])]) checkReadable(file);
     const channels = (option(args, 'channels') ?? MOTOR_16.join(',')).split(',').map((c) => c.trim()).filter(Boolean);
     const notch = numberOption(args, 'notch', 60);
     if (![0, 50, 60].includes(notch)) throw new CliError(`--notch must be 50, 60 or 0, got ${notch}`);
