@@ -8,6 +8,7 @@ import type { BundlePreprocessing } from '../io/bundleConfig';
 import type { NamedTensor } from '../io/safetensors';
 import type { Recording } from '../io/recording';
 import type { SpecMoEConfig } from '../model/config';
+import { splitDecoders } from '../model/load';
 import type { TaskDefinition } from '../model/tasks';
 import { MOTOR_REFERENCE, trialBandPowerReference } from './bandPowerReference';
 import { type FullEpochRecord, type FullFinetuneSettings, FullFinetuner, trainableSpecMoE, type TrialEvaluation } from './fullFinetune';
@@ -95,7 +96,9 @@ export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFi
   const { train, validation, test } = splits;
   if (!train || !validation) throw new RangeError('fine-tuning needs labelled trials in both the training and the validation split');
 
-  const tensors = new Map(request.tensors);
+  // The experts' encoders are fine-tuned; their decoders (reconstruction only) stay out of training and go back
+  // into the bundle unchanged (fullFinetunedBundle).
+  const tensors = splitDecoders(request.tensors).core;
   for (const key of [...tensors.keys()]) if (!key.startsWith('experts.')) tensors.delete(key);
   for (const [key, t] of request.freshHead(config, request.headSeed)) tensors.set(key, t);
   const finetuner = new FullFinetuner(trainableSpecMoE(tensors, config), request.settings);

@@ -27,6 +27,10 @@ async function tinyBaseBundle(dir: string): Promise<void> {
   const experts = [0, 1, 2].map((k) => initExpertParams(EXPERT, 40 + k));
   const head = initHeadParams(config, 50);
   const tensors = assembleSpecMoEStateDict(experts.map(named), named(head));
+  // The base keeps its experts' decoders (as the demo's does): fine-tuning leaves them out and the bundle keeps them.
+  experts.forEach((e, k) => {
+    for (const [key, t] of named(e)) if (!tensors.has(`experts.${k}.${key}`)) tensors.set(`experts.${k}.${key}`, t);
+  });
   const files = await saveBundle({
     config: {
       name: 'tiny test base',
@@ -80,6 +84,8 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     expect(bundle.trained).toBe(true);
     const weight = (dir: string) => Array.from(readSafetensors(readFileSync(join(dir, 'expert2.safetensors'))).tensors.get('experts.1.Down2.features3.0.weight')!.data);
     expect(weight(out)).not.toEqual(weight(base));
+    const decoder = (dir: string) => Array.from(readSafetensors(readFileSync(join(dir, 'expert2.safetensors'))).tensors.get('experts.1.Up1.features1.0.weight')!.data);
+    expect(decoder(out)).toEqual(decoder(base));
 
     // More epochs: the run continues from the checkpoint instead of starting over.
     lines.length = 0;
