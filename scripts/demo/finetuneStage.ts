@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { saveBundle } from '../../src/io/bundle';
 import { readSafetensors, type NamedTensor } from '../../src/io/safetensors';
+import { isEncoderKey } from '../../src/io/stateDict';
 import { readWeights } from '../../src/io/weights';
 import { initBackend } from '../../src/runtime/backend';
 import { specMoEConfig, type SpecMoEConfig } from '../../src/model/config';
@@ -132,7 +133,14 @@ export async function finetuneStage(runDir: string): Promise<void> {
       { name: 'random init: validation', values: random.history.map((h) => h.validationLoss), colour: '#E69F00' },
     ], 'epoch'),
   );
-  const card = modelCard({ full, random, head, aligned: aligned.metrics, gates, pretrainSec, states, widths, finetuneWallSec: (Date.now() - started) / 1000, reconstruction: reconstructionSection(reconstruction) });
+  // Trainable parameters, as PyTorch counts them (BatchNorm's running statistics and step counters are buffers).
+  const count = (entries: Iterable<[string, { shape: readonly number[] }]>) =>
+    [...entries].filter(([k]) => !/(running_mean|running_var|num_batches_tracked)$/.test(k)).reduce((a, [, t]) => a + t.shape.reduce((x, y) => x * y, 1), 0);
+  const parameters = {
+    classifier: count(loaded.model.params.entries()),
+    decoders: (loaded.experts ?? []).reduce((a, e) => a + count([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
+  };
+  const card = modelCard({ full, random, head, aligned: aligned.metrics, gates, pretrainSec, states, widths, parameters, finetuneWallSec: (Date.now() - started) / 1000, reconstruction: reconstructionSection(reconstruction) });
   writeFileSync(join(OUT_DIR, 'README.md'), card);
   writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify({ split: SPLIT, full, random, head, bandPowerAligned: aligned.metrics, gates, pretrainSec, reconstruction }, null, 1));
   console.log(`wrote ${OUT_DIR}: test balanced accuracy ${pct(full.test.balancedAccuracy)}, band power ${pct(full.bandPowerReference.balancedAccuracy)}`);
@@ -168,6 +176,7 @@ function modelCard(r: {
   pretrainSec: number[];
   states: CheckpointState[];
   widths: SpecMoEConfig['expert'];
+  parameters: { classifier: number; decoders: number };
   finetuneWallSec: number;
   reconstruction: string;
 }): string {
@@ -207,6 +216,8 @@ recordings (it aligns each recording's channels on that recording's own covarian
   and classifier trained together (AdamW, experts at a lower rate), class-weighted cross-entropy, classifier dropout 0.2,
   random time shifts of ±0.5 s, channel dropout 0.1, left-right mirroring (C3 ↔ C4 …, classes swapped) half the time,
   cosine schedule, early stopping on the validation loss (best epoch ${r.full.bestEpoch} of ${r.full.history.length}).
+- Parameters: ${r.parameters.classifier.toLocaleString('en')} in the classifying model (three expert encoders, gate and classifier), plus
+  ${r.parameters.decoders.toLocaleString('en')} in the experts' decoders, used only for the reconstruction views.
 - SpecMoE head: gate mode 1 (Welch PSD → linear → sigmoid per expert), L-pool mean, C-pool max, classifier hidden 3 × 32.
 
 ## Wall time and hardware
