@@ -1,12 +1,14 @@
-// Runs benchmark workloads inside the built app's model worker in Debian's Chromium (headless), the way users run
-// the model: serves dist/ (building it when absent), opens `/?backend=B&bench` and calls window.specmoeBench.
+// Runs benchmark workloads in a Web Worker of the built app in Debian's Chromium (headless), on a back-end started as
+// the app's model worker starts it: serves dist/ (building it when absent), opens the benchmark page
+// `/bench.html?backend=B&wasmThreads=N&kernelThreads=K` (bench/browser/) and calls its window.specmoeBench.
 import { type Browser, chromium } from '@playwright/test';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config';
-import type { BenchRequest, BenchResult } from '../src/worker/api';
-import { REPO_ROOT } from '../src/testing/shared';
+import type { BenchRequest } from './browser/benchWorker';
+import type { BenchResult } from './workloads/model';
+import { REPO_ROOT } from '../src/cli/paths';
 import { commandLine, peakRssMiB, processTree } from './machineLoad';
 
 /** The app server's port (BENCH_PORT, e.g. to run beside another checkout's benchmarks); the peer page takes the next. */
@@ -52,22 +54,22 @@ export async function launchBenchBrowser(extraArgs: readonly string[] = []): Pro
   };
 }
 
-/** The app open in its own Chromium, ready for benchmark requests. */
-export interface AppPage {
+/** The benchmark page open in its own Chromium, ready for requests. */
+export interface BenchPage {
   call(request: BenchRequest): Promise<{ result: BenchResult; mainThread: MainThread }>;
-  /** What the app's header shows as its back-end. */
+  /** What the page shows as its back-end (and the attention kernels' threads). */
   readonly shown: string;
   rendererPeakMiB(): number;
   close(): Promise<void>;
 }
 
 /**
- * Serves the built app and opens `/?backend=B&bench&…query` once it has loaded its model. wasmThreads: threads of
- * tfjs-backend-wasm's threaded build (0 = the single-threaded build); kernelThreads 1 keeps the generated attention
- * kernels on the model worker's thread.
+ * Serves the built app and opens its benchmark page on `backend`. wasmThreads: threads of tfjs-backend-wasm's
+ * threaded build (0 = the single-threaded build); kernelThreads 1 keeps the generated attention kernels on the
+ * benchmark worker's thread (by default they get a second one, as in the app's model worker).
  */
-export async function openApp(backend: string, query: { wasmThreads?: number; kernelThreads?: number } = {}): Promise<AppPage> {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+export async function openBenchPage(backend: string, query: { wasmThreads?: number; kernelThreads?: number } = {}): Promise<BenchPage> {
+  if (!existsSync(join(REPO_ROOT, 'dist', 'bench.html'))) execFileSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--port', String(BENCH_PORT)], { cwd: REPO_ROOT, stdio: 'ignore' });
   const chrome = await launchBenchBrowser(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : []);
   const close = async () => {
@@ -79,14 +81,11 @@ export async function openApp(backend: string, query: { wasmThreads?: number; ke
     await waitForServer(base, server);
     const page = await chrome.browser.newPage();
     const wasmThreads = query.wasmThreads ?? 0;
-    await page.goto(`${base}/?backend=${backend}&bench&wasmThreads=${wasmThreads}${query.kernelThreads ? `&kernelThreads=${query.kernelThreads}` : ''}`);
-    await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
+    await page.goto(`${base}/bench.html?backend=${backend}&wasmThreads=${wasmThreads}${query.kernelThreads ? `&kernelThreads=${query.kernelThreads}` : ''}`);
     await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
-    // The app loads its model in the same worker at start-up; a benchmark started before that ends would share the
-    // thread with it (measured: the first 10-epoch head-training run 7.3 s, the next ones 5.6–5.7 s).
-    await page.waitForFunction(() => 'specmoeModelSettled' in window, undefined, { timeout: 120_000 });
-    const shown = `${await page.getByTestId('backend').textContent()}${(await page.getByTestId('kernel-threads').count()) ? await page.getByTestId('kernel-threads').textContent() : ''}`;
-    if (backend === 'wasm' && wasmThreads > 1 && !shown.includes(`(${wasmThreads} threads)`)) throw new Error(`asked for ${wasmThreads} wasm threads, the app shows "${shown}"`);
+    const shown = (await page.getByTestId('backend').textContent()) ?? '';
+    if (!(await page.evaluate(() => 'specmoeBench' in window))) throw new Error(`the benchmark page did not start: ${shown}`);
+    if (backend === 'wasm' && wasmThreads > 1 && !shown.includes(`(${wasmThreads} threads)`)) throw new Error(`asked for ${wasmThreads} wasm threads, the page shows "${shown}"`);
     return {
       shown,
       async call(request) {
@@ -109,20 +108,20 @@ export async function openApp(backend: string, query: { wasmThreads?: number; ke
   }
 }
 
-/** Opens the app once and runs each request there; yields results in order. */
+/** Opens the benchmark page once and runs each request there; yields results in order. */
 export async function runInBrowser(
   backend: string,
   requests: readonly BenchRequest[],
   onResult: (r: BenchResult, request: BenchRequest, mainThread: MainThread) => void,
   wasmThreads = 0,
 ): Promise<void> {
-  const app = await openApp(backend, { wasmThreads });
+  const bench = await openBenchPage(backend, { wasmThreads });
   try {
     for (const request of requests) {
-      const { result, mainThread } = await app.call(request);
+      const { result, mainThread } = await bench.call(request);
       onResult(result, request, mainThread);
     }
   } finally {
-    await app.close();
+    await bench.close();
   }
 }

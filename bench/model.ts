@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { option, parseArgs } from '../src/cli/command';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 import { describeLoad, loadCell, measureLoad } from './machineLoad';
 import { PEER_GRAPHS, peerGraph } from './peers/ortInputs';
 import { type StepChild, startStepChild } from './stepChild';

@@ -1,14 +1,14 @@
 // `npm run bench -- model-browser [--workloads encoder,specmoe] [--batch 1] [--threads 1,2] [--repeats 5]
 // [--wasm-threads 0] [--backends wasm]`: the authors' full-size model on a 30-s, 19-channel segment (C = 19,
-// T = 6000) inside the app's model worker in Chromium, the way users run it, beside onnxruntime-web's wasm build in
-// a worker of a page of its own (bench/peers/ortBrowser.ts), each in its own Chromium; their timed runs alternate.
-// "threads" is the generated kernels' thread count for ours (1: `?kernelThreads=1`; 2: the app's default where the
-// page is cross-origin isolated) and onnxruntime-web's numThreads; tfjs-backend-wasm runs its single-threaded build
-// unless --wasm-threads asks for its threaded one. webgl / webgpu (no peer) run on SwiftShader here: minutes per
-// forward.
+// T = 6000) in Chromium, in the benchmark page's worker on a back-end started as the app's model worker starts it
+// (bench/browser/), beside onnxruntime-web's wasm build in a worker of a page of its own (bench/peers/ortBrowser.ts),
+// each in its own Chromium; their timed runs alternate. "threads" is the generated kernels' thread count for ours
+// (1: bench.html's `?kernelThreads=1`; 2: the app's default where the page is cross-origin isolated) and
+// onnxruntime-web's numThreads; tfjs-backend-wasm runs its single-threaded build unless --wasm-threads asks for its
+// threaded one. webgl / webgpu (no peer) run on SwiftShader here: minutes per forward.
 import { option, parseArgs } from '../src/cli/command';
-import type { ModelWorkload } from '../src/model/benchWorkloads';
-import { BENCH_PORT, openApp } from './browserHarness';
+import type { ModelWorkload } from './workloads/model';
+import { BENCH_PORT, openBenchPage } from './browserHarness';
 import { describeLoad, loadCell, measureLoad } from './machineLoad';
 import { peerMissing, ratioCell, secondsCell } from './model';
 import { openPeer, type PeerPage } from './peers/ortBrowser';
@@ -25,10 +25,10 @@ export async function run(argv: string[]): Promise<void> {
   const notes: string[] = [];
   for (const backend of backends) {
     for (const threads of backend === 'wasm' ? threadCounts : [1]) {
-      const app = await openApp(backend, { wasmThreads, kernelThreads: threads === 1 ? 1 : undefined });
+      const bench = await openBenchPage(backend, { wasmThreads, kernelThreads: threads === 1 ? 1 : undefined });
       try {
         for (const workload of workloads) {
-          const label = `${workload}, B=${batch}, ${app.shown.replace('Back-end: ', '')}`;
+          const label = `${workload}, B=${batch}, ${bench.shown.replace('Back-end: ', '')}`;
           const missing = backend === 'wasm' ? peerMissing(workload, batch) : 'no peer on this back-end';
           let peer: PeerPage | string = missing ?? '';
           if (peer === '') {
@@ -39,12 +39,12 @@ export async function run(argv: string[]): Promise<void> {
             }
           }
           const request = { kind: 'model-step' as const, workload, batch, channels: 19, samples: 6000 };
-          await app.call(request); // prepares the workload and its warm-up run
+          await bench.call(request); // prepares the workload and its warm-up run
           const oursMs: number[] = [];
           const peerMs: number[] = [];
           const stop = measureLoad();
           for (let r = 0; r < (backend === 'wasm' ? repeats : 1); r++) {
-            oursMs.push(...(await app.call(request)).result.runsMs);
+            oursMs.push(...(await bench.call(request)).result.runsMs);
             if (typeof peer !== 'string') {
               try {
                 peerMs.push(await peer.run());
@@ -60,15 +60,15 @@ export async function run(argv: string[]): Promise<void> {
           notes.push(`${label}: ours ${oursMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; onnxruntime-web ${typeof peerCell === 'string' ? peerCell : `${peerCell.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`}; ${describeLoad(load)}`);
           rows.push(
             `| ${workload} | ${batch} | ${backend} | ${threads} | ${secondsCell(oursMs)} | ${secondsCell(peerCell)} | ${ratioCell(oursMs, peerCell)} | ` +
-              `${app.rendererPeakMiB().toFixed(0)} | ${peerPeak} | ${loadCell(load)} |`,
+              `${bench.rendererPeakMiB().toFixed(0)} | ${peerPeak} | ${loadCell(load)} |`,
           );
         }
       } finally {
-        await app.close();
+        await bench.close();
       }
     }
   }
-  console.log(`\nChromium worker (Debian's chromium, headless), ours: the app's model worker; peer: onnxruntime-web (wasm) in a worker. Median of ${repeats} alternating runs after a warm-up each; peak memory = the largest peak RSS of the browser's renderer processes (the tab and its workers), so ours includes the app's own demo model.`);
+  console.log(`\nChromium worker (Debian's chromium, headless), ours: the benchmark page's worker; peer: onnxruntime-web (wasm) in a worker. Median of ${repeats} alternating runs after a warm-up each; peak memory = the largest peak RSS of the browser's renderer processes (the tab and its workers).`);
   console.log('| workload (C=19, T=6000) | B | back-end | threads | ours s | onnxruntime-web s | ours ÷ peer | ours renderer peak MiB | peer renderer peak MiB | other load (cores) |');
   console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);

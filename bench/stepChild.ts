@@ -3,7 +3,7 @@
 // IPC channel: the child sends {ready} once prepared (warm-up included), then answers each 'run' with {ms} and
 // 'end' with {peakRssMB}.
 import { fork } from 'node:child_process';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 type Reply = { ready: true } | { ms: number } | { peakRssMB: number } | { error: string };
 

@@ -5,8 +5,8 @@ import { repeatedEdf } from '../src/testing/bigEdf';
 
 const demo = () => new Uint8Array(gunzipSync(readFileSync('public/demo/S001R04.edf.gz')));
 
-async function openDemo(page: Page) {
-  await page.goto('/?backend=wasm');
+async function openDemo(page: Page, query = '') {
+  await page.goto(`/?backend=wasm${query}`);
   await page.getByRole('button', { name: /Open demo recording/ }).click();
   await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
   await page.getByRole('tab', { name: 'Decode' }).click();
@@ -118,4 +118,43 @@ test('a worker crash mid-run is reported, the worker restarts, and the recording
   await expect(page.getByTestId('decode-progress')).toContainText(/\d+ \/ 225 segments/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('decode-progress')).toContainText('cancelled; results so far kept');
+});
+
+/** The model worker (not a decoding replica or the kernel thread). */
+const modelWorker = (page: Page) => page.workers().find((w) => /\/worker-[\w-]+\.js$/.test(w.url()))!;
+const STOPPED_SILENTLY = /The model worker stopped \(it did not answer for \d+ s, as when it runs out of memory\)\. It has been restarted; your recording and results are kept\./;
+
+test('a worker that ends mid-run without an error event (as an out-of-memory kill may) is found by the watchdog, restarted, and the recording and segments so far are kept', async ({ page }) => {
+  await openDemo(page, '&watchdogSec=15');
+  const long = await repeatedEdf(demo(), 900, 'long.edf');
+  await page.locator('.open input[type=file]').setInputFiles({ name: 'long.edf', mimeType: 'application/octet-stream', buffer: Buffer.from(await long.read(0, long.size)) });
+  await expect(page.getByRole('heading', { name: 'long.edf' })).toBeVisible();
+  await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText(/^([4-9]|\d\d+) \/ 225 segments/);
+  // The worker closes itself: it is gone, no error event reaches the page, and no answer ever comes. (The message
+  // names the watchdog's wait, so it is the watchdog that found it.)
+  await modelWorker(page).evaluate(() => setTimeout(() => self.close()));
+  await expect(page.getByRole('alert')).toContainText(STOPPED_SILENTLY, { timeout: 60_000 });
+  await expect(page.getByTestId('decode-progress')).toContainText('interrupted: the model worker stopped; results so far kept');
+  const n = Number(/(\d+) segments/.exec((await page.getByTestId('decode-summary').textContent())!)![1]);
+  expect(n).toBeGreaterThanOrEqual(4);
+  expect(n).toBeLessThan(225);
+  await expect(page.getByRole('heading', { name: 'long.edf' })).toBeVisible();
+  await expect(page.getByTestId('model-card')).toContainText('motor imagery');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  expect(readFileSync((await download.path())!, 'utf8').trim().split('\n')).toHaveLength(n + 1);
+});
+
+test('a model worker whose event loop is stuck is restarted by the watchdog once a call waits on it, and decodes the recording after', async ({ page }) => {
+  await openDemo(page, '&watchdogSec=10');
+  // Blocks the worker's event loop for good (a runaway computation): it can no longer answer anything.
+  await modelWorker(page).evaluate(() => setTimeout(() => {
+    for (;;);
+  }));
+  await page.getByRole('button', { name: /^Decode S001R04/ }).click();
+  await expect(page.getByRole('alert')).toContainText(STOPPED_SILENTLY, { timeout: 60_000 });
+  await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
+  await expect(page.getByTestId('model-card')).toContainText('motor imagery');
+  await page.getByRole('button', { name: /^Decode S001R04/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText('31 / 31 segments', { timeout: 120_000 });
 });

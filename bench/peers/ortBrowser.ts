@@ -4,7 +4,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
-import { REPO_ROOT } from '../../src/testing/shared';
+import { REPO_ROOT } from '../../src/cli/paths';
 import { type BenchBrowser, launchBenchBrowser, waitForServer } from '../browserHarness';
 import { PEER_DIR, PEER_GRAPHS } from './ortInputs';
 

@@ -2,7 +2,7 @@
 // (x [1, 19, 6000], times [1, 1, 6000]); values do not change timing: x a sinusoid at the scale of µV/100 EEG, times
 // linspace(0.1, 1.1, T). The browser peer (ortBrowserWorker.js) fills its inputs the same way.
 import { join } from 'node:path';
-import { REFERENCE_DIR } from '../../src/testing/shared';
+import { REFERENCE_DIR } from '../../src/cli/paths';
 
 export const PEER_DIR = join(REFERENCE_DIR, 'peers');
 

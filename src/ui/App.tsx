@@ -1,7 +1,7 @@
 // The app shell: the model worker's life cycle (restarted with the same recording and model if it dies), opening
 // recordings (choose, drop, or the demo), the header panel, errors that never drop what is loaded, and the views.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type BackendName, FALLBACK_ORDER, preferring } from '../model/backendNames';
+import { type BackendName, FALLBACK_ORDER, preferring } from '../runtime/backendNames';
 import type { BackendInfo, ModelSummary, NamedBytes, RecordingSummary } from '../worker/api';
 import { DecodeView } from './DecodeView';
 import { FinetuneView } from './FinetuneView';
@@ -84,20 +84,11 @@ export function App() {
       setGeneration((g) => g + 1);
     });
     setClient(c);
-    // `?bench`: the worker's benchmark entry for `npm run bench -- model-browser | finetune` (bench/browser.ts).
-    const bench = new URLSearchParams(location.search).has('bench');
-    if (bench) (window as unknown as { specmoeBench: unknown }).specmoeBench = c.api.benchmark;
     void (async () => {
       try {
         // `?wasmThreads=N` asks for N threads of the threaded wasm build (0: single-threaded); by default the worker picks.
         const threadsParam = new URLSearchParams(location.search).get('wasmThreads');
-        // `?kernelThreads=1` keeps the attention kernels on one thread (the benchmarks' single-thread row).
-        const kernelThreadsParam = new URLSearchParams(location.search).get('kernelThreads');
-        const info = await c.api.init(
-          preferredBackend ? preferring(preferredBackend) : undefined,
-          threadsParam === null ? undefined : Number(threadsParam),
-          kernelThreadsParam === null ? undefined : Number(kernelThreadsParam),
-        );
+        const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined, threadsParam === null ? undefined : Number(threadsParam));
         if (!alive) return;
         setBackend(info);
         const { file, fileName, model: m } = loaded.current;
@@ -113,9 +104,6 @@ export function App() {
           if (alive) setModel(summary);
         } catch (e) {
           if (alive) setModelError(errorText(e));
-        } finally {
-          // `?bench`: benchmarks start once the worker has finished loading the model (not while it parses it).
-          if (bench) (window as unknown as { specmoeModelSettled: boolean }).specmoeModelSettled = true;
         }
       } catch (e) {
         if (alive) setError(`The model worker could not start: ${errorText(e)}`);

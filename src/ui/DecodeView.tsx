@@ -79,7 +79,7 @@ function Reconstructions({ api, rows, model, onError }: { api: Comlink.Remote<Wo
   const run = async () => {
     setBusy(true);
     try {
-      setResult(await api.reconstruct({ segmentDataSec: rows[segment]?.dataSec ?? 0, expert, channel, seed: 7 + segment }));
+      setResult(await api.reconstruct({ segmentDataSec: rows[segment]?.dataOnset ?? 0, expert, channel, seed: 7 + segment }));
     } catch (e) {
       onError(errorText(e));
     } finally {
@@ -267,6 +267,11 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
     }
   };
 
+  // The timeline's x is clock time; the traces page in data time: the clicked row carries both.
+  const jumpToClock = (clockSec: number) => {
+    const row = rows.find((r) => clockSec >= r.onset && clockSec < r.onset + r.duration);
+    if (row) onJump(row.dataOnset + (clockSec - row.onset));
+  };
   const classes = model?.task.classes ?? [];
   const isSleep = model?.task.id === 'sleep-staging';
   const timeline = useMemo(() => {
@@ -349,7 +354,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
           {running && <LiveStrip rows={rows} total={progress?.total ?? rows.length} classes={classes} />}
           {!running && (
           <>
-          <Plot data={timeline} layout={timelineLayout} label="Predictions timeline" height={380} onClickX={(x) => onJump(Math.max(0, x - (recording?.firstRecordStartSec ?? 0)))} testId="timeline" />
+          <Plot data={timeline} layout={timelineLayout} label="Predictions timeline" height={380} onClickX={(x) => jumpToClock(x)} testId="timeline" />
           <Plot data={gates} layout={{ title: { text: 'Spectral gate: mean gate value of each expert' }, xaxis: { title: { text: 'recording time (s)' } }, yaxis: { range: [0, 1] } }} label="Gate weights of the three experts" testId="gates" />
           <label>
             Per-channel gates of expert <select value={gateExpert} onChange={(e) => setGateExpert(Number(e.target.value))}>
@@ -367,8 +372,8 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
             <thead><tr><th>start (s)</th><th>class</th><th>p</th><th>gates 1/2/3</th></tr></thead>
             <tbody>
               {rows.slice(0, 500).map((r, i) => (
-                <tr key={i} onClick={() => onJump(r.dataSec)}>
-                  <td><button type="button" onClick={() => onJump(r.dataSec)}>{r.onset.toFixed(1)}</button></td>
+                <tr key={i} onClick={() => onJump(r.dataOnset)}>
+                  <td><button type="button" onClick={() => onJump(r.dataOnset)}>{r.onset.toFixed(1)}</button></td>
                   <td>{r.class}{r.label ? ` (${r.label})` : ''}</td>
                   <td>{Math.max(...Object.values(r.probabilities)).toFixed(2)}</td>
                   <td>{r.gates.map((g) => g.toFixed(2)).join(' / ')}</td>

@@ -1,14 +1,11 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
-import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
-import type { HeadBenchRequest } from '../train/headBench';
-import type { DecodeBenchRequest } from '../testing/decodeBench';
 import type { ReconstructionBandErrors } from '../dsp/bandErrors';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
-import type { BackendName } from '../model/backendNames';
-import type { PredictionRow } from '../model/exports';
+import type { BackendName } from '../runtime/backendNames';
+import type { PredictionRow } from '../pipeline/exports';
 import type { EpochRecord } from '../train/headTraining';
 import type { Metrics } from '../train/metrics';
 import type { HeadSettings } from '../train/headSettings';
@@ -41,8 +38,6 @@ export interface RecordingSummary {
   readonly durationSec: number;
   readonly nRecords: number;
   readonly recordDurationSec: number;
-  /** Clock seconds (after the header start) of the first record: the sub-second offset of EDF+. */
-  readonly firstRecordStartSec: number;
   readonly hasGaps: boolean;
   readonly channels: readonly ChannelSummary[];
   readonly annotations: readonly AnnotationSummary[];
@@ -160,10 +155,9 @@ export interface DecodeProgress {
   readonly lanes: number;
 }
 
+/** A prediction row as the UI gets it: `onset` (clock) places it on the timeline, `dataOnset` in the traces. */
 export interface DecodedRow extends PredictionRow {
   readonly classIndex: number;
-  /** Data seconds of the segment start, for jumping the viewer there. */
-  readonly dataSec: number;
   /** Mean gate per expert and model channel [3][C]. */
   readonly channelGates: readonly (readonly number[])[];
 }
@@ -231,8 +225,6 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
-export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'model-step' } & Omit<ModelBenchRequest, 'repeats'>) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
-
 /** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
 export interface ParityCheck {
   readonly description: string;
@@ -246,14 +238,11 @@ export interface ParityCheck {
   readonly unmatched: readonly string[];
 }
 
-export type { BenchResult };
-
 export interface WorkerApi {
-  /**
-   * wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device.
-   * kernelThreads: 1 keeps the generated attention kernels on the model worker's thread; omitted: 2 where possible.
-   */
-  init(preferred?: BackendName[], wasmThreads?: number, kernelThreads?: number): Promise<BackendInfo>;
+  /** Answers at once: the UI's watchdog (ui/workerWatchdog.ts) asks while a call is in progress, to see the worker is still there. */
+  ping(): Promise<void>;
+  /** wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device. */
+  init(preferred?: BackendName[], wasmThreads?: number): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;
   page(request: PageRequest): Promise<PageData>;
   spectrogram(request: SpectrogramRequest): Promise<Spectrogram>;
@@ -270,8 +259,6 @@ export interface WorkerApi {
    */
   exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
-  /** Benchmark workloads (src/model/benchWorkloads.ts) on this worker's back-end, for `npm run bench`. */
-  benchmark(request: BenchRequest): Promise<BenchResult>;
   /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;

@@ -8,27 +8,20 @@ import { powerDb, stft } from '../dsp/stft';
 import type { NamedTensor } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
-import { type BackendName, initBackend } from '../model/backend';
-import { decodeRecording, planChannels, plannedSegments, preferredBatchSize, type SegmentPrediction, segmentBatches } from '../model/decode';
-import { type ForwardLane, localLane } from '../model/lanes';
-import { laneCount, startReplicas } from './browserLanes';
-import { browserKernelThread } from './kernelThreads';
-import type { SpecMoE } from '../model/specMoE';
-import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
-import { type LoadedModel, specMoEFromWeights } from '../model/load';
-import { findTask } from '../model/tasks';
+import { type BackendName, initBackend } from '../runtime/backend';
+import { segmentBatches } from '../pipeline/batches';
+import { decodeRecording, preferredBatchSize, type SegmentPrediction } from '../pipeline/decode';
+import { planChannels, plannedSegments } from '../pipeline/plan';
+import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
+import { browserLaneCount, startReplicas } from './browserLanes';
+import { predictionRows, predictionsCsv, predictionsEdf } from '../pipeline/exports';
+import { findTask, load, type LoadedModel, type SpecMoE } from '../model';
 import { makeBatch } from '../train/pretrain';
 import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
-import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
-
-/**
- * tfjs-backend-wasm's own choice, half the logical CPUs up to 4, where that is at least 2 and the page is cross-origin
- * isolated; otherwise the single-threaded build (one thread would only add its eight idle pthread workers).
- */
-export function defaultWasmThreads(): number {
-  const threads = Math.min(4, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && threads >= 2 ? threads : 0;
-}
+import { BUNDLED_MODEL_URL } from './assets';
+import { browserKernelThread } from '../runtime/wasm/browserKernelThread';
+import { wasmPaths } from '../runtime/wasmBinaries';
+import { defaultWasmThreads } from '../runtime/environment';
 
 export class ModelService {
   loaded: LoadedModel | null = null;
@@ -42,11 +35,11 @@ export class ModelService {
   private recordingName = '';
 
   /**
-   * wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). kernelThreads:
-   * 1 keeps the generated attention kernels on this thread; by default they get a second one where the page can.
+   * wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). On wasm the
+   * generated attention kernels get a second thread where the page can (browserKernelThread()).
    */
-  async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads(), kernelThreads?: number): Promise<BackendInfo> {
-    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads, kernelThread: kernelThreads === 1 ? undefined : browserKernelThread() });
+  async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads()): Promise<BackendInfo> {
+    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads, kernelThread: browserKernelThread() });
   }
 
   private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {
@@ -75,7 +68,7 @@ export class ModelService {
     const weights = await readWeights(new Map(files.map((f) => [f.name, f.bytes])));
     const task = taskId ? findTask(taskId) : undefined;
     if (taskId && !task) throw new Error(`unknown task "${taskId}"`);
-    return this.adopt(specMoEFromWeights(weights, task), weights.tensors, files);
+    return this.adopt(load(weights, task), weights.tensors, files);
   }
 
   async loadBundled(): Promise<ModelSummary> {
@@ -104,7 +97,7 @@ export class ModelService {
 
   /** Lanes for a decode of `planned` segments: this worker and cached replicas (see browserLanes.ts). */
   private decodeLanes(model: SpecMoE, planned: number): ForwardLane[] {
-    const count = laneCount(planned, model.config.expert.d3 >= 64);
+    const count = browserLaneCount(model, planned);
     if (this.replicas.some((lane) => lane.healthy?.() === false)) this.closeReplicas();
     if (this.replicas.length < count - 1) this.replicas.push(...startReplicas(model, count - 1 - this.replicas.length, this.replicas.length + 1));
     return [localLane(model), ...this.replicas.slice(0, count - 1)];
@@ -122,7 +115,6 @@ export class ModelService {
     const toRow = (r: SegmentPrediction): DecodedRow => ({
       ...predictionRows([r], loaded.task.classes)[0]!,
       classIndex: r.classIndex,
-      dataSec: r.onsetSec - (recording.recordStartTimesSec[0] ?? 0),
       channelGates: r.channelGates,
     });
     const lanes = this.decodeLanes(loaded.model, plannedSegments(recording, loaded.task.segmentSec).length);
@@ -153,7 +145,8 @@ export class ModelService {
     const classes = loaded.task.classes;
     const rows: readonly SegmentPrediction[] = shown
       ? shown.map((r) => ({
-          onsetSec: r.onset,
+          dataSec: r.dataOnset,
+          clockSec: r.onset,
           durationSec: r.duration,
           classIndex: r.classIndex,
           className: r.class,
@@ -182,11 +175,10 @@ export class ModelService {
     let microvolts: Float32Array | null = null;
     let nChannels = 0;
     let length = 0;
-    for await (const { x, times, segments } of segmentBatches(recording, map, [{ dataSec: request.segmentDataSec }], { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
+    for await (const { x, times } of segmentBatches(recording, map, plannedSegments(recording, segmentSec, [{ dataSec: request.segmentDataSec }]), { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
       [, nChannels, length] = x.shape;
       microvolts = Float32Array.from(await x.data(), (v) => v * 100);
       tf.dispose([x, times]);
-      void segments;
     }
     if (!microvolts) throw new Error(`no ${segmentSec}-s segment starts at ${request.segmentDataSec} s`);
     const expert = loaded.experts[request.expert]!;

@@ -10,7 +10,7 @@ import type { EpochRecord } from '../train/headTraining';
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
 import type { ModelService } from './modelService';
-import { browserKernelThread } from './kernelThreads';
+import { browserKernelThread } from '../runtime/wasm/browserKernelThread';
 
 const embeddingStore = () => createStore('specmoe-embeddings', 'embeddings');
 

@@ -11,7 +11,7 @@
 // Inputs, prepared by the caller (wasmAttention.ts): Q after RoPE and scaled by QUERY_SCALE, row-major [L, hd]; K after
 // RoPE, per block transposed [hd, blockKeys] (keys padded with zeros to whole blocks); V after RoPE, [blocks ·
 // blockKeys, hd] (zero rows past L). Padded keys get scores 0 and V′ = 0: they add nothing.
-import { FunctionBuilder, moduleBytes, type MemoryImport } from '../../train/wasm/emit';
+import { FunctionBuilder, moduleBytes, type MemoryImport } from './emit';
 
 /** Keys per block: 4 vectors of keys (the score tile's accumulators and the column maxima fit in 16 registers). */
 export const BLOCK_KEYS = 16;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../dsp/random';
-import { nodeKernelThread } from '../../train/wasm/nodeKernelThread';
+import { nodeKernelThread } from './nodeKernelThread';
 import { BLOCK_KEYS, queryScale } from './attentionKernels';
 import { type AttentionShape, WasmAttention } from './wasmAttention';
 

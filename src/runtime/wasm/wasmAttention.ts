@@ -2,8 +2,8 @@
 // (after RoPE; Q scaled by queryScale) into views of the module's memory, this lays K out in blocks, zeroes the output and
 // runs one call per (batch item, head) — half of them on a kernel thread where one is attached (shared memory), the
 // rest here. One module and one memory serve every layer: shapes are arguments, the memory grows to the largest.
-import { hasRelaxedSimd, hasWasmSimd } from '../../train/wasm/emit';
-import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from '../../train/wasm/kernelThread';
+import { hasRelaxedSimd, hasWasmSimd } from './emit';
+import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './kernelThread';
 import { ATTENTION_KERNELS, attendName, attentionKernelBytes, BLOCK_KEYS, HEAD_DIMS, scratchFloats } from './attentionKernels';
 
 const PAGE_BYTES = 65536;
