@@ -1,46 +1,97 @@
-// `npm run bench -- model [--batch 1,8] [--backends wasm,cpu] [--repeats 3]`: one expert forward, one encoder and
-// the 3-expert SpecMoE on a 30-s, 19-channel segment (C = 19, T = 6000) in Node, beside PyTorch 1.13's figures on
-// this kind of machine (../shared/reference/specmoe/TIMINGS.md). Each workload runs in its own process.
-// The browser back-ends (wasm SIMD/threads, webgl, webgpu) are measured by `npm run bench -- model-browser`.
+// `npm run bench -- model [--workloads encoder,specmoe] [--batch 1,4] [--threads 1,2] [--repeats 5]`: the authors'
+// full-size encoder and 3-expert SpecMoE on 30-s, 19-channel segments (C = 19, T = 6000) in Node, ours beside the
+// peer a user would pick instead, in the same run: onnxruntime-web (its wasm back-end, as a web page runs it) on the
+// exported graphs of ../shared/reference/specmoe/peers, with the same thread count. Each side runs in a process of
+// its own (so that peak RSS is its own); their timed runs alternate, one each, so that both see the same machine
+// load, which is measured and printed with the table. The browser twin is `npm run bench -- model-browser`.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { option, parseArgs } from '../src/cli/command';
 import { REPO_ROOT } from '../src/cli/paths';
+import { describeLoad, loadCell, measureLoad } from './machineLoad';
+import { PEER_GRAPHS, peerGraph } from './peers/ortInputs';
+import { type StepChild, startStepChild } from './stepChild';
 
-/** PyTorch 1.13, 2 threads, median wall seconds and peak RSS MiB (TIMINGS.md). */
-export const PYTORCH: Record<string, Record<number, { sec: number; rssMB: number }>> = {
-  expert: { 1: { sec: 5.9, rssMB: 2623 }, 8: { sec: 48.3, rssMB: 18330 } },
-  encoder: { 1: { sec: 3.56, rssMB: 2520 }, 8: { sec: 26.9, rssMB: 18213 } },
-  specmoe: { 1: { sec: 10.4, rssMB: 2567 }, 8: { sec: 81.8, rssMB: 18212 } },
-};
+export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Seconds of a median, or the reason there is none. */
+export const secondsCell = (ms: readonly number[] | string) => (typeof ms === 'string' ? ms : (median(ms) / 1000).toFixed(2));
+
+/** ours ÷ peer, from medians of the same run. */
+export function ratioCell(ours: readonly number[], peer: readonly number[] | string): string {
+  return typeof peer === 'string' ? '—' : (median(ours) / median(peer)).toFixed(2);
+}
+
+/** Why the peer cannot run a workload here, or null. */
+export function peerMissing(workload: string, batch: number): string | null {
+  if (!PEER_GRAPHS[workload]) return 'no peer graph';
+  if (batch !== 1) return 'the peer graphs are exported for B = 1';
+  if (!existsSync(peerGraph(workload))) return `${peerGraph(workload)} is absent`;
+  return null;
+}
+
+/** Debian's python3 with torch, for the PyTorch column; this repository does not ship a PyTorch model to run. */
+function pytorchNote(): string {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return 'PyTorch: python3 has torch, but this repository ships no PyTorch model: see ../shared/reference/specmoe/peers/README.md for its figures (not from this run)';
+  } catch {
+    return 'PyTorch: /usr/bin/python3 has no torch module here: column skipped';
+  }
+}
 
 export async function run(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['batch', 'backends', 'repeats', 'workloads']);
-  const batches = option(args, 'batch', '1,8')!.split(',').map(Number);
-  const backends = option(args, 'backends', 'wasm')!.split(',');
-  const workloads = option(args, 'workloads', 'encoder,expert,specmoe')!.split(',');
-  const repeats = option(args, 'repeats', '3')!;
-  console.log('| workload (C=19, T=6000) | B | back-end | median s | s / segment | × PyTorch time | peak RSS MiB | PyTorch RSS MiB |');
-  console.log('|---|---:|---|---:|---:|---:|---:|---:|');
-  for (const backend of backends) {
-    for (const batch of batches) {
-      for (const workload of workloads) {
-        const reps = batch > 1 ? '1' : repeats;
-        const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'bench/modelWorkload.ts'), workload, backend, String(batch), '19', '6000', reps], {
-          cwd: REPO_ROOT,
-          encoding: 'utf8',
-          maxBuffer: 1 << 20,
-        });
-        const r = JSON.parse(out.trim().split('\n').pop()!) as { runsMs: number[]; peakRssMB: number };
-        const sec = median(r.runsMs) / 1000;
-        const peer = PYTORCH[workload]![batch];
-        const ratio = peer ? (sec / peer.sec).toFixed(2) : '—';
-        console.log(
-          `| ${workload} | ${batch} | ${backend} (Node) | ${sec.toFixed(2)} | ${(sec / batch).toFixed(2)} | ${ratio} | ${r.peakRssMB.toFixed(0)} | ${peer?.rssMB ?? '—'} |`,
+  const args = parseArgs(argv, ['batch', 'threads', 'repeats', 'workloads']);
+  const batches = option(args, 'batch', '1,4')!.split(',').map(Number);
+  const threadCounts = option(args, 'threads', '1,2')!.split(',').map(Number);
+  const workloads = option(args, 'workloads', 'encoder,specmoe')!.split(',');
+  const repeats = Number(option(args, 'repeats', '5'));
+  const rows: string[] = [];
+  const notes: string[] = [];
+  for (const batch of batches) {
+    for (const workload of workloads) {
+      for (const threads of threadCounts) {
+        const label = `${workload}, B=${batch}, ${threads} thread${threads > 1 ? 's' : ''}`;
+        console.log(`  ${label}: starting ours${peerMissing(workload, batch) ? '' : ' and onnxruntime-web'}…`);
+        const ours = await startStepChild(resolve(REPO_ROOT, 'bench/modelWorkload.ts'), [workload, String(batch), '19', '6000', String(threads)]);
+        let peer: StepChild | string = peerMissing(workload, batch) ?? '';
+        if (peer === '') {
+          try {
+            peer = await startStepChild(resolve(REPO_ROOT, 'bench/peers/ortWorkload.ts'), [workload, String(threads)]);
+          } catch (e) {
+            peer = `failed: ${(e as Error).message}`;
+          }
+        }
+        const oursMs: number[] = [];
+        const peerMs: number[] = [];
+        const stop = measureLoad();
+        for (let r = 0; r < repeats; r++) {
+          oursMs.push(await ours.run());
+          if (typeof peer !== 'string') {
+            try {
+              peerMs.push(await peer.run());
+            } catch (e) {
+              peer = `failed: ${(e as Error).message}`;
+            }
+          }
+        }
+        const load = stop();
+        const oursRss = await ours.end();
+        const peerRss = typeof peer === 'string' ? '—' : (await peer.end()).toFixed(0);
+        const peerCell = typeof peer === 'string' ? peer : peerMs;
+        notes.push(`${label}: ours ${oursMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; onnxruntime-web ${typeof peerCell === 'string' ? peerCell : `${peerCell.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`}; ${describeLoad(load)}`);
+        rows.push(
+          `| ${workload} | ${batch} | ${threads} | ${secondsCell(oursMs)} | ${(median(oursMs) / 1000 / batch).toFixed(2)} | ${secondsCell(peerCell)} | ${ratioCell(oursMs, peerCell)} | ` +
+            `${oursRss.toFixed(0)} | ${peerRss} | ${loadCell(load)} |`,
         );
       }
     }
   }
+  console.log(`\nNode ${process.version}, ours: tfjs-backend-wasm + the generated kernels; peer: onnxruntime-web (wasm), same threads. Median of ${repeats} alternating runs after a warm-up each.`);
+  console.log('| workload (C=19, T=6000) | B | threads | ours s | ours s / segment | onnxruntime-web s | ours ÷ peer | ours peak RSS MiB | peer peak RSS MiB | other load (cores) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  console.log(`\n${pytorchNote()}`);
+  for (const n of notes) console.log(`- ${n}`);
 }

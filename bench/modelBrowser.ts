@@ -1,37 +1,76 @@
-// `npm run bench -- model-browser [--backends wasm,webgl,webgpu] [--workloads encoder,expert,specmoe] [--batch 1]
-// [--repeats 3] [--threads 0,2]`: the authors' full-size model on a 30-s, 19-channel segment (C = 19, T = 6000) inside
-// the app's model worker in Chromium, beside PyTorch 1.13 on this machine (TIMINGS.md). Default back-end: wasm (SIMD),
-// single-threaded and with 2 threads of the threaded build. webgl / webgpu run on SwiftShader here (CPU): expect
-// minutes per forward.
+// `npm run bench -- model-browser [--workloads encoder,specmoe] [--batch 1] [--threads 1,2] [--repeats 5]
+// [--wasm-threads 0] [--backends wasm]`: the authors' full-size model on a 30-s, 19-channel segment (C = 19,
+// T = 6000) in Chromium, in the benchmark page's worker on a back-end started as the app's model worker starts it
+// (bench/browser/), beside onnxruntime-web's wasm build in a worker of a page of its own (bench/peers/ortBrowser.ts),
+// each in its own Chromium; their timed runs alternate. "threads" is the generated kernels' thread count for ours
+// (1: bench.html's `?kernelThreads=1`; 2: the app's default where the page is cross-origin isolated) and
+// onnxruntime-web's numThreads; tfjs-backend-wasm runs its single-threaded build unless --wasm-threads asks for its
+// threaded one. webgl / webgpu (no peer) run on SwiftShader here: minutes per forward.
 import { option, parseArgs } from '../src/cli/command';
 import type { ModelWorkload } from './workloads/model';
-import { runInBrowser } from './browserHarness';
-import { PYTORCH } from './model';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { BENCH_PORT, openBenchPage } from './browserHarness';
+import { describeLoad, loadCell, measureLoad } from './machineLoad';
+import { peerMissing, ratioCell, secondsCell } from './model';
+import { openPeer, type PeerPage } from './peers/ortBrowser';
 
 export async function run(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['backends', 'workloads', 'batch', 'repeats', 'threads']);
-  const threadCounts = option(args, 'threads', '0,2')!.split(',').map(Number);
+  const args = parseArgs(argv, ['backends', 'workloads', 'batch', 'repeats', 'threads', 'wasm-threads']);
+  const threadCounts = option(args, 'threads', '1,2')!.split(',').map(Number);
   const backends = option(args, 'backends', 'wasm')!.split(',');
-  const workloads = option(args, 'workloads', 'encoder,expert,specmoe')!.split(',') as ModelWorkload[];
+  const workloads = option(args, 'workloads', 'encoder,specmoe')!.split(',') as ModelWorkload[];
   const batch = Number(option(args, 'batch', '1'));
-  const repeats = Number(option(args, 'repeats', '3'));
-  console.log('| workload (C=19, T=6000) in Chromium | B | back-end | median s | runs | × PyTorch time |');
-  console.log('|---|---:|---|---:|---:|---:|');
+  const repeats = Number(option(args, 'repeats', '5'));
+  const wasmThreads = Number(option(args, 'wasm-threads', '0'));
+  const rows: string[] = [];
+  const notes: string[] = [];
   for (const backend of backends) {
-    for (const threads of backend === 'wasm' ? threadCounts : [0]) {
-      await runInBrowser(
-        backend,
-        workloads.map((workload) => ({ kind: 'model', workload, batch, channels: 19, samples: 6000, repeats: backend === 'wasm' ? repeats : 1 })),
-        (r, request) => {
-          const workload = (request as { workload: ModelWorkload }).workload;
-          const sec = median(r.runsMs) / 1000;
-          const peer = PYTORCH[workload]?.[batch];
-          console.log(`| ${workload} | ${batch} | ${r.backend}${threads > 1 ? `, ${threads} threads` : ''} | ${sec.toFixed(2)} | ${r.runsMs.length} | ${peer ? (sec / peer.sec).toFixed(2) : '—'} |`);
-        },
-        threads,
-      );
+    for (const threads of backend === 'wasm' ? threadCounts : [1]) {
+      const bench = await openBenchPage(backend, { wasmThreads, kernelThreads: threads === 1 ? 1 : undefined });
+      try {
+        for (const workload of workloads) {
+          const label = `${workload}, B=${batch}, ${bench.shown.replace('Back-end: ', '')}`;
+          const missing = backend === 'wasm' ? peerMissing(workload, batch) : 'no peer on this back-end';
+          let peer: PeerPage | string = missing ?? '';
+          if (peer === '') {
+            try {
+              peer = await openPeer(BENCH_PORT + 1, workload, threads);
+            } catch (e) {
+              peer = `failed: ${(e as Error).message}`;
+            }
+          }
+          const request = { kind: 'model-step' as const, workload, batch, channels: 19, samples: 6000 };
+          await bench.call(request); // prepares the workload and its warm-up run
+          const oursMs: number[] = [];
+          const peerMs: number[] = [];
+          const stop = measureLoad();
+          for (let r = 0; r < (backend === 'wasm' ? repeats : 1); r++) {
+            oursMs.push(...(await bench.call(request)).result.runsMs);
+            if (typeof peer !== 'string') {
+              try {
+                peerMs.push(await peer.run());
+              } catch (e) {
+                peer = `failed: ${(e as Error).message}`;
+              }
+            }
+          }
+          const load = stop();
+          const peerCell = typeof peer === 'string' ? peer : peerMs;
+          const peerPeak = typeof peer === 'string' ? '—' : peer.rendererPeakMiB().toFixed(0);
+          if (typeof peer !== 'string') await peer.close();
+          notes.push(`${label}: ours ${oursMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; onnxruntime-web ${typeof peerCell === 'string' ? peerCell : `${peerCell.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`}; ${describeLoad(load)}`);
+          rows.push(
+            `| ${workload} | ${batch} | ${backend} | ${threads} | ${secondsCell(oursMs)} | ${secondsCell(peerCell)} | ${ratioCell(oursMs, peerCell)} | ` +
+              `${bench.rendererPeakMiB().toFixed(0)} | ${peerPeak} | ${loadCell(load)} |`,
+          );
+        }
+      } finally {
+        await bench.close();
+      }
     }
   }
+  console.log(`\nChromium worker (Debian's chromium, headless), ours: the benchmark page's worker; peer: onnxruntime-web (wasm) in a worker. Median of ${repeats} alternating runs after a warm-up each; peak memory = the largest peak RSS of the browser's renderer processes (the tab and its workers).`);
+  console.log('| workload (C=19, T=6000) | B | back-end | threads | ours s | onnxruntime-web s | ours ÷ peer | ours renderer peak MiB | peer renderer peak MiB | other load (cores) |');
+  console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  for (const n of notes) console.log(`- ${n}`);
 }

@@ -1,12 +1,18 @@
-// One model workload in its own process (so its peak RSS is its own), for bench/model.ts:
-//   tsx bench/modelWorkload.ts <expert|encoder|specmoe> <wasm|cpu> <B> <C> <T> <repeats>
-// Prints JSON {runsMs, peakRssMB, baselineRssMB}. The workload is bench/workloads/model.ts (seeded random
-// full-size weights: timing does not depend on values), the same one the browser bench runs in the app's worker.
-import { type BackendName, initBackend } from '../src/runtime/backend';
-import { type ModelWorkload, runModelBench } from './workloads/model';
+// Our model workload in its own process, for bench/model.ts (protocol: stepChild.ts):
+//   tsx bench/modelWorkload.ts <expert|encoder|specmoe> <B> <C> <T> <threads>
+// threads 2 starts the generated kernels' second thread (a worker thread); tfjs-wasm itself runs on one thread in
+// Node. The workload is bench/workloads/model.ts (seeded random full-size weights: timing does not depend on
+// values), the same one the browser bench runs in bench.html's worker.
+import { initBackend } from '../src/runtime/backend';
+import { nodeKernelThread } from '../src/runtime/wasm/nodeKernelThread';
+import { type ModelWorkload, prepareModelBench } from './workloads/model';
+import { serveSteps } from './stepChild';
 
-const [workload, backend, b, c, t, repeats] = process.argv.slice(2);
-await initBackend([backend as BackendName]);
-const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
-const { runsMs } = await runModelBench({ workload: workload as ModelWorkload, batch: Number(b), channels: Number(c), samples: Number(t), repeats: Number(repeats) });
-console.log(JSON.stringify({ runsMs, peakRssMB: process.resourceUsage().maxRSS / 1024, baselineRssMB }));
+const [workload, b, c, t, threads] = process.argv.slice(2);
+await serveSteps(async () => {
+  const choice = await initBackend(['wasm'], Number(threads) > 1 ? { kernelThread: nodeKernelThread } : {});
+  if (choice.kernelThreads !== Number(threads)) throw new Error(`asked for ${threads} kernel threads, got ${choice.kernelThreads}`);
+  const bench = prepareModelBench({ workload: workload as ModelWorkload, batch: Number(b), channels: Number(c), samples: Number(t) });
+  await bench.step(); // warm-up
+  return bench.step;
+});

@@ -28,7 +28,10 @@ for (const { backend, threads, shown } of RUNS) {
     page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
     await page.goto(`/?backend=${backend}&wasmThreads=${threads}`);
     await expect(page.getByTestId('backend')).toHaveText(`Back-end: ${shown}`, { timeout: 60_000 });
-    expect(warnings.filter((w) => /threaded wasm|worker sent an error/.test(w))).toEqual([]);
+    expect(warnings.filter((w) => /threaded wasm|worker sent an error|kernel thread/.test(w))).toEqual([]);
+    // On wasm the attention runs on the generated kernels, on a second thread where the page has two cores.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    if (backend === 'wasm' && cores > 1) await expect(page.getByTestId('kernel-threads')).toHaveText(' · attention kernels on 2 threads');
     await page.getByRole('tab', { name: 'Decode' }).click();
     await page.getByText('Parity check against PyTorch outputs').click();
     await page.getByLabel('Weights').setInputFiles(file(WEIGHTS));

@@ -1,6 +1,7 @@
 // The benchmark worker, started only by bench.html (`npm run bench -- model-browser | finetune | decode`): the
 // workloads of bench/workloads on a back-end started as the app's model worker starts it (same wasm binaries,
-// thread counts, decoding replicas and kernel thread). The app itself never loads it.
+// thread counts, attention kernels' thread, decoding replicas and head training's kernel thread). The app itself
+// never loads it.
 import * as Comlink from 'comlink';
 import { gunzipped } from '../../src/io/open';
 import { blobSource } from '../../src/io/sources';
@@ -11,9 +12,13 @@ import { wasmPaths } from '../../src/runtime/wasmBinaries';
 import { browserLaneCount, startReplicas } from '../../src/worker/browserLanes';
 import { type DecodeBenchRequest, runDecodeBench } from '../workloads/decode';
 import { type HeadBenchRequest, runHeadBench } from '../workloads/head';
-import { type BenchResult, type ModelBenchRequest, runModelBench } from '../workloads/model';
+import { type BenchResult, type ModelBenchRequest, runModelBench, stepModelBench } from '../workloads/model';
 
-export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
+export type BenchRequest =
+  | ({ kind: 'model' } & ModelBenchRequest)
+  | ({ kind: 'model-step' } & Omit<ModelBenchRequest, 'repeats'>)
+  | ({ kind: 'finetune' } & HeadBenchRequest)
+  | ({ kind: 'decode' } & DecodeBenchRequest);
 
 /** The decode bench's night is built from the demo recording the app serves. */
 async function demoRecordingBytes(): Promise<Uint8Array> {
@@ -25,11 +30,16 @@ async function demoRecordingBytes(): Promise<Uint8Array> {
 }
 
 const api = {
-  /** Starts `backend` alone (no fallback: a benchmark measures the back-end it names). */
-  init: (backend: BackendName, wasmThreads: number): Promise<BackendChoice> => initBackend([backend], { wasmPaths: wasmPaths(), wasmThreads }),
+  /**
+   * Starts `backend` alone (no fallback: a benchmark measures the back-end it names). kernelThreads 1 keeps the
+   * generated attention kernels on this thread; otherwise they get a second one where the page can, as in the app.
+   */
+  init: (backend: BackendName, wasmThreads: number, kernelThreads?: number): Promise<BackendChoice> =>
+    initBackend([backend], { wasmPaths: wasmPaths(), wasmThreads, kernelThread: kernelThreads === 1 ? undefined : browserKernelThread() }),
 
   async run(request: BenchRequest): Promise<BenchResult> {
     if (request.kind === 'model') return runModelBench(request);
+    if (request.kind === 'model-step') return stepModelBench(request);
     if (request.kind === 'finetune') return runHeadBench(request, request.kernelThreads === 1 ? undefined : browserKernelThread());
     const result = await runDecodeBench(
       request,

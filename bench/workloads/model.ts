@@ -25,8 +25,14 @@ export interface BenchResult {
   readonly note: string;
 }
 
-/** One warm-up and `repeats` timed forwards of the authors' full-size expert / encoder / 3-expert SpecMoE. */
-export async function runModelBench(r: ModelBenchRequest): Promise<BenchResult> {
+/** A prepared workload: one forward per step() (awaited until its output is read back); dispose() frees it. */
+export interface PreparedModelBench {
+  step(): Promise<void>;
+  dispose(): void;
+}
+
+/** The authors' full-size expert / encoder / 3-expert SpecMoE on seeded random weights and input. */
+export function prepareModelBench(r: Omit<ModelBenchRequest, 'repeats'>): PreparedModelBench {
   const x = tf.randomNormal([r.batch, r.channels, r.samples], 0, 0.2, 'float32', 1) as tf.Tensor3D;
   const times = tf.tile(tf.reshape(tf.linspace(0.1, 1.1, r.samples), [1, 1, r.samples]), [r.batch, 1, 1]) as tf.Tensor3D;
   let step: () => Promise<void>;
@@ -59,17 +65,46 @@ export async function runModelBench(r: ModelBenchRequest): Promise<BenchResult> 
             tf.dispose(Object.values(out));
           };
   }
+  return {
+    step,
+    dispose: () => {
+      params.dispose();
+      tf.dispose([x, times]);
+    },
+  };
+}
+
+/** One warm-up and `repeats` timed forwards of prepareModelBench's workload. */
+export async function runModelBench(r: ModelBenchRequest): Promise<BenchResult> {
+  const bench = prepareModelBench(r);
   try {
-    await step();
+    await bench.step();
     const runsMs: number[] = [];
     for (let i = 0; i < r.repeats; i++) {
       const start = performance.now();
-      await step();
+      await bench.step();
       runsMs.push(performance.now() - start);
     }
     return { backend: tf.getBackend(), runsMs, note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}` };
   } finally {
-    params.dispose();
-    tf.dispose([x, times]);
+    bench.dispose();
   }
+}
+
+let prepared: { key: string; bench: PreparedModelBench } | null = null;
+
+/**
+ * One timed forward of a workload that is prepared (and warmed up) on its first call and kept for the next ones, so
+ * that a driver can alternate single runs of ours with a peer's; another workload replaces it.
+ */
+export async function stepModelBench(r: Omit<ModelBenchRequest, 'repeats'>): Promise<BenchResult> {
+  const key = JSON.stringify([r.workload, r.batch, r.channels, r.samples]);
+  if (prepared?.key !== key) {
+    prepared?.bench.dispose();
+    prepared = { key, bench: prepareModelBench(r) };
+    await prepared.bench.step();
+  }
+  const start = performance.now();
+  await prepared.bench.step();
+  return { backend: tf.getBackend(), runsMs: [performance.now() - start], note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}` };
 }

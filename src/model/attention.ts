@@ -3,6 +3,7 @@
 // columns are complete on their own and the blocks' contributions simply add up — exact, and the 8 × L × L score
 // tensor (462 MB at L = 3 800) never exists.
 import * as tf from '@tensorflow/tfjs';
+import { fusedAttention, fusedAttentionApplies } from './fusedAttention';
 import { customLayerNorm, type LayerContext, linear, stack } from './layers';
 
 /**
@@ -146,9 +147,26 @@ function multiHeadAttention(q: tf.Tensor3D[], k: tf.Tensor3D[], v: tf.Tensor3D[]
   return out;
 }
 
+/** §4 steps 2–7 in tfjs ops (every back-end, and training): q, k, v [B, L, D] → heads merged [B, L, D]. */
+function attentionOps(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, positions: tf.Tensor2D, heads: number, training: boolean): tf.Tensor3D {
+  const [batch, length, dim] = q.shape;
+  const headDim = dim / heads;
+  // Head split by raw reinterpretation [B, L, D] → [B, H, L, hd] (no transpose), §4 step 2.
+  const split = (t: tf.Tensor) => tf.reshape(t, [batch, heads, length, headDim]) as tf.Tensor4D;
+  const tables = ropeTables(positions, headDim);
+  const [qr, kr, vr] = [q, k, v].map((t) => rotate(split(t), tables)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+  // Slices rather than tf.unstack/tf.stack, whose wasm kernels (and gradients) are ~10× slower.
+  const perHead = (t: tf.Tensor4D) =>
+    Array.from({ length: heads }, (_, h) => tf.reshape(tf.slice(t, [0, h, 0, 0], [batch, 1, length, headDim]), [batch, length, headDim]) as tf.Tensor3D);
+  const headOutputs = multiHeadAttention(perHead(qr), perHead(kr), perHead(vr), training);
+  // Head merge with the usual transpose: Om[b, l, h·hd + e] = O[b, h, l, e] (§4 step 7).
+  return tf.reshape(stack(headOutputs, 2), [batch, length, dim]) as tf.Tensor3D;
+}
+
 /**
- * TransformerEncoder layer: x [B, L, D], positions [B, L] → [B, L, D]. `onAttention` receives the attention
- * block's output (out_proj, before the residual), for the parity checks.
+ * TransformerEncoder layer: x [B, L, D], positions [B, L] → [B, L, D]. At inference on tfjs-backend-wasm the
+ * attention runs on the fused WebAssembly kernels (fusedAttention.ts), elsewhere on tfjs ops. `onAttention`
+ * receives the attention block's output (out_proj, before the residual), for the parity checks.
  */
 export function transformerLayer(
   x: tf.Tensor3D,
@@ -161,18 +179,11 @@ export function transformerLayer(
   const [batch, length, dim] = x.shape;
   const headDim = dim / heads;
   const q = linear(x, `${prefix}.lin_1`, ctx) as tf.Tensor3D;
-  const k = linear(x, `${prefix}.MultiH_Attn.k_proj`, ctx);
-  const v = linear(x, `${prefix}.MultiH_Attn.v_proj`, ctx);
-  // Head split by raw reinterpretation [B, L, D] → [B, H, L, hd] (no transpose), §4 step 2.
-  const split = (t: tf.Tensor) => tf.reshape(t, [batch, heads, length, headDim]) as tf.Tensor4D;
-  const tables = ropeTables(positions, headDim);
-  const [qr, kr, vr] = [q, k, v].map((t) => rotate(split(t), tables)) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-  // Slices rather than tf.unstack/tf.stack, whose wasm kernels (and gradients) are ~10× slower.
-  const perHead = (t: tf.Tensor4D) =>
-    Array.from({ length: heads }, (_, h) => tf.reshape(tf.slice(t, [0, h, 0, 0], [batch, 1, length, headDim]), [batch, length, headDim]) as tf.Tensor3D);
-  const headOutputs = multiHeadAttention(perHead(qr), perHead(kr), perHead(vr), ctx.training);
-  // Head merge with the usual transpose: Om[b, l, h·hd + e] = O[b, h, l, e] (§4 step 7).
-  const merged = tf.reshape(stack(headOutputs, 2), [batch, length, dim]);
+  const k = linear(x, `${prefix}.MultiH_Attn.k_proj`, ctx) as tf.Tensor3D;
+  const v = linear(x, `${prefix}.MultiH_Attn.v_proj`, ctx) as tf.Tensor3D;
+  const merged = fusedAttentionApplies(headDim, ctx.training)
+    ? fusedAttention(q, k, v, positions, heads, ropeFrequencies(headDim))
+    : attentionOps(q, k, v, positions, heads, ctx.training);
   const attended = linear(merged, `${prefix}.MultiH_Attn.out_proj`, ctx) as tf.Tensor3D;
   onAttention?.(attended);
   // The residual is the lin_1 output Q, not x (§4 step 8).

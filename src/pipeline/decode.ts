@@ -8,6 +8,7 @@ import { type ChannelPlanOptions, DecodeError, type PlannedSegment, planChannels
 import { type BatchOutputs, type ForwardLane, localLane, type SegmentArrays } from './decodeLanes';
 import { LaneError } from '../runtime/lanes';
 import { nextTask } from '../runtime/nextTask';
+import { singleThreadAttention } from '../runtime/wasm/wasmAttention';
 import type { SpecMoE, SpecMoEConfig, TaskDefinition } from '../model';
 
 export interface SegmentPrediction extends PlannedSegment {
@@ -70,6 +71,8 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
   const lanes = options.lanes && options.lanes.length > 0 ? [...options.lanes] : [localLane(model)];
   const free = lanes.flatMap((lane) => Array.from({ length: Math.max(1, lane.depth ?? 1) }, () => lane));
   let alive = lanes.length;
+  // Lanes already use the cores: the attention kernels' second thread would only compete with them.
+  const attentionThreads = singleThreadAttention(lanes.length > 1);
   const dead = new Set<ForwardLane>();
   const inFlight = new Set<Promise<void>>();
   const retry: Job[] = [];
@@ -152,6 +155,7 @@ export async function decodeRecording(recording: Recording, model: SpecMoE, opti
     await Promise.race(inFlight); // a failing lane may hand its batch back
   }
   await Promise.all(inFlight);
+  attentionThreads.restore();
   if (!exhausted) await iterator.return(undefined);
   if (failure) throw failure;
   return { rows, channelMap: map, warnings, cancelled: options.signal?.aborted ?? false };

@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { crossOriginIsolated } from './environment';
+import type { KernelThreadFactory } from './wasm/kernelThread';
+import { startAttentionThread } from './wasm/wasmAttention';
 import { installWasmKernels } from './wasmKernels';
 import '@tensorflow/tfjs-backend-webgpu';
 
@@ -16,6 +18,8 @@ export interface BackendChoice {
   readonly tried: readonly { readonly name: BackendName; readonly error: string }[];
   /** Threads the back-end computes on (tfjs-backend-wasm's XNNPACK pool; 1 for the others). */
   readonly threads: number;
+  /** Threads of the generated attention kernels (src/runtime/wasm) on wasm: 2 with a kernel thread, else 1. */
+  readonly kernelThreads: number;
 }
 
 export interface BackendOptions {
@@ -31,6 +35,11 @@ export interface BackendOptions {
    * SIMD build. If the threaded build fails to start, the single-threaded one is tried.
    */
   readonly wasmThreads?: number;
+  /**
+   * Starts a second thread for the generated attention kernels on wasm (where shared memory exists): a Node worker
+   * thread or a Web Worker. Leave it out where lanes of their own already use every core.
+   */
+  readonly kernelThread?: KernelThreadFactory;
 }
 
 let wasmPathsSet = false;
@@ -177,7 +186,8 @@ export function initBackend(preferred?: readonly BackendName[], options: Backend
     for (const name of order) {
       try {
         const threads = await tryBackend(name, options, automatic);
-        return { backend: name, tried, threads };
+        const kernelThreads = name === 'wasm' && options.kernelThread ? await startAttentionThread(options.kernelThread) : 1;
+        return { backend: name, tried, threads, kernelThreads };
       } catch (e) {
         tried.push({ name, error: (e as Error).message });
       }

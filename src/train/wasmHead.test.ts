@@ -151,7 +151,7 @@ describe('the head step on WebAssembly kernels', () => {
       const head = await WasmHead.create(config, [dataset(4, 1)], 4, values, broken);
       expect(head.threads).toBe(1);
       expect(terminated).toBe(true);
-      expect(warn).toHaveBeenCalledWith('head-training kernel thread did not start: no WebAssembly here; head training runs on one thread');
+      expect(warn).toHaveBeenCalledWith('kernel thread did not start: no WebAssembly here; head training runs on one thread');
       expect(Number.isFinite(head.step(0, [0, 1, 2, 3], [1, 1, 1], 0, 1).loss)).toBe(true);
     } finally {
       warn.mockRestore();

@@ -15,7 +15,7 @@ import type { HeadDataset } from './headDataset';
 import type { StepResult } from './headStepper';
 import { hasRelaxedSimd, hasWasmSimd } from '../runtime/wasm/emit';
 import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from '../runtime/wasm/kernelThread';
-import { headKernelBytes, type HeadShapes, paddedHidden } from '../runtime/wasm/headKernels';
+import { headKernelBytes, type HeadShapes, KERNELS, paddedHidden } from '../runtime/wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
 const WEIGHT_GRAD_ROWS = 64;
@@ -116,7 +116,7 @@ export class WasmHead {
     const head = new WasmHead(config, datasets, maxBatch, initial, shared);
     if (shared) {
       try {
-        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at.control }));
+        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, names: KERNELS, memory: head.memory, control: head.at.control }));
       } catch (e) {
         console.warn(`${(e as Error).message}; head training runs on one thread`);
       }

@@ -175,6 +175,7 @@ export function App() {
         <div className="status" aria-live="polite">
           <span data-testid="offline-ready" className="offline">{offlineReady ? 'available offline · ' : ''}</span>
           <span data-testid="backend">Back-end: {backend ? `${backend.backend}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'starting…'}</span>
+          {backend && backend.kernelThreads > 1 ? <span data-testid="kernel-threads"> · attention kernels on {backend.kernelThreads} threads</span> : null}
           {backend?.tried.length ? <span title={backend.tried.map((t) => `${t.name}: ${t.error}`).join('\n')}> (fell back from {backend.tried.map((t) => t.name).join(', ')})</span> : null}
           <label>
             {' '}Use <select value={preferredBackend} onChange={(e) => setPreferredBackend(e.target.value as BackendName | '')} aria-label="Preferred back-end">

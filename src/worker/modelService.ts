@@ -19,6 +19,7 @@ import { findTask, load, type LoadedModel, type SpecMoE } from '../model';
 import { makeBatch } from '../train/pretrain';
 import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
 import { BUNDLED_MODEL_URL } from './assets';
+import { browserKernelThread } from '../runtime/wasm/browserKernelThread';
 import { wasmPaths } from '../runtime/wasmBinaries';
 import { defaultWasmThreads } from '../runtime/environment';
 
@@ -33,9 +34,12 @@ export class ModelService {
   private abort: AbortController | null = null;
   private recordingName = '';
 
-  /** wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). */
+  /**
+   * wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). On wasm the
+   * generated attention kernels get a second thread where the page can (browserKernelThread()).
+   */
   async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads()): Promise<BackendInfo> {
-    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads });
+    return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads, kernelThread: browserKernelThread() });
   }
 
   private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {

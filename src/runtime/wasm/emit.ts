@@ -96,6 +96,9 @@ const SIMD = {
   'f32x4.div': 0xe7,
   'f32x4.min': 0xe8,
   'f32x4.max': 0xe9,
+  // Pseudo-minimum/maximum (b < a ? b : a, a < b ? b : a): one x86 instruction, where min/max (NaN and ±0 rules) take several.
+  'f32x4.pmin': 0xea,
+  'f32x4.pmax': 0xeb,
   'i32x4.trunc_sat_f32x4_s': 0xf8,
   'f32x4.relaxed_madd': 0x105,
 } as const;

@@ -1,19 +1,21 @@
-// A second thread for head training's kernels: it instantiates the same module on the same shared memory and runs
-// the calls it is handed, while the training thread runs its own half of each product. Calls go through a small
-// command block in that memory (Atomics.wait / notify), not messages: a batch needs about five hand-overs, and a
-// message round trip costs more than a futex wake. Node (worker_threads) and the browser (a Web Worker) start the
-// thread differently (nodeKernelThread.ts, browserKernelThread.ts); both talk through a ThreadPort and end in
-// serveKernelCalls. KernelRunner is the training thread's side: it runs one half of
-// each step itself and hands the other half over.
+// A second thread for generated kernels (head training's, the model's attention): it instantiates the same module
+// on the same shared memory and runs the calls it is handed, while the calling thread runs its own half of each
+// step. Calls go through a small command block in that memory (Atomics.wait / notify), not messages: a batch needs
+// about five hand-overs, and a message round trip costs more than a futex wake. Node (worker_threads) and the browser
+// (a Web Worker) start the thread differently (nodeKernelThread.ts, browserKernelThread.ts); both talk through a
+// ThreadPort and end in serveKernelCalls. KernelRunner is the calling thread's side: it runs one half of each step
+// itself and hands the other half over. The model's attention kernels (wasmAttention.ts) use the same transport.
 import type { ThreadPort } from '../threads';
-import { KERNELS, type KernelName } from './headKernels';
+import type { KernelName } from './headKernels';
 
 /** A kernel call: export name and its arguments (all numbers; f32 parameters take them rounded). */
-export type KernelCall = readonly [KernelName, ...number[]];
+export type KernelCall<N extends string = KernelName> = readonly [N, ...number[]];
 
 /** First message to a kernel thread. */
 export interface KernelThreadInit {
   readonly bytes: Uint8Array<ArrayBuffer>;
+  /** The module's kernels, in the order calls name them by index. */
+  readonly names: readonly string[];
   readonly memory: WebAssembly.Memory;
   /** Byte offset of the command block (COMMAND_BYTES long, 8-byte aligned). */
   readonly control: number;
@@ -59,7 +61,7 @@ export function serveKernelCalls(init: KernelThreadInit, reply: (r: KernelThread
   let kernels: ((...args: number[]) => void)[];
   try {
     const exports = new WebAssembly.Instance(new WebAssembly.Module(init.bytes), { env: { memory: init.memory } }).exports as Record<string, (...args: number[]) => void>;
-    kernels = KERNELS.map((name) => exports[name]!);
+    kernels = init.names.map((name) => exports[name]!);
   } catch (e) {
     reply({ error: (e as Error).message });
     return;
@@ -104,6 +106,7 @@ export class KernelThread {
     private readonly port: ThreadPort,
     memory: WebAssembly.Memory,
     control: number,
+    private readonly names: readonly string[],
   ) {
     this.ctl = new Int32Array(memory.buffer, control, 4);
     this.args = new Float64Array(memory.buffer, control + ARGS_BYTE, MAX_CALLS * CALL_SLOTS);
@@ -119,17 +122,17 @@ export class KernelThread {
     });
     if ('error' in reply) {
       port.terminate?.();
-      throw new Error(`head-training kernel thread did not start: ${reply.error}`);
+      throw new Error(`kernel thread did not start: ${reply.error}`);
     }
-    return new KernelThread(port, init.memory, init.control);
+    return new KernelThread(port, init.memory, init.control, init.names);
   }
 
   /** Starts `calls` on the kernel thread; wait() for them. */
-  begin(calls: readonly KernelCall[]): void {
+  begin(calls: readonly KernelCall<string>[]): void {
     if (calls.length > MAX_CALLS) throw new RangeError(`${calls.length} kernel calls in one command, at most ${MAX_CALLS}`);
     calls.forEach(([name, ...values], c) => {
       const at = c * CALL_SLOTS;
-      this.args[at] = KERNELS.indexOf(name);
+      this.args[at] = this.names.indexOf(name);
       for (let a = 0; a < MAX_ARGS; a++) this.args[at + 1 + a] = values[a] ?? 0;
     });
     this.ctl[COUNT] = calls.length;
@@ -143,9 +146,9 @@ export class KernelThread {
     for (;;) {
       const done = spin(this.ctl, DONE, this.seq - 1);
       if (done === this.seq) break;
-      if (Atomics.wait(this.ctl, DONE, done, 1000) === 'timed-out' && performance.now() - started > STALL_MS) throw new Error('the head-training kernel thread stopped responding');
+      if (Atomics.wait(this.ctl, DONE, done, 1000) === 'timed-out' && performance.now() - started > STALL_MS) throw new Error('the kernel thread stopped responding');
     }
-    if (this.ctl[FAILED]) throw new Error('a head-training kernel failed on the kernel thread');
+    if (this.ctl[FAILED]) throw new Error('a kernel failed on the kernel thread');
   }
 
   stop(): void {
@@ -156,13 +159,13 @@ export class KernelThread {
 }
 
 /** The module's exports on this thread. */
-export type Kernels = Readonly<Record<KernelName, (...args: number[]) => void>>;
+export type Kernels<N extends string = KernelName> = Readonly<Record<N, (...args: number[]) => void>>;
 
 /** Runs kernel calls here, and the second half of each parallel step on a kernel thread once one is attached. */
-export class KernelRunner {
+export class KernelRunner<N extends string = KernelName> {
   private thread: KernelThread | null = null;
 
-  constructor(private readonly kernels: Kernels) {}
+  constructor(private readonly kernels: Kernels<N>) {}
 
   attach(thread: KernelThread): void {
     this.thread = thread;
@@ -173,12 +176,12 @@ export class KernelRunner {
     return this.thread ? 2 : 1;
   }
 
-  run(calls: readonly KernelCall[]): void {
+  run(calls: readonly KernelCall<N>[]): void {
     for (const [name, ...args] of calls) this.kernels[name](...args);
   }
 
   /** Runs `local` here while the kernel thread runs `remote` (without a thread: both here, in order). */
-  parallel(local: readonly KernelCall[], remote: readonly KernelCall[]): void {
+  parallel(local: readonly KernelCall<N>[], remote: readonly KernelCall<N>[]): void {
     if (!this.thread || remote.length === 0) {
       this.run(local);
       this.run(remote);

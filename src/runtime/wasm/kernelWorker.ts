@@ -1,5 +1,5 @@
-// Head training's kernel thread in the browser (see kernelThread.ts): a Web Worker started by the model worker,
-// sharing the kernels' memory.
+// A kernel thread in the browser (see kernelThread.ts): a Web Worker started by the model worker, sharing the
+// kernels' memory (head training's, or the attention kernels').
 import { parentOfWebWorker } from '../browserThreads';
 import { type KernelThreadInit, serveKernelCalls } from './kernelThread';
 

@@ -1,4 +1,4 @@
-// Entry of head training's kernel thread in Node (see kernelThread.ts).
+// Entry of the generated kernels' second thread in Node (see kernelThread.ts).
 import { parentOfWorkerThread } from '../nodeThreads';
 import { type KernelThreadInit, serveKernelCalls } from './kernelThread';
 
