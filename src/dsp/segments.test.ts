@@ -21,8 +21,11 @@ describe('channel mapping', () => {
     const m = mapChannels(sleep, ['F4-M1', 'C4-M1'], 'bipolar', { 'F4-M1': 'EEG Fpz-Cz', 'C4-M1': 'EEG Pz-Oz' });
     expect(m.sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 1 }]);
     expect(mapChannels(sleep, ['Fpz-Cz'], 'bipolar').sources).toEqual([{ kind: 'channel', index: 0 }]);
-    // Free montages take voltage channels in file order (the temperature channel is not a voltage).
+    // Free montages take EEG channels in file order (the temperature channel is not a voltage).
     expect(mapChannels(sleep, ['a', 'b', 'c'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 1 }, { kind: 'missing' }]);
+    // A mouse recording's EEG and EMG alternate: the EMG channels are not depth inputs.
+    const mouse = ['EEG09', 'EMG09', 'EEG10', 'EMG10'].map((label) => ({ label, unit: 'uV', sampleRateHz: 128 }));
+    expect(mapChannels(mouse, ['depth 1', 'depth 2'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 2 }]);
   });
 });
 

@@ -3,6 +3,7 @@
 // model in batches, and every segment's class, probabilities and gate values reported as it is done.
 import * as tf from '@tensorflow/tfjs';
 import type { SpecMoEConfig } from './config';
+import { checkChannelMap } from '../dsp/mappingChecks';
 import { type ChannelMap, cutSegments, mapChannels, type PrepareOptions, prepareChannels } from '../dsp/segments';
 import type { Recording } from '../io/recording';
 import { type BatchOutputs, type ForwardLane, LaneError, localLane, type SegmentArrays } from './lanes';
@@ -74,13 +75,23 @@ export function clockTime(recording: Recording, dataSec: number): number {
   return start + (dataSec - r * recordDurationSec);
 }
 
-export function planChannels(recording: Recording, options: Pick<DecodeOptions, 'task' | 'channelOverrides' | 'maxMissingFraction'>): { map: ChannelMap; warnings: string[] } {
+/**
+ * The task's channels mapped onto a recording, with what refuses the mapping (errors: too many channels missing,
+ * one channel copied to several inputs, non-EEG channels on EEG inputs; see mappingChecks.ts) and what to know
+ * (warnings: zero-filled channels, resampling, a rate too low for the model's band).
+ */
+export function channelPlan(
+  recording: Recording,
+  options: Pick<DecodeOptions, 'task' | 'channelOverrides' | 'maxMissingFraction'> & { readonly filter?: PrepareOptions['filter'] },
+): { map: ChannelMap; errors: string[]; warnings: string[] } {
   const channels = recording.header.channels;
   const map = mapChannels(channels, options.task.channels, options.task.montage, options.channelOverrides);
-  const warnings: string[] = [];
+  // Without a declared band-pass, the model's data span everything its 200-Hz input holds (tasks.ts: always 200 Hz).
+  const band = options.filter ? { lowHz: options.filter.lowHz, highHz: options.filter.highHz } : { lowHz: null, highHz: 100 };
+  const { errors, warnings } = checkChannelMap(channels, options.task.channels, map, band, options.channelOverrides);
   const allowed = options.maxMissingFraction ?? 0.25;
   if (map.missing.length > allowed * options.task.channels.length) {
-    throw new DecodeError(
+    errors.unshift(
       `the recording lacks ${map.missing.length} of the model's ${options.task.channels.length} channels (${map.missing.join(', ')}); ` +
         `it has ${channels.map((c) => c.label).join(', ')}. Map them by hand or use a model for these channels.`,
     );
@@ -88,6 +99,16 @@ export function planChannels(recording: Recording, options: Pick<DecodeOptions, 
   if (map.missing.length > 0) warnings.push(`missing channels filled with zeros: ${map.missing.join(', ')}`);
   const rates = new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])).map((i) => channels[i]!.sampleRateHz));
   for (const rate of rates) if (rate !== 200) warnings.push(`resampled ${rate} Hz → 200 Hz`);
+  return { map, errors, warnings };
+}
+
+/** channelPlan, refused with a DecodeError that gives every reason. */
+export function planChannels(
+  recording: Recording,
+  options: Pick<DecodeOptions, 'task' | 'channelOverrides' | 'maxMissingFraction'> & { readonly filter?: PrepareOptions['filter'] },
+): { map: ChannelMap; warnings: string[] } {
+  const { map, errors, warnings } = channelPlan(recording, options);
+  if (errors.length > 0) throw new DecodeError(errors.join('; '));
   return { map, warnings };
 }
 
