@@ -13,6 +13,7 @@ import { bandPowerReference } from './bandPowerReference';
 import { embedSegments, type EmbeddedSegments, embeddingCacheKey, embeddingsFromBytes, embeddingsToBytes } from './embeddings';
 import type { HeadSettings } from './headSettings';
 import { type EpochRecord, type Evaluation, type HeadDataset, headDataset, HeadTrainer } from './headTraining';
+import { heldOutEvaluation } from './heldOut';
 import type { Metrics } from './metrics';
 import type { KernelThreadFactory } from './wasm/kernelThread';
 
@@ -70,6 +71,8 @@ export interface FinetuneResult {
   readonly test: Evaluation | null;
   /** Band-power + logistic regression on the same split (test if there is one, else validation). */
   readonly reference: Metrics;
+  /** The same reference on each held-out split, so each of the head's scores has its own to compare with. */
+  readonly references: { readonly validation: Metrics; readonly test: Metrics | null };
   readonly cachedRecordings: number;
   readonly cancelled: boolean;
 }
@@ -124,6 +127,10 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
   const trainer = new HeadTrainer(config, request.settings, undefined, request.kernelThread);
   const history = await trainer.train(train, validation, request.onEpoch, request.signal);
   const sampleRateHz = config.sampleRateHz;
+  const references = {
+    validation: bandPowerReference(train, validation, classes.length, sampleRateHz),
+    test: test ? bandPowerReference(train, test, classes.length, sampleRateHz) : null,
+  };
   return {
     classes,
     labelMap: request.labelMap,
@@ -134,7 +141,8 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
     history,
     validation: trainer.evaluate(validation),
     test: test ? trainer.evaluate(test) : null,
-    reference: bandPowerReference(train, test ?? validation, classes.length, sampleRateHz),
+    reference: references.test ?? references.validation,
+    references,
     cachedRecordings,
     cancelled: request.signal?.aborted ?? false,
   };
@@ -161,6 +169,7 @@ export function finetunedBundle(base: LoadedModel, baseTensors: ReadonlyMap<stri
       provenance: { source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`, createdAt: new Date().toISOString(), notes },
       ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
       labels: Object.fromEntries(result.labelMap),
+      evaluation: heldOutEvaluation(result),
     },
     tensors,
     dtype: 'F32',
