@@ -45,7 +45,7 @@ export function mapChannels(
   for (const { c, i } of voltage) if (!keys.has(channelKey(c.label))) keys.set(channelKey(c.label), i);
   const missing: string[] = [];
   const sources = modelChannels.map((name, position): ChannelSource => {
-    const pinned = overrides[name];
+    const pinned = overrides[name] || undefined; // an empty override is none
     const key = channelKey(pinned ?? name);
     if (keys.has(key)) return { kind: 'channel', index: keys.get(key)! };
     if (montage === 'free' && !pinned && eeg[position]) return { kind: 'channel', index: eeg[position]!.i };

@@ -55,6 +55,8 @@ export interface SplitReport {
   readonly name: SplitName;
   readonly subjects: string[];
   readonly recordings: number;
+  /** The recordings that gave the split labelled segments (ones without any are left out). */
+  readonly recordingIds: string[];
   readonly segments: number;
   readonly classCounts: number[];
 }
@@ -122,7 +124,8 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
     const d = name === 'train' ? train : name === 'validation' ? validation : test;
     const counts = new Array<number>(classes.length).fill(0);
     if (d) for (const l of d.labels) counts[l]!++;
-    return { name, subjects: [...new Set(embedded[name].map((e) => e.subject))].sort(), recordings: embedded[name].length, segments: d?.n ?? 0, classCounts: counts };
+    const ids = embedded[name].map((e) => e.recordingId);
+    return { name, subjects: [...new Set(embedded[name].map((e) => e.subject))].sort(), recordings: ids.length, recordingIds: ids, segments: d?.n ?? 0, classCounts: counts };
   });
   const trainer = new HeadTrainer(config, request.settings, undefined, request.kernelThread);
   const history = await trainer.train(train, validation, request.onEpoch, request.signal);

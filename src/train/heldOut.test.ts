@@ -7,9 +7,9 @@ const metrics = (truth: number[], predicted: number[]) => classificationMetrics(
 describe('held-out evaluation of a head', () => {
   const result = {
     splits: [
-      { name: 'train' as const, subjects: ['S001'], recordings: 1, segments: 8, classCounts: [4, 4] },
-      { name: 'validation' as const, subjects: ['S002'], recordings: 1, segments: 4, classCounts: [2, 2] },
-      { name: 'test' as const, subjects: ['S003', 'S004'], recordings: 2, segments: 4, classCounts: [2, 2] },
+      { name: 'train' as const, subjects: ['S001'], recordings: 1, recordingIds: ['S001R04'], segments: 8, classCounts: [4, 4] },
+      { name: 'validation' as const, subjects: ['S002'], recordings: 1, recordingIds: ['S002R04'], segments: 4, classCounts: [2, 2] },
+      { name: 'test' as const, subjects: ['S003', 'S004'], recordings: 2, recordingIds: ['S003R04', 'S004R04'], segments: 4, classCounts: [2, 2] },
     ],
     validation: { metrics: metrics([0, 0, 1, 1], [0, 0, 1, 0]), loss: 0.5 },
     test: { metrics: metrics([0, 0, 1, 1], [0, 1, 1, 0]), loss: 0.7 },

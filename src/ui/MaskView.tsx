@@ -1,18 +1,28 @@
 // The pretraining mask preview: the paper's Gaussian time/frequency/tf masks on a 30-s segment of a channel, with
 // every parameter adjustable and a seed; the mask map, the masked spectrogram beside the original, and the signals.
-import { useEffect, useMemo, useState } from 'react';
-import { type MaskParams, PAPER_MASK_PARAMS } from '../dsp/masks';
-import type { MaskPreview, RecordingSummary, WorkerApi } from '../worker/api';
-import { errorText, pct } from './format';
-import { Plot } from './Plot';
-import { heatmap } from './SpectrogramView';
+import { useMemo } from 'react';
+import { type MaskParams, type MaskPreview, PAPER_MASK_PARAMS, type RecordingSummary, type WorkerApi } from '../worker/api';
+import { Plot } from './charts/Plot';
+import { heatmap } from './charts/spectrogram';
+import { pct } from './format';
 import type { ViewerState } from './TraceView';
+import { useWorkerCall } from './useWorkerCall';
 import type { Comlink } from './workerClient';
+
+/** What the user set in this view; kept by the app so it survives switching tabs. */
+export interface MaskSettings {
+  readonly channel: string;
+  readonly params: MaskParams;
+  readonly seed: number;
+}
 
 interface Props {
   readonly api: Comlink.Remote<WorkerApi>;
   readonly recording: RecordingSummary;
   readonly viewer: ViewerState;
+  /** null: the defaults (C3 or the first EEG channel, the paper's masks, seed 41). */
+  readonly settings: MaskSettings | null;
+  readonly onSettings: (settings: MaskSettings) => void;
   readonly onError: (message: string) => void;
 }
 
@@ -24,30 +34,20 @@ function Slider({ label, value, min, max, step, onChange }: { label: string; val
   );
 }
 
-export function MaskView({ api, recording, viewer, onError }: Props) {
+export function MaskView({ api, recording, viewer, settings, onSettings, onError }: Props) {
   const eeg = recording.channels.filter((c) => /v$/i.test(c.unit));
-  const [channel, setChannel] = useState(() => eeg.find((c) => /^c3/i.test(c.label.replace(/^EEG\s*/i, '')))?.label ?? eeg[0]?.label ?? '');
-  const [params, setParams] = useState<MaskParams>(PAPER_MASK_PARAMS);
-  const [seed, setSeed] = useState(41);
-  const [preview, setPreview] = useState<MaskPreview | null>(null);
-  const [millis, setMillis] = useState(0);
+  const fallback = eeg.find((c) => /^c3/i.test(c.label.replace(/^EEG\s*/i, '')))?.label ?? eeg[0]?.label ?? '';
+  const current = settings ?? { channel: fallback, params: PAPER_MASK_PARAMS, seed: 41 };
+  // Settings made on another recording keep their masks; the channel falls back where this recording lacks it.
+  const { params, seed } = current;
+  const channel = eeg.some((c) => c.label === current.channel) ? current.channel : fallback;
+  const update = (patch: Partial<MaskSettings>) => onSettings({ channel, params, seed, ...patch });
+  const setChannel = (c: string) => update({ channel: c });
+  const setParams = (p: MaskParams) => update({ params: p });
+  const setSeed = (next: (s: number) => number) => update({ seed: next(seed) });
   const durationSec = Math.min(30, Math.floor(recording.durationSec));
   const startSec = Math.max(0, Math.min(viewer.startSec, recording.durationSec - durationSec));
-  useEffect(() => {
-    let stale = false;
-    const t0 = performance.now();
-    api
-      .maskPreview({ channel, startSec, durationSec, params, seed })
-      .then((p) => {
-        if (stale) return;
-        setPreview(p);
-        setMillis(performance.now() - t0);
-      })
-      .catch((e: unknown) => !stale && onError(errorText(e)));
-    return () => {
-      stale = true;
-    };
-  }, [api, channel, startSec, durationSec, params, seed, onError]);
+  const { value: preview, millis } = useWorkerCall<MaskPreview>(() => api.maskPreview({ channel, startSec, durationSec, params, seed }), [api, channel, startSec, durationSec, params, seed], onError);
   const set = (patch: Partial<MaskParams>) => setParams({ ...params, ...patch });
   const types = params.typeRatios;
   const bands = params.bandProbs;
@@ -77,7 +77,7 @@ export function MaskView({ api, recording, viewer, onError }: Props) {
         </label>
         <button type="button" onClick={() => setParams(PAPER_MASK_PARAMS)}>Paper defaults</button>
         <label>
-          Seed <input type="number" value={seed} onChange={(e) => setSeed(Number(e.target.value) || 0)} aria-label="Seed" />
+          Seed <input type="number" value={seed} onChange={(e) => setSeed(() => Number(e.target.value) || 0)} aria-label="Seed" />
         </label>
         <button type="button" onClick={() => setSeed((s) => (s * 1103515245 + 12345) % 2147483647)}>New seed</button>
         <span aria-live="polite" data-testid="masked-area">

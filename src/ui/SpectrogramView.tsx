@@ -1,12 +1,12 @@
 // Spectrogram of a channel or the channel average, over the current page or the whole recording: dB colour scale
 // (Viridis, readable with colour-vision deficiencies), EEG bands marked, time in recording seconds; clicking a time
 // jumps the traces there.
-import { useEffect, useMemo, useState } from 'react';
-import { REPORT_BANDS } from '../dsp/bandErrors';
-import type { RecordingSummary, Spectrogram, WorkerApi } from '../worker/api';
-import { errorText } from './format';
-import { Plot } from './Plot';
+import { useMemo, useState } from 'react';
+import { type RecordingSummary, REPORT_BANDS, type Spectrogram, type WorkerApi } from '../worker/api';
+import { Plot } from './charts/Plot';
+import { bandShapes, heatmap } from './charts/spectrogram';
 import type { ViewerState } from './TraceView';
+import { useWorkerCall } from './useWorkerCall';
 import type { Comlink } from './workerClient';
 
 interface Props {
@@ -17,39 +17,12 @@ interface Props {
   readonly onError: (message: string) => void;
 }
 
-export function bandShapes(maxHz: number, xRef = 'paper') {
-  return REPORT_BANDS.filter((b) => b.loHz < maxHz).map((b) => ({
-    type: 'line', xref: xRef, x0: 0, x1: 1, y0: b.loHz, y1: b.loHz, line: { color: 'rgba(255,255,255,0.6)', width: 1, dash: 'dot' },
-  }));
-}
-
-export function heatmap(s: Spectrogram, maxHz: number, extra: object = {}): object {
-  const nFreqs = s.freqs.findIndex((f) => f > maxHz);
-  const rows = nFreqs < 0 ? s.freqs.length : nFreqs;
-  const cols = s.times.length;
-  const z = Array.from({ length: rows }, (_, k) => Array.from(s.db.subarray(k * cols, (k + 1) * cols)));
-  return { type: 'heatmap', x: Array.from(s.times), y: Array.from(s.freqs.subarray(0, rows)), z, colorscale: 'Viridis', colorbar: { title: { text: 'dB' } }, ...extra };
-}
-
 export function SpectrogramView({ api, recording, viewer, onJump, onError }: Props) {
   const eeg = recording.channels.filter((c) => /v$/i.test(c.unit));
   const [channel, setChannel] = useState(() => eeg.find((c) => /^c3/i.test(c.label.replace(/^EEG\s*/i, '')))?.label ?? eeg[0]?.label ?? 'average');
   const [span, setSpan] = useState<'page' | 'whole'>('page');
-  const [spec, setSpec] = useState<Spectrogram | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let stale = false;
-    setBusy(true);
-    const request = span === 'whole' ? { channel, startSec: 0, durationSec: recording.durationSec } : { channel, startSec: viewer.startSec, durationSec: viewer.pageSec };
-    api
-      .spectrogram(request)
-      .then((s) => !stale && setSpec(s))
-      .catch((e: unknown) => !stale && onError(errorText(e)))
-      .finally(() => !stale && setBusy(false));
-    return () => {
-      stale = true;
-    };
-  }, [api, channel, span, recording, viewer.startSec, viewer.pageSec, onError]);
+  const request = span === 'whole' ? { channel, startSec: 0, durationSec: recording.durationSec } : { channel, startSec: viewer.startSec, durationSec: viewer.pageSec };
+  const { value: spec, busy } = useWorkerCall<Spectrogram>(() => api.spectrogram(request), [api, channel, span, recording, viewer.startSec, viewer.pageSec], onError);
   const maxHz = Math.min(60, (spec?.sampleRateHz ?? 120) / 2);
   const data = useMemo(() => (spec ? [heatmap(spec, maxHz)] : []), [spec, maxHz]);
   const layout = useMemo(
@@ -80,7 +53,7 @@ export function SpectrogramView({ api, recording, viewer, onJump, onError }: Pro
         </label>
         <span aria-live="polite">{busy ? 'computing…' : spec ? `${spec.times.length} columns × ${spec.freqs.length} bins at ${spec.sampleRateHz} Hz; click to jump the traces` : ''}</span>
       </div>
-      {spec && <Plot data={data} layout={layout} label={`Spectrogram of ${channel}`} height={380} onClickX={onJump} testId="spectrogram" />}
+      {spec && <Plot data={data} layout={layout} label={`Spectrogram of ${channel}`} height={380} onClick={(p) => onJump(p.x)} testId="spectrogram" />}
     </section>
   );
 }

@@ -1,11 +1,10 @@
 // The EEG trace viewer: pages of 10 or 30 s drawn on a canvas from the worker's min/max columns, montage, display
 // filters, gain, channel show/hide, annotation markers and list, keyboard paging (PgUp/PgDn, ←/→, +/−).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DisplayFilterSettings } from '../dsp/displayFilter';
-import type { MontageName } from '../dsp/montage';
-import type { PageData, RecordingSummary, WorkerApi } from '../worker/api';
+import type { DisplayFilterSettings, MontageName, PageData, RecordingSummary, WorkerApi } from '../worker/api';
 import type { Comlink } from './workerClient';
-import { clockLabel, errorText } from './format';
+import { clockLabel } from './format';
+import { useWorkerCall } from './useWorkerCall';
 
 export interface ViewerState {
   readonly startSec: number;
@@ -102,25 +101,17 @@ function draw(canvas: HTMLCanvasElement, page: PageData, state: ViewerState, rec
 
 export function TraceView({ api, recording, state, onChange, onError }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [page, setPage] = useState<PageData | null>(null);
-  const [busy, setBusy] = useState(false);
   const maxStart = Math.max(0, recording.durationSec - state.pageSec);
   const stateRef = useRef(state);
   stateRef.current = state;
-
-  useEffect(() => {
-    let stale = false;
-    const columns = Math.max(200, Math.min(2000, (canvasRef.current?.clientWidth ?? 1000) - LABEL_WIDTH));
-    setBusy(true);
-    api
-      .page({ startSec: state.startSec, durationSec: Math.min(state.pageSec, recording.durationSec), montage: state.montage, filter: state.filter, hidden: state.hidden, columns })
-      .then((p) => !stale && setPage(p))
-      .catch((e: unknown) => !stale && onError(errorText(e)))
-      .finally(() => !stale && setBusy(false));
-    return () => {
-      stale = true;
-    };
-  }, [api, recording, state, onError]);
+  const { value: page, busy } = useWorkerCall<PageData>(
+    () => {
+      const columns = Math.max(200, Math.min(2000, (canvasRef.current?.clientWidth ?? 1000) - LABEL_WIDTH));
+      return api.page({ startSec: state.startSec, durationSec: Math.min(state.pageSec, recording.durationSec), montage: state.montage, filter: state.filter, hidden: state.hidden, columns });
+    },
+    [api, recording, state],
+    onError,
+  );
 
   useEffect(() => {
     if (page && canvasRef.current) draw(canvasRef.current, page, state, recording);

@@ -19,8 +19,8 @@ export const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}
 /** Okabe–Ito palette: distinguishable with common colour-vision deficiencies. */
 export const CLASS_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
-export function download(name: string, bytes: Uint8Array | string, type = 'application/octet-stream'): void {
-  const blob = new Blob([bytes as BlobPart], { type });
+export function download(name: string, content: Uint8Array | string | Blob, type = 'application/octet-stream'): void {
+  const blob = content instanceof Blob ? content : new Blob([content as BlobPart], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -8,11 +8,14 @@ import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
 import type { BackendName } from '../model/backendNames';
-import type { PredictionRow } from '../model/exports';
+import type { ExportContext, PredictionRow } from '../model/exports';
+import type { BundleEvaluation } from '../io/bundleConfig';
 import type { EpochRecord } from '../train/headTraining';
 import type { Metrics } from '../train/metrics';
 import type { HeadSettings } from '../train/headSettings';
 import type { SplitReport } from '../train/finetune';
+import type { TrialAgreement } from '../train/trialAgreement';
+import type { GateSpread } from '../model/gateSpread';
 
 export interface ChannelSummary {
   readonly label: string;
@@ -138,6 +141,10 @@ export interface ModelSummary {
   readonly hasDecoders: boolean;
   readonly provenance: string;
   readonly labels: Readonly<Record<string, string>> | null;
+  /** Held-out scores the bundle records (empty when it records none). */
+  readonly evaluation: readonly BundleEvaluation[];
+  /** SHA-256 of bundle.json (which pins the weights' SHA-256s), or of the weights file. */
+  readonly sha256: string;
   readonly parameterCount: number;
 }
 
@@ -160,14 +167,49 @@ export interface DecodeProgress {
 
 export interface DecodedRow extends PredictionRow {
   readonly classIndex: number;
+  /** The class the row's annotation stands for in the model's label map (T1 → left fist), when it has one. */
+  readonly trueClass?: string;
   /** Data seconds of the segment start, for jumping the viewer there. */
   readonly dataSec: number;
   /** Mean gate per expert and model channel [3][C]. */
   readonly channelGates: readonly (readonly number[])[];
 }
 
+/**
+ * 'trials': one segment at each annotation the model's label map knows (T1, T2…), as `specmoe predict --annotations`;
+ * 'continuous': segments back to back over the whole recording.
+ */
+export type SegmentPlan = 'trials' | 'continuous';
+
+export interface DecodeRequest {
+  readonly channelOverrides: Readonly<Record<string, string>>;
+  readonly segments: SegmentPlan;
+}
+
+/** What the decoded rows show beyond the predictions: agreement with the recording's labels, and the gate's spread. */
+export interface DecodeAnalysis {
+  /** Null when no row carries a label of one of the model's classes. */
+  readonly agreement: TrialAgreement | null;
+  readonly gate: GateSpread | null;
+}
+
+/** What a decode would do, worked out before it runs (and shown while the user maps channels). */
+export interface DecodePlan {
+  readonly segments: SegmentPlan;
+  /** Segments the run will decode. */
+  readonly count: number;
+  /** Why the decode is refused: while there are any, nothing is decoded. */
+  readonly errors: readonly string[];
+  /** The model, the recording, the channel mapping and the warnings, as exports carry them. */
+  readonly context: ExportContext;
+}
+
 export interface DecodeSummary {
   readonly rows: readonly DecodedRow[];
+  readonly segments: SegmentPlan;
+  readonly analysis: DecodeAnalysis;
+  /** The plan's context with the run's warnings. */
+  readonly context: ExportContext;
   readonly warnings: readonly string[];
   readonly cancelled: boolean;
   readonly channels: readonly string[];
@@ -216,12 +258,34 @@ export interface FinetuneSummary {
   readonly bestEpoch: number;
   readonly validation: Metrics;
   readonly test: Metrics | null;
-  readonly reference: Metrics;
+  /** Log band power + logistic regression on each held-out split (validation with validation, test with test). */
+  readonly references: { readonly validation: Metrics; readonly test: Metrics | null };
+  /** The scores as the saved bundle records them. */
+  readonly evaluation: readonly BundleEvaluation[];
+  /** Why the head should not be saved without a second thought: at or below chance, or below band power (empty: none). */
+  readonly weakWarnings: readonly string[];
   readonly cachedRecordings: number;
   readonly cancelled: boolean;
   readonly seconds: number;
   /** Threads that ran head training's WebAssembly kernels (0: tfjs's autograd, where WebAssembly SIMD is missing). */
   readonly kernelThreads: number;
+}
+
+export type ExportKind = 'csv' | 'json' | 'edf' | 'edf-recording';
+
+export interface ExportRequest {
+  /** csv, json, edf (annotations only), edf-recording (the recording with the predictions as annotations). */
+  readonly kind: ExportKind;
+  /** No patient fields and no start date or time (onsets stay seconds after the unstated start). */
+  readonly deidentify: boolean;
+  readonly rows: readonly DecodedRow[];
+  readonly context: ExportContext;
+}
+
+export interface ExportFile {
+  readonly name: string;
+  readonly type: string;
+  readonly blob: Blob;
 }
 
 export interface NamedBytes {
@@ -244,11 +308,23 @@ export interface ParityCheck {
   readonly unmatched: readonly string[];
 }
 
-export type { BenchResult };
+export type { BenchResult, BundleEvaluation, ExportContext, GateSpread, TrialAgreement };
+
+// Plain data the UI shows and edits: back-end names, the built-in tasks, head-training defaults, the paper's mask
+// settings and the EEG bands. The UI reaches the core only through this file (types and data, never code to run).
+export { FALLBACK_ORDER } from '../model/backendNames';
+export type { BackendName, DisplayFilterSettings, EpochRecord, HeadSettings, MaskParams, Metrics, MontageName };
+export { BUILTIN_TASKS } from '../model/tasks';
+export { DEFAULT_HEAD_SETTINGS } from '../train/headSettings';
+export { PAPER_MASK_PARAMS } from '../dsp/masks';
+export { REPORT_BANDS } from '../dsp/bandErrors';
 
 export interface WorkerApi {
-  /** wasmThreads: threads for the wasm back-end's threaded build (0: single-threaded); omitted: a default for this device. */
-  init(preferred?: BackendName[], wasmThreads?: number): Promise<BackendInfo>;
+  /**
+   * preferred: the back-end to try first (then the usual fallback order); wasmThreads: threads for the wasm back-end's
+   * threaded build (0: single-threaded); omitted: a default for this device.
+   */
+  init(preferred?: BackendName, wasmThreads?: number): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;
   page(request: PageRequest): Promise<PageData>;
   spectrogram(request: SpectrogramRequest): Promise<Spectrogram>;
@@ -257,13 +333,17 @@ export interface WorkerApi {
   loadModel(files: readonly NamedBytes[], taskId?: string): Promise<ModelSummary>;
   /** The fine-tuned model saved in IndexedDB by an earlier visit, loaded; null when there is none. */
   loadSavedModel(): Promise<ModelSummary | null>;
-  decode(channelOverrides: Readonly<Record<string, string>>, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary>;
+  decode(request: DecodeRequest, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary>;
+  /** The analysis of rows the UI kept (e.g. from a run a worker crash interrupted). */
+  analyse(rows: readonly DecodedRow[], labels: Readonly<Record<string, string>> | null, classes: readonly string[]): DecodeAnalysis;
   cancel(): void;
+  /** What decode(request) would do; refusals come back as `errors`, not as a thrown error. */
+  planDecode(request: DecodeRequest): Promise<DecodePlan>;
   /**
-   * The predictions as a file. `rows` (what the UI shows) are exported when given, so results decoded before a
-   * worker crash can still be saved from the restarted worker.
+   * The predictions as a file, from the rows and context the UI keeps, so results decoded before a worker crash can
+   * still be saved from the restarted worker.
    */
-  exportPredictions(kind: 'csv' | 'json' | 'edf', deidentify: boolean, rows?: readonly DecodedRow[]): Promise<NamedBytes>;
+  exportPredictions(request: ExportRequest): Promise<ExportFile>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
   /** Benchmark workloads (src/model/benchWorkloads.ts) on this worker's back-end, for `npm run bench`. */
   benchmark(request: BenchRequest): Promise<BenchResult>;
@@ -271,6 +351,8 @@ export interface WorkerApi {
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
   removeTrainingRecording(id: string): Promise<void>;
+  /** The recordings the next fine-tuning run will train on (what the worker holds, in order). */
+  trainingRecordings(): Promise<TrainingRecordingSummary[]>;
   finetune(request: FinetuneRequest, onEpoch: (r: EpochRecord) => void, onStage: (stage: string, done: number, total: number) => void): Promise<FinetuneSummary>;
   saveFinetuned(name: string): Promise<NamedBytes[]>;
   forgetCaches(): Promise<void>;

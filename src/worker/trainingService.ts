@@ -7,9 +7,10 @@ import type { Recording } from '../io/recording';
 import { blobSource } from '../io/sources';
 import { type FinetuneResult, finetune, finetunedBundle, type EmbeddingCache } from '../train/finetune';
 import type { EpochRecord } from '../train/headTraining';
+import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../train/heldOut';
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
-import type { ModelService } from './modelService';
+import type { ActiveModel, ModelService } from './modelService';
 import { browserKernelThread } from './kernelThreads';
 
 const embeddingStore = () => createStore('specmoe-embeddings', 'embeddings');
@@ -30,7 +31,8 @@ interface TrainingRecording {
 
 export class TrainingService {
   private readonly recordings = new Map<string, TrainingRecording>();
-  private result: FinetuneResult | null = null;
+  /** The last run's result and the model whose experts it trained on. */
+  private result: { readonly trained: FinetuneResult; readonly base: ActiveModel } | null = null;
   private abort: AbortController | null = null;
 
   constructor(private readonly models: ModelService) {}
@@ -46,6 +48,11 @@ export class TrainingService {
     return summary;
   }
 
+  /** The recordings the next run trains on, in the order they were added. */
+  list(): TrainingRecordingSummary[] {
+    return [...this.recordings.values()].map((r) => r.summary);
+  }
+
   async remove(id: string): Promise<void> {
     await this.recordings.get(id)?.recording.close();
     this.recordings.delete(id);
@@ -56,14 +63,14 @@ export class TrainingService {
   }
 
   async run(request: FinetuneRequest, onEpoch: (r: EpochRecord) => void, onStage: (stage: string, done: number, total: number) => void): Promise<FinetuneSummary> {
-    const base = this.models.require();
+    const active = this.models.current();
     this.abort = new AbortController();
     const started = performance.now();
-    this.result?.trainer.params.dispose();
+    this.result?.trained.trainer.params.dispose();
     this.result = null;
     const result = await finetune({
-      base,
-      expertsId: this.models.expertsId,
+      base: active.loaded,
+      expertsId: active.expertsId,
       labelMap: parseLabelMap(request.labelMap),
       segmentSec: request.segmentSec,
       offsetSec: request.offsetSec,
@@ -75,7 +82,8 @@ export class TrainingService {
       onEpoch,
       kernelThread: browserKernelThread(),
     });
-    this.result = result;
+    this.result = { trained: result, base: active };
+    const evaluation = heldOutEvaluation(result);
     return {
       classes: result.classes,
       splits: result.splits,
@@ -83,7 +91,9 @@ export class TrainingService {
       bestEpoch: result.trainer.bestEpoch,
       validation: result.validation.metrics,
       test: result.test?.metrics ?? null,
-      reference: result.reference,
+      references: result.references,
+      evaluation,
+      weakWarnings: weakHeadWarnings(evaluation, result.classes.length),
       cachedRecordings: result.cachedRecordings,
       cancelled: result.cancelled,
       seconds: (performance.now() - started) / 1000,
@@ -93,12 +103,9 @@ export class TrainingService {
 
   /** Writes the trained head into a bundle, keeps it in IndexedDB, and makes it the loaded model. */
   async save(name: string): Promise<NamedBytes[]> {
-    const result = this.result;
-    const base = this.models.loaded;
-    if (!result || !base || !this.models.tensors) throw new Error('train a head first');
-    const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-    const notes = `validation balanced accuracy ${pct(result.validation.metrics.balancedAccuracy)}; band-power reference ${pct(result.reference.balancedAccuracy)}`;
-    const files = await saveBundle(finetunedBundle(base, this.models.tensors, result, name, notes));
+    if (!this.result) throw new Error('train a head first');
+    const { trained, base } = this.result;
+    const files = await saveBundle(finetunedBundle(base.loaded, base.tensors, trained, name, evaluationNotes(heldOutEvaluation(trained))));
     const named = [...files].map(([n, bytes]) => ({ name: n, bytes }));
     await set('latest', named, createStore('specmoe-heads', 'bundles'));
     await this.models.loadFiles(named);

@@ -1,7 +1,10 @@
 // The worker entry: one comlink API (./api.ts) over the recording, spectrogram, model and training services.
 import * as Comlink from 'comlink';
 import type { WorkerApi } from './api';
-import { ModelService } from './modelService';
+import { preferring } from '../model/backendNames';
+import { exportPredictions } from './exportService';
+import { analyseRows, ModelService } from './modelService';
+import { reconstruct } from './reconstructionService';
 import { RecordingService } from './recordingService';
 import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
@@ -22,7 +25,7 @@ const models = new ModelService();
 const training = new TrainingService(models);
 
 const api: WorkerApi = {
-  init: (preferred, wasmThreads) => models.init(preferred, wasmThreads),
+  init: (preferred, wasmThreads) => models.init(preferred ? preferring(preferred) : undefined, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
   page: (request) => recordings.page(request),
   spectrogram: (request) => spectrogram(recordings.require(), request),
@@ -33,7 +36,12 @@ const api: WorkerApi = {
     const files = await savedHead();
     return files ? models.loadFiles(files) : null;
   },
-  decode: (overrides, onProgress) => models.decode(recordings.require(), overrides, onProgress),
+  planDecode: async (request) => {
+    const { segments, count, errors, context } = models.plan(recordings.require(), request);
+    return { segments, count, errors, context };
+  },
+  decode: (request, onProgress) => models.decode(recordings.require(), request, onProgress),
+  analyse: (rows, labels, classes) => analyseRows(rows, labels, classes),
   cancel() {
     models.cancel();
     training.cancel();
@@ -66,10 +74,11 @@ const api: WorkerApi = {
     const { rows, sizeMismatches, unmatched } = compareOutputs(result.outputs, tensors);
     return { description: result.description, backend: tf.getBackend(), seconds, tolerance: PARITY_TOLERANCE, rows, sizeMismatches, unmatched };
   },
-  exportPredictions: async (kind, deidentify, rows) => models.exportPredictions(recordings.recording, kind, deidentify, rows),
-  reconstruct: (request) => models.reconstruct(recordings.require(), request),
+  exportPredictions: (request) => exportPredictions(recordings.recording, request),
+  reconstruct: (request) => reconstruct(recordings.require(), models.current(), request),
   addTrainingRecording: (file, name, split) => training.add(file, name, split),
   removeTrainingRecording: (id) => training.remove(id),
+  trainingRecordings: async () => training.list(),
   finetune: (request, onEpoch, onStage) => training.run(request, onEpoch, onStage),
   saveFinetuned: (name) => training.save(name),
   async forgetCaches() {
