@@ -8,6 +8,7 @@ import { predictionRows } from '../../model/exports';
 import { specMoEFromWeights } from '../../model/load';
 import { BUILTIN_TASKS, findTask } from '../../model/tasks';
 import { readWeights } from '../../io/weights';
+import { agreementLine, trialAgreement } from '../../train/trialAgreement';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
@@ -18,7 +19,8 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
                    needed); default: the bundled demo model
   --task TASK      ${BUILTIN_TASKS.map((t) => t.id).join(', ')}
   --annotations    one segment per annotation whose text is in the bundle's label map, starting at its onset,
-                   instead of back-to-back segments; each row also carries "label" (the annotation text)
+                   instead of back-to-back segments; each row also carries "label" (the annotation text), and
+                   the agreement with those labels (balanced accuracy, chance, κ) goes to stderr
   --json           a JSON array of rows: onset, duration (s), class, probabilities (class -> p), gates
                    (mean gate of experts 1-3)
   --batch N        segments per forward (default 1 for full-size experts, 4 for small ones: fastest on tfjs-wasm)
@@ -66,6 +68,8 @@ export const predictCommand: Command = {
       }
       for (const w of result.warnings) console.error(`warning: ${w}`);
       if (!loaded.trained) console.error('warning: this model is UNTRAINED: its predictions mean nothing');
+      const agreement = segments && loaded.bundle?.labels ? trialAgreement(result.rows, loaded.bundle.labels, loaded.task.classes) : null;
+      if (agreement) console.error(`agreement with the recording's labels: ${agreementLine(agreement)}`);
       const rows = predictionRows(result.rows, loaded.task.classes);
       if (args.flags.has('json')) console.log(JSON.stringify(rows, null, 1));
       else {
