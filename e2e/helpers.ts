@@ -29,3 +29,13 @@ export async function openFile(page: Page, name: string, bytes: Uint8Array): Pro
   await page.locator('.open input[type=file]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
   await expect(page.getByRole('heading', { name })).toBeVisible();
 }
+
+/**
+ * Saves the trained head: "Save head…", and where the page warns that the head is weak (at or below chance, or below
+ * band power), "Save anyway" after the warning.
+ */
+export async function saveHead(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Save head and use it for decoding' }).click();
+  if (await page.getByTestId('weak-head').isVisible()) await page.getByRole('button', { name: 'Save anyway' }).click();
+  await expect(page.getByText('Saved in this browser; the Decode tab now uses it.')).toBeVisible();
+}

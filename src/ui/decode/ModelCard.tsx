@@ -10,9 +10,13 @@ function accuracyInWords(model: ModelSummary): { text: string; verdict: 'none' |
   if (!e) {
     return { text: `Its accuracy is not recorded in its bundle: nothing shows that it does better than guessing (${pct(chance)} for ${model.task.classes.length} classes). Treat its predictions as unverified.`, verdict: 'none' };
   }
-  const who = e.subjects.length ? `${e.segments} segments of ${e.subjects.length} held-out subject${e.subjects.length > 1 ? 's' : ''} (${e.subjects.join(', ')})` : `${e.segments} held-out segments`;
+  const subjects = e.subjects.length ? ` of ${e.subjects.length} subject${e.subjects.length > 1 ? 's' : ''} (${e.subjects.join(', ')})` : '';
+  const where =
+    e.split === 'test'
+      ? `${e.segments} segments${subjects} that no stage of its training saw (the test set)`
+      : `${e.segments} segments${subjects} of the validation set (it chose when training stopped, so this is optimistic)`;
   const reference = e.bandPowerBalancedAccuracy === null ? '' : `, and log band power with logistic regression scores ${pct(e.bandPowerBalancedAccuracy)} on the same data`;
-  const measured = `Measured on ${who}, the ${e.split} set: it gets ${pct(e.balancedAccuracy)} balanced accuracy, where guessing gets ${pct(chance)}${reference}.`;
+  const measured = `Measured on ${where}: it gets ${pct(e.balancedAccuracy)} balanced accuracy, where guessing gets ${pct(chance)}${reference}.`;
   if (!(e.balancedAccuracy > chance + 0.02)) return { text: `${measured} It decodes no better than chance: its predictions are close to guesses.`, verdict: 'chance' };
   if (e.bandPowerBalancedAccuracy !== null && e.balancedAccuracy < e.bandPowerBalancedAccuracy) {
     return { text: `${measured} A simple band-power method does better than this model.`, verdict: 'below-reference' };
