@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's chromium, headless, with the flags that keep it off the network (see DEVELOPERS.md).
+// Debian's chromium, headless, with the flags that keep it off the network (docs/development.md).
 export const chromiumArgs = [
   '--no-sandbox',
   '--disable-background-networking',

@@ -95,7 +95,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,wasm,svg,json,safetensors,gz,md}'],
-        globIgnores: ['**/*.map'],
+        // The benchmark page and its worker (bench.html) are not part of the app.
+        globIgnores: ['**/*.map', 'bench.html', 'assets/bench*'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         // The first visit's page is controlled at once, so it works offline without a second load.
@@ -106,6 +107,13 @@ export default defineConfig({
   ],
   server: { host: '127.0.0.1', headers: isolationHeaders },
   preview: { host: '127.0.0.1', headers: isolationHeaders },
-  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()] },
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 5000 },
+  // Rolldown's timing report ([PLUGIN_TIMINGS]) after every build is for profiling the build, not for its users.
+  worker: { format: 'es', plugins: () => [selfContainedWasmFactory()], rolldownOptions: { checks: { bundlerTimings: false } } },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 5000,
+    // bench.html runs `npm run bench`'s browser workloads (bench/browser/); the app never loads it.
+    rolldownOptions: { input: { index: 'index.html', bench: 'bench.html' }, checks: { bundlerTimings: false } },
+  },
 });

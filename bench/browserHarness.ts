@@ -1,12 +1,14 @@
-// Runs benchmark workloads inside the built app's model worker in Debian's Chromium (headless), the way users run
-// the model: serves dist/ (building it when absent), opens `/?backend=B&bench` and calls window.specmoeBench.
+// Runs benchmark workloads in a Web Worker of the built app in Debian's Chromium (headless), on a back-end started as
+// the app's model worker starts it: serves dist/ (building it when absent), opens the benchmark page
+// `/bench.html?backend=B&wasmThreads=N` (bench/browser/) and calls its window.specmoeBench.
 import { chromium } from '@playwright/test';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config';
-import type { BenchRequest, BenchResult } from '../src/worker/api';
-import { REPO_ROOT } from '../src/testing/shared';
+import type { BenchRequest } from './browser/benchWorker';
+import type { BenchResult } from './workloads/model';
+import { REPO_ROOT } from '../src/cli/paths';
 
 const PORT = 4179;
 
@@ -45,13 +47,10 @@ export async function runInBrowser(
     const base = `http://127.0.0.1:${PORT}`;
     await waitForServer(base, server);
     const page = await browser.newPage();
-    await page.goto(`${base}/?backend=${backend}&bench&wasmThreads=${wasmThreads}`);
-    await page.waitForFunction(() => 'specmoeBench' in window, undefined, { timeout: 60_000 });
+    await page.goto(`${base}/bench.html?backend=${backend}&wasmThreads=${wasmThreads}`);
     await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('starting'), undefined, { timeout: 60_000 });
-    // The app loads its model in the same worker at start-up; a benchmark started before that ends would share the
-    // thread with it (measured: the first 10-epoch head-training run 7.3 s, the next ones 5.6–5.7 s).
-    await page.waitForFunction(() => 'specmoeModelSettled' in window, undefined, { timeout: 120_000 });
     const shown = await page.getByTestId('backend').textContent();
+    if (!(await page.evaluate(() => 'specmoeBench' in window))) throw new Error(`the benchmark page did not start: ${shown}`);
     if (backend === 'wasm' && wasmThreads > 1 && !shown?.includes(`${wasmThreads} threads`)) throw new Error(`asked for ${wasmThreads} wasm threads, the app shows "${shown}"`);
     for (const request of requests) {
       const [result, longTasksMs] = await page.evaluate(async (r) => {

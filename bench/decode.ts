@@ -1,6 +1,6 @@
 // `npm run bench -- decode [--hours 8] [--batch 1] [--workers N] [--where node,browser]`: a whole night decoded on
 // the CPU with tfjs-wasm, in Node and in Chromium (the app's model worker and its replicas), against the target of
-// 300 s for an 8-h night (960 sleep-staging segments of 30 s). The workload is src/testing/decodeBench.ts: the demo
+// 300 s for an 8-h night (960 sleep-staging segments of 30 s). The workload is bench/workloads/decode.ts: the demo
 // recording's data records repeated to H hours (in memory), 4 derivations, a full-size SpecMoE with seeded random
 // weights. Lanes: this thread plus worker threads (Node) / the model worker plus Web Workers (Chromium), one per
 // core by default; their start-up is inside the measured time. Peak RSS (Node) is the whole process's, threads
@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { numberOption, option, parseArgs } from '../src/cli/command';
-import { initBackend } from '../src/model/backend';
-import type { SegmentPrediction } from '../src/model/decode';
-import { type DecodeBenchResult, runDecodeBench } from '../src/testing/decodeBench';
-import { predictionsEdf } from '../src/model/exports';
-import { closeLanes, defaultLaneCount, nodeLanes } from '../src/model/nodeLanes';
-import { REPO_ROOT } from '../src/testing/shared';
+import { initBackend } from '../src/runtime/backend';
+import type { SegmentPrediction } from '../src/pipeline/decode';
+import { type DecodeBenchResult, runDecodeBench } from './workloads/decode';
+import { predictionsEdf } from '../src/pipeline/exports';
+import { closeLanes, nodeLaneCount, nodeLanes } from '../src/cli/decodeLanes';
+import { REPO_ROOT } from '../src/cli/paths';
 import { runInBrowser } from './browserHarness';
 
 const TARGET_SEC = 300;
@@ -57,7 +57,7 @@ function mneReadBack(rows: readonly SegmentPrediction[]): string {
     const back = JSON.parse(execFileSync(PYTHON, ['-c', MNE_READ, file], { encoding: 'utf8', maxBuffer: 1 << 26 })) as { onset: number[]; duration: number[]; description: string[] };
     const same =
       back.onset.length === rows.length &&
-      rows.every((r, i) => Math.abs(back.onset[i]! - r.onsetSec) < 1e-6 && Math.abs(back.duration[i]! - r.durationSec) < 1e-6 && back.description[i] === r.className);
+      rows.every((r, i) => Math.abs(back.onset[i]! - r.clockSec) < 1e-6 && Math.abs(back.duration[i]! - r.durationSec) < 1e-6 && back.description[i] === r.className);
     return `MNE reads the predictions' EDF+ annotations back: ${back.onset.length} of ${rows.length}, onsets/durations/texts ${same ? 'identical' : 'DIFFERENT'}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<void> {
     await initBackend(['wasm']);
     const base = new Uint8Array(gunzipSync(readFileSync(join(REPO_ROOT, 'public/demo/S001R04.edf.gz'))));
     let lastLogged = 0;
-    const r = await runDecodeBench({ hours, batch }, base, (model) => nodeLanes(model, workers ?? defaultLaneCount()), closeLanes, (done, total, sec) => {
+    const r = await runDecodeBench({ hours, batch }, base, (model) => nodeLanes(model, workers ?? nodeLaneCount(model, Number.POSITIVE_INFINITY)), closeLanes, (done, total, sec) => {
       if (sec - lastLogged >= 60 || done === total) {
         lastLogged = sec;
         console.log(`  Node: ${done}/${total} segments after ${sec.toFixed(0)} s`);

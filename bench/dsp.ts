@@ -6,7 +6,7 @@
 //     noverlap fs = 200, whole-segment mean removed, bins not doubled) of every 30-s segment of every channel, vs
 //     scipy.signal.welch(detrend=False) on the mean-removed segments with the one-sided doubling undone;
 //   * resampling 160 → 200 Hz and 256 → 200 Hz (src/dsp/resample.ts vs scipy.signal.resample). "chunked" resamples
-//     the chunks decodeRecording reads (src/model/decode.ts: 32 segments of 30 s + 4-s margins, ≈ 968 s each, resampled
+//     the chunks decodeRecording reads (src/pipeline/decode.ts: 32 segments of 30 s + 4-s margins, ≈ 968 s each, resampled
 //     whole by prepareChannels), ours writing each chunk over the previous one's output (resample's `out`: a fresh
 //     1.5-MB array cost ~1–4 ms of page faults per chunk in this loop, while numpy's allocations reuse heap memory
 //     here); "whole" resamples each whole channel at once, as the authors' loaders call scipy.
@@ -22,12 +22,12 @@ import { numberOption, option, parseArgs } from '../src/cli/command';
 import { resampleRate } from '../src/dsp/resample';
 import { frequencyMajor, stft, type StftBuffers } from '../src/dsp/stft';
 import { welchPsd, welchSettings } from '../src/dsp/welch';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 const FS = 200;
 const SEGMENT_SEC = 30;
 const STFT_OPTIONS = { sampleRateHz: FS, nperseg: 400, noverlap: 200 };
-/** decodeRecording's chunking (src/model/decode.ts: chunkSegments default 32, MARGIN_SEC 4). */
+/** decodeRecording's chunking (src/pipeline/decode.ts: chunkSegments default 32, MARGIN_SEC 4). */
 const CHUNK_SEGMENTS = 32;
 const MARGIN_SEC = 4;
 const REPEAT_LIMIT_SEC = 20;

@@ -1,7 +1,7 @@
 // `npm run bench -- edf [--gib 1] [--window-sec 10] [--no-mne]`: decode EDF to physical values with our reader
 // (window by window, as the app does) and with MNE-Python (`read_raw_edf(preload=True)`, Debian's python3-mne),
 // on a real eegmmidb file and on a ≥ 1 GiB EDF+ written here from it (src/testing/bigEdf.ts). Each reader runs
-// in its own process, so its peak RSS is its own. Figures go to README "Reader".
+// in its own process, so its peak RSS is its own. Figures go to docs/edf-reader.md and docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { numberOption, parseArgs } from '../src/cli/command';
 import { repeatedEdf } from '../src/testing/bigEdf';
-import { DATA_DIR, REPO_ROOT } from '../src/testing/shared';
+import { DATA_DIR, REPO_ROOT } from '../src/cli/paths';
 
 const PYTHON = '/usr/bin/python3';
 const MB = 1e6;

@@ -3,10 +3,10 @@
 // WebAssembly kernels on one thread and on two (a kernel thread beside the training thread).
 // Target (fine-tuning issue): under 10 s for 1 000 segments × 50 epochs.
 import { option, parseArgs } from '../src/cli/command';
-import { initBackend } from '../src/model/backend';
-import { type HeadBenchRequest, runHeadBench } from '../src/train/headBench';
+import { initBackend } from '../src/runtime/backend';
+import { type HeadBenchRequest, runHeadBench } from './workloads/head';
 import { runInBrowser } from './browserHarness';
-import { nodeKernelThread } from '../src/train/wasm/nodeKernelThread';
+import { nodeKernelThread } from '../src/runtime/wasm/nodeKernelThread';
 
 const TARGET_SEC = 10;
 

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { option, parseArgs } from '../src/cli/command';
-import { REPO_ROOT } from '../src/testing/shared';
+import { REPO_ROOT } from '../src/cli/paths';
 
 /** PyTorch 1.13, 2 threads, median wall seconds and peak RSS MiB (TIMINGS.md). */
 export const PYTORCH: Record<string, Record<number, { sec: number; rssMB: number }>> = {

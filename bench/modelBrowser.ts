@@ -4,7 +4,7 @@
 // single-threaded and with 2 threads of the threaded build. webgl / webgpu run on SwiftShader here (CPU): expect
 // minutes per forward.
 import { option, parseArgs } from '../src/cli/command';
-import type { ModelWorkload } from '../src/model/benchWorkloads';
+import type { ModelWorkload } from './workloads/model';
 import { runInBrowser } from './browserHarness';
 import { PYTORCH } from './model';
 

@@ -1,9 +1,9 @@
 // One model workload in its own process (so its peak RSS is its own), for bench/model.ts:
 //   tsx bench/modelWorkload.ts <expert|encoder|specmoe> <wasm|cpu> <B> <C> <T> <repeats>
-// Prints JSON {runsMs, peakRssMB, baselineRssMB}. The workload is src/model/benchWorkloads.ts (seeded random
+// Prints JSON {runsMs, peakRssMB, baselineRssMB}. The workload is bench/workloads/model.ts (seeded random
 // full-size weights: timing does not depend on values), the same one the browser bench runs in the app's worker.
-import { type BackendName, initBackend } from '../src/model/backend';
-import { type ModelWorkload, runModelBench } from '../src/model/benchWorkloads';
+import { type BackendName, initBackend } from '../src/runtime/backend';
+import { type ModelWorkload, runModelBench } from './workloads/model';
 
 const [workload, backend, b, c, t, repeats] = process.argv.slice(2);
 await initBackend([backend as BackendName]);

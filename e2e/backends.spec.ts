@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config';
-import { REFERENCE_DIR } from '../src/testing/shared';
+import { REFERENCE_DIR } from '../src/cli/paths';
 
 // The small expert fixture (authors' PyTorch outputs) reproduced in Chromium on each back-end, through the app's
 // parity panel. SwiftShader makes webgl and webgpu slow here, so only this small fixture runs on them.

@@ -1,11 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { repeatedEdf } from '../src/testing/bigEdf';
 import { demoBytes, openDemoDecode, openFile, waitForDecode } from './helpers';
 
 /** The Plotly figure's traces as the page holds them (Plotly keeps them on the chart's element). */
 type Trace = { name?: string; type?: string; x?: (number | null)[]; width?: number[]; customdata?: (number | null)[] };
-const traces = (page: import('@playwright/test').Page, testId: string) =>
+const traces = (page: Page, testId: string) =>
   page.getByTestId(testId).evaluate((el) => ((el as unknown as { data: unknown[] }).data ?? []).map((t) => JSON.parse(JSON.stringify(t)))) as Promise<Trace[]>;
 
 test('decodes the demo recording\'s trials and shows how they agree with its own labels: balanced accuracy, a confusion matrix of every labelled trial, a mark per trial, the gate\'s spread; the CSV carries its context', async ({ page }) => {
@@ -231,4 +231,44 @@ test('a worker crash mid-run is reported, the worker restarts, and the recording
   await expect(page.getByTestId('decode-progress')).toContainText(/\d+ \/ 225 segments/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('decode-progress')).toContainText('cancelled; results so far kept');
+});
+
+/** The model worker (not a decoding replica or the kernel thread). */
+const modelWorker = (page: Page) => page.workers().find((w) => /\/worker-[\w-]+\.js$/.test(w.url()))!;
+const STOPPED_SILENTLY = /The model worker stopped \(it did not answer for \d+ s, as when it runs out of memory\)\. It has been restarted; your recording and results are kept\./;
+
+test('a worker that ends mid-run without an error event (as an out-of-memory kill may) is found by the watchdog, restarted, and the recording and segments so far are kept', async ({ page }) => {
+  await openDemoDecode(page, '&watchdogSec=15');
+  const long = await repeatedEdf(demoBytes(), 900, 'long.edf');
+  await openFile(page, 'long.edf', await long.read(0, long.size));
+  await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
+  await expect(page.getByTestId('decode-progress')).toContainText(/^([4-9]|\d\d+) \/ 225 segments/);
+  // The worker closes itself: it is gone, no error event reaches the page, and no answer ever comes. (The message
+  // names the watchdog's wait, so it is the watchdog that found it.)
+  await modelWorker(page).evaluate(() => setTimeout(() => self.close()));
+  await expect(page.getByRole('alert')).toContainText(STOPPED_SILENTLY, { timeout: 60_000 });
+  await expect(page.getByTestId('decode-progress')).toContainText('interrupted: the model worker stopped; results so far kept');
+  const n = Number(/(\d+) segments/.exec((await page.getByTestId('decode-summary').textContent())!)![1]);
+  expect(n).toBeGreaterThanOrEqual(4);
+  expect(n).toBeLessThan(225);
+  await expect(page.getByRole('heading', { name: 'long.edf' })).toBeVisible();
+  await expect(page.getByTestId('model-card')).toContainText('motor imagery');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  expect(readFileSync((await download.path())!, 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'))).toHaveLength(n + 1);
+});
+
+test('a model worker whose event loop is stuck is restarted by the watchdog once a call waits on it, and decodes the recording after', async ({ page }) => {
+  await openDemoDecode(page, '&watchdogSec=10');
+  await expect(page.getByRole('button', { name: /^Decode S001R04/ })).toBeEnabled();
+  // Blocks the worker's event loop for good (a runaway computation): it can no longer answer anything.
+  await modelWorker(page).evaluate(() => setTimeout(() => {
+    for (;;);
+  }));
+  await page.getByRole('button', { name: /^Decode S001R04/ }).click();
+  await expect(page.getByRole('alert')).toContainText(STOPPED_SILENTLY, { timeout: 60_000 });
+  await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
+  await expect(page.getByTestId('model-card')).toContainText('motor imagery');
+  await expect(page.getByRole('button', { name: /^Decode S001R04/ })).toBeEnabled();
+  await page.getByRole('button', { name: /^Decode S001R04/ }).click();
+  await waitForDecode(page, 15);
 });

@@ -9,9 +9,9 @@ export const demoBytes = () => new Uint8Array(gunzipSync(readFileSync('public/de
 /** A vendored eegmmidb run (see e2e/fixtures/README.md) as a file to give an <input type=file>. */
 export const fixture = (name: string) => ({ name, mimeType: 'application/gzip', buffer: readFileSync(`e2e/fixtures/${name}`) });
 
-/** Opens the app on wasm with the demo recording and shows the Decode tab with the bundled model loaded. */
-export async function openDemoDecode(page: Page): Promise<void> {
-  await page.goto('/?backend=wasm');
+/** Opens the app on wasm (`query`: more parameters) with the demo recording and shows the Decode tab with the bundled model loaded. */
+export async function openDemoDecode(page: Page, query = ''): Promise<void> {
+  await page.goto(`/?backend=wasm${query}`);
   await page.getByRole('button', { name: /Open demo recording/ }).click();
   await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
   await page.getByRole('tab', { name: 'Decode' }).click();

@@ -5,23 +5,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { MOTOR_16 } from '../src/cli/commands/pretrain';
+import { MOTOR_16, PREPROCESSING } from './demo/data';
 import { openRecordingFile } from '../src/cli/files';
 import { readModelFiles } from '../src/cli/modelFiles';
 import type { ReconstructionBandErrors } from '../src/dsp/bandErrors';
 import { PAPER_MASK_PARAMS } from '../src/dsp/masks';
 import { seededRandom } from '../src/dsp/random';
 import { readWeights } from '../src/io/weights';
-import { initBackend } from '../src/model/backend';
+import { initBackend } from '../src/runtime/backend';
 import type { Expert } from '../src/model/expert';
 import { specMoEFromWeights } from '../src/model/load';
 import { makeBatch } from '../src/train/pretrain';
 import { extractWindows, type PretrainWindow } from '../src/train/pretrainData';
 import { evaluateReconstruction } from '../src/train/reconstructionEval';
 import { LOSS_WEIGHTS, stftMagnitude } from '../src/train/reconstructionLoss';
-
-/** The demo model's preprocessing (pretraining and decoding): band-pass 0.3–75 Hz and a 60-Hz notch. */
-export const DEMO_PREPROCESSING = { lowHz: 0.3, highHz: 75, notchHz: 60 as const };
 
 /** Where the card's reconstruction section starts (it runs to the end of the card). */
 const RECONSTRUCTION_HEADING = '## Reconstruction of held-out windows';
@@ -32,7 +29,8 @@ async function heldOutWindows(files: readonly string[]): Promise<PretrainWindow[
   for (const file of files) {
     const recording = await openRecordingFile(file);
     try {
-      const spec = { channels: MOTOR_16, windowSec: 6, sampleRateHz: 200, artifactUv: 250, ...DEMO_PREPROCESSING };
+      // The pretraining's window spec: aligned channels have an RMS of 100 µV, so 1 000 µV is 10 σ.
+      const spec = { channels: MOTOR_16, windowSec: 6, sampleRateHz: 200, artifactUv: 1000, ...PREPROCESSING };
       windows.push(...(await extractWindows(recording, basename(file), spec)).windows);
     } finally {
       await recording.close();

@@ -1,76 +1,55 @@
-// `npm run fuzz [-- --cases 2000 --seed 1 --targets edf,bdf,...]`: mutation fuzzing of every reader of user bytes
-// (src/testing/fuzz.ts). Each target runs in a child process watched by this process: a case that hangs is killed and
-// reported with its seed, so it can be replayed alone with makeCase(target, seededRandom(seed)).
-// Exit code 1 when any case failed (untyped error, over the time or memory bound, or hung).
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { writeFileSync, mkdirSync } from 'node:fs';
+// `npm run fuzz [-- --cases 2000 --seed 1[,2,…] --from 0 --targets edf,bdf,...]`: mutation fuzzing of every reader of
+// user bytes (src/testing/fuzz.ts), each target in watched child processes (src/testing/fuzzSupervisor.ts): a case that
+// crashes or hangs its process is a failure of its target, and the target goes on from the next case. Prints a table
+// and, for every failure or skipped case, the command that replays it alone (`--from i --cases 1`).
+// Exit code 1 when any case failed (untyped error, over the time or memory bound, crashed or hung).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { option, parseArgs } from '../src/cli/command';
-import { FUZZ_TARGETS, type FuzzSummary, type FuzzTarget } from '../src/testing/fuzz';
-import { REPO_ROOT } from '../src/testing/shared';
+import { FUZZ_TARGETS, type FuzzTarget } from '../src/testing/fuzz';
+import { superviseTarget } from '../src/testing/fuzzSupervisor';
 
-const HANG_MS = 30_000;
-
-interface Message {
-  readonly kind: 'case' | 'done';
-  readonly index?: number;
-  readonly summary?: FuzzSummary;
-}
-
-function runTarget(target: FuzzTarget, cases: number, seed: number): Promise<FuzzSummary & { hung?: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = fork(fileURLToPath(new URL('./fuzzWorker.ts', import.meta.url)), [target, String(cases), String(seed)], { execArgv: ['--import', 'tsx'] });
-    let current = -1;
-    let timer = setTimeout(onHang, HANG_MS);
-    function onHang() {
-      worker.kill('SIGKILL');
-      resolve({ target, cases: current, read: 0, typedErrors: 0, failures: [], maxMs: HANG_MS, maxMemoryDeltaMB: 0, hung: current });
-    }
-    worker.on('message', (m: Message) => {
-      clearTimeout(timer);
-      if (m.kind === 'case') {
-        current = m.index!;
-        timer = setTimeout(onHang, HANG_MS);
-      } else resolve(m.summary!);
-    });
-    worker.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`${target}: the fuzz process died at case ${current} (exit ${code ?? signal})`));
-    });
-  });
-}
-
-const args = parseArgs(process.argv.slice(2), ['cases', 'seed', 'targets']);
+const args = parseArgs(process.argv.slice(2), ['cases', 'seed', 'from', 'targets']);
 const cases = Number(option(args, 'cases', '2000'));
-const seed = Number(option(args, 'seed', '1'));
+const from = Number(option(args, 'from', '0'));
+const seeds = option(args, 'seed', '1')!.split(',').map(Number);
 const targets = option(args, 'targets', FUZZ_TARGETS.join(','))!.split(',') as FuzzTarget[];
 const unknown = targets.filter((t) => !FUZZ_TARGETS.includes(t));
 if (unknown.length) {
   console.error(`unknown targets ${unknown.join(', ')}; targets: ${FUZZ_TARGETS.join(', ')}`);
   process.exit(2);
 }
+if (![cases, from, ...seeds].every((n) => Number.isSafeInteger(n) && n >= 0)) {
+  console.error('--cases, --from and --seed take non-negative integers');
+  process.exit(2);
+}
 
-console.log(`fuzzing ${targets.join(', ')}: ${cases} cases each, seed ${seed}`);
-console.log('| target | cases | read | typed error | failures | slowest case ms | max memory growth MB | wall s |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+const replay = (target: FuzzTarget, seed: number, caseIndex: number) => `npm run fuzz -- --targets ${target} --seed ${seed} --from ${caseIndex} --cases 1`;
+
+console.log(`fuzzing ${targets.join(', ')}: cases ${from}…${from + cases - 1} of each, seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`);
+console.log('| seed | target | cases | read | typed error | skipped | failures | slowest case ms (case) | max growth in a case MB | retained after the run MB | wall s |');
+console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const notes: string[] = [];
 let failed = 0;
-const outDir = join(REPO_ROOT, 'test-results', 'fuzz');
-for (const target of targets) {
-  const t0 = performance.now();
-  const s = await runTarget(target, cases, seed);
-  const wall = (performance.now() - t0) / 1000;
-  console.log(`| ${target} | ${s.cases} | ${s.read} | ${s.typedErrors} | ${s.failures.length + (s.hung !== undefined ? 1 : 0)} | ${s.maxMs.toFixed(0)} | ${s.maxMemoryDeltaMB.toFixed(0)} | ${wall.toFixed(1)} |`);
-  if (s.hung !== undefined) {
-    failed++;
-    console.log(`  HUNG at case ${s.hung} (seed ${(seed * 1_000_003 + s.hung) >>> 0}): no answer within ${HANG_MS / 1000} s`);
-  }
-  for (const f of s.failures) {
-    failed++;
-    mkdirSync(outDir, { recursive: true });
-    const file = join(outDir, `${target}-${f.caseIndex}.bin`);
-    writeFileSync(file, Uint8Array.from(f.input as unknown as number[]));
-    console.log(`  case ${f.caseIndex} (seed ${f.seed}, input ${file}): ${f.problem}`);
+const outDir = fileURLToPath(new URL('../test-results/fuzz', import.meta.url));
+for (const seed of seeds) {
+  for (const target of targets) {
+    const t0 = performance.now();
+    const s = await superviseTarget(target, { seed, cases, from });
+    const wall = (performance.now() - t0) / 1000;
+    console.log(
+      `| ${seed} | ${target} | ${s.cases} | ${s.read} | ${s.typedErrors} | ${s.skips.length} | ${s.failures.length} | ${s.slowestMs.toFixed(0)} (${s.slowestCase}) | ${s.maxMemoryDeltaMB.toFixed(0)} | ${s.retainedMB.toFixed(1)} | ${wall.toFixed(1)} |`,
+    );
+    for (const k of s.skips) notes.push(`${target} case ${k.caseIndex} skipped (seed ${k.seed}): the mutator threw ${k.reason}\n  replay: ${replay(target, seed, k.caseIndex)}`);
+    for (const f of s.failures) {
+      failed++;
+      mkdirSync(outDir, { recursive: true });
+      const file = join(outDir, `${target}-${seed}-${f.caseIndex}.bin`);
+      writeFileSync(file, f.input);
+      notes.push(`${target} case ${f.caseIndex} FAILED (seed ${f.seed}, input ${file}): ${f.problem}\n  replay: ${replay(target, seed, f.caseIndex)}`);
+    }
   }
 }
+for (const note of notes) console.log(note);
 process.exit(failed ? 1 : 0);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Serves the built app (dist/) on 127.0.0.1, cross-origin isolated (COOP/COEP) so threaded wasm can run.
-import { preview } from 'vite';
+// Serves the built app (dist/) on 127.0.0.1: `node scripts/serve.mjs [--port N]` (or PORT=N; default 5173).
+// `npm start` builds first and then serves the same way (scripts/start.mjs).
+import { chosenPort, exitIfBusy, serveBuiltApp, stopOnSignals } from './server.mjs';
 
-const portArg = process.argv.indexOf('--port');
-const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 5173;
-const server = await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
-server.printUrls();
+const port = chosenPort();
+stopOnSignals();
+await exitIfBusy(port);
+await serveBuiltApp(port);

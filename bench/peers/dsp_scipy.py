@@ -24,7 +24,7 @@ FS = 200
 NPERSEG = 400
 NOVERLAP = 200
 SEGMENT_SEC = 30
-# decodeRecording's chunking (src/model/decode.ts): 32 segments of 30 s per chunk, 4-s margins each side.
+# decodeRecording's chunking (src/pipeline/decode.ts): 32 segments of 30 s per chunk, 4-s margins each side.
 CHUNK_SEGMENTS = 32
 MARGIN_SEC = 4
 # A workload whose first run takes longer than this is not repeated.

@@ -1,6 +1,6 @@
 // `specmoe <command> ...`: the Node entry on the same core as the app. Each command lives in its own file
 // under src/cli/commands and registers itself in COMMANDS below.
-import { CliError, type Command } from './command';
+import { CliError, type Command, systemReason } from './command';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./commands/info')).infoCommand,
@@ -16,7 +16,7 @@ function usage(): string {
   return `usage: specmoe <command> [options]\ncommands: ${names.join(', ') || '(none yet)'}\nrun "specmoe <command> --help" for a command's options`;
 }
 
-/** Runs the CLI; returns the process exit code (0 ok, 1 usage, 2 unreadable input or failed run). */
+/** Runs the CLI; returns the process exit code (0 ok, 1 usage, 2 unreadable input or failed run, 3 parity failure). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
@@ -36,12 +36,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    const err = e as Error;
-    if (err instanceof CliError) {
-      console.error(`specmoe ${name}: ${err.message}`);
-      return err.exitCode;
-    }
-    console.error(`specmoe ${name}: ${err.name}: ${err.message}`);
-    return 2;
+    console.error(`specmoe ${name}: ${errorLine(e, name)}`);
+    return e instanceof CliError ? e.exitCode : 2;
   }
+}
+
+/** What went wrong, in the words every command uses; a usage error points to the command's help. */
+function errorLine(e: unknown, name: string): string {
+  const err = e as Error & { path?: string };
+  if (err instanceof CliError) return err.exitCode === 1 ? `${err.message}\nrun "specmoe ${name} --help" for its options` : err.message;
+  const reason = systemReason(err);
+  if (reason && err.path) return `${err.path}: ${reason}`;
+  return `${err.name}: ${err.message}`;
 }

@@ -51,3 +51,26 @@ export function matchChannels(labels: readonly string[], wanted: readonly string
   const keys = labels.map(channelKey);
   return wanted.map((w) => keys.indexOf(channelKey(w)));
 }
+
+/**
+ * The 10-20 (10-10) name of the electrode mirrored across the midline: odd numbers (left) ↔ the next even number
+ * (right), midline "z" electrodes stay; null for names outside the system.
+ */
+export function mirroredElectrode(label: string): string | null {
+  const m = /^([A-Z]+?)(Z|\d+)$/.exec(channelKey(label));
+  if (!m) return null;
+  if (m[2] === 'Z') return `${m[1]}Z`;
+  const n = Number(m[2]);
+  return `${m[1]}${n % 2 === 1 ? n + 1 : n - 1}`;
+}
+
+/** For each channel, the index of its mirror image in `channels`; throws naming a channel whose mirror is absent. */
+export function mirrorPermutation(channels: readonly string[]): number[] {
+  const keys = channels.map(channelKey);
+  return channels.map((c) => {
+    const mirror = mirroredElectrode(c);
+    const index = mirror === null ? -1 : keys.indexOf(mirror);
+    if (index < 0) throw new RangeError(`channel ${c} has no mirror image among ${channels.join(', ')}`);
+    return index;
+  });
+}

@@ -2,6 +2,8 @@
 // (10-20 names matched case- and punctuation-insensitively; bipolar derivations computed from their electrodes when
 // the recording is referential), in µV, resampled to 200 Hz, optionally band-passed, cut into segments, scaled
 // µV/100, zero-padded to a multiple of 120 samples, with the positions linspace(0.1, 1.1, T) zero-padded alike.
+import type { AlignmentSpec } from '../io/bundleConfig';
+import { applySpatialFilter } from './alignment';
 import { bandFilter } from './bandFilter';
 import { channelKey } from './channels';
 import { channelType } from './channelTypes';
@@ -60,7 +62,9 @@ export function mapChannels(
 export interface PrepareOptions {
   readonly sampleRateHz: number;
   /** Band-pass applied to whole channels before cutting (the demo model's pretraining preprocessing), or null. */
-  readonly filter: { readonly lowHz: number; readonly highHz: number; readonly notchHz: 50 | 60 | null } | null;
+  readonly filter: { readonly lowHz: number; readonly highHz: number; readonly notchHz: 50 | 60 | null; readonly alignment?: AlignmentSpec } | null;
+  /** Spatial filter [C, C] applied after the band-pass (the recording's alignment matrix, see dsp/alignment.ts). */
+  readonly spatial?: Float64Array | null;
 }
 
 /**
@@ -97,11 +101,14 @@ export async function prepareChannels(
   );
   const length = Math.min(...derived.filter((d): d is Float64Array => d !== null).map((d) => d.length));
   if (!Number.isFinite(length)) throw new SegmentError('none of the model channels is in the recording');
-  return derived.map((d) => {
+  const filtered = derived.map((d) => {
     if (!d) return new Float64Array(length);
     const cut = d.length === length ? d : d.subarray(0, length);
-    return options.filter ? bandFilter(cut, { sampleRateHz: options.sampleRateHz, ...options.filter }) : Float64Array.from(cut);
+    if (!options.filter) return Float64Array.from(cut);
+    const { lowHz, highHz, notchHz } = options.filter;
+    return bandFilter(cut, { sampleRateHz: options.sampleRateHz, lowHz, highHz, notchHz });
   });
+  return options.spatial ? applySpatialFilter(filtered, options.spatial) : filtered;
 }
 
 export interface Segments {

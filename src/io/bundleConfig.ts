@@ -77,6 +77,17 @@ export interface BundlePreprocessing {
   readonly lowHz: number;
   readonly highHz: number;
   readonly notchHz: 50 | 60 | null;
+  /** Per-recording spatial alignment after the band-pass (dsp/alignment.ts); absent: none. */
+  readonly alignment?: AlignmentSpec;
+}
+
+/** Euclidean alignment: each recording's channels times s·R^(-1/2), R its shrunk spatial covariance. */
+export interface AlignmentSpec {
+  readonly method: 'euclidean';
+  /** RMS (µV) every aligned channel has on average over the recording: s above. */
+  readonly targetRmsUv: number;
+  /** Weight of the scaled identity in the shrunk covariance, in [0, 1). */
+  readonly shrinkage: number;
 }
 
 /** A bundle.json that does not validate; `jsonPath` is the field, e.g. `config.classes[2]`. */
@@ -166,12 +177,20 @@ function evaluation(value: unknown, path: string): BundleEvaluation {
 }
 
 function preprocessing(value: unknown): BundlePreprocessing {
-  const p = object(value, 'config.preprocessing', ['lowHz', 'highHz', 'notchHz']);
+  const p = object(value, 'config.preprocessing', ['lowHz', 'highHz', 'notchHz', 'alignment']);
   const lowHz = p.lowHz === 0 ? 0 : positive(p.lowHz, 'config.preprocessing.lowHz');
   const highHz = positive(p.highHz, 'config.preprocessing.highHz');
   if (highHz <= lowHz) throw new BundleConfigError('config.preprocessing.highHz', `must exceed lowHz (${lowHz})`);
   const notchHz = p.notchHz === null ? null : oneOf(p.notchHz, 'config.preprocessing.notchHz', [50, 60] as const);
-  return { lowHz, highHz, notchHz };
+  return { lowHz, highHz, notchHz, ...(p.alignment === undefined ? {} : { alignment: alignment(p.alignment) }) };
+}
+
+function alignment(value: unknown): AlignmentSpec {
+  const path = 'config.preprocessing.alignment';
+  const a = object(value, path, ['method', 'targetRmsUv', 'shrinkage']);
+  const shrinkage = a.shrinkage === 0 ? 0 : positive(a.shrinkage, `${path}.shrinkage`);
+  if (shrinkage >= 1) throw new BundleConfigError(`${path}.shrinkage`, `must be below 1, found ${shrinkage}`);
+  return { method: oneOf(a.method, `${path}.method`, ['euclidean'] as const), targetRmsUv: positive(a.targetRmsUv, `${path}.targetRmsUv`), shrinkage };
 }
 
 function labelMap(value: unknown, classes: readonly string[]): Record<string, string> {

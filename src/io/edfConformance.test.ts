@@ -47,7 +47,7 @@ function closeTo(actual: number | null, expected: number | null, scale: number, 
 }
 
 /**
- * The native reading decodes non-UTF-8 annotation bytes with U+FFFD; we read them as Latin-1 (README "Reader").
+ * The native reading decodes non-UTF-8 annotation bytes with U+FFFD; we read them as Latin-1 (docs/edf-reader.md).
  * Our text agrees when each of its non-ASCII characters sits where the native text has U+FFFD.
  */
 function sameDescription(ours: string, native: string): boolean {
@@ -60,8 +60,9 @@ function byOnset<T extends { onset: number; description: string }>(list: T[]): T
 }
 
 describeShared('EDF/BDF conformance with the native reading of every shared file', () => {
+  // The corpus grows (103 recordings, then 135): the count only guards against a glob that finds nothing.
   it('finds the shared recordings', () => {
-    expect(files.length).toBe(103);
+    expect(files.length).toBeGreaterThanOrEqual(103);
   });
 
   it.each(files.map((f) => [relative(DATA_DIR, f), f]))('%s', async (_name, path) => {

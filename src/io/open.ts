@@ -55,13 +55,21 @@ async function gunzipToBlob(source: ByteSource, maxBytes: number): Promise<Blob>
 }
 
 /**
+ * `source` itself, or, where its bytes start as gzip's (1f 8b), a source over the inflated bytes (named without
+ * ".gz"; refused beyond `maxBytes`).
+ */
+export async function gunzipped(source: ByteSource, maxBytes = MAX_GUNZIPPED_BYTES): Promise<ByteSource> {
+  const magic = await source.read(0, 2);
+  if (magic[0] !== GZIP_MAGIC[0] || magic[1] !== GZIP_MAGIC[1]) return source;
+  const inflated = await gunzipToBlob(source, maxBytes);
+  await source.close?.();
+  return blobSource(inflated, source.name.replace(/\.gz$/i, ''));
+}
+
+/**
  * Opens an EDF/EDF+/BDF/BDF+ recording, gzip-compressed or not. Reads the header and annotations only; samples
  * are read on demand. Throws EdfFormatError (field and byte offset) where the bytes cannot be read.
  */
 export async function openRecording(source: ByteSource, options: { maxGunzippedBytes?: number } = {}): Promise<Recording> {
-  const magic = await source.read(0, 2);
-  if (magic[0] !== GZIP_MAGIC[0] || magic[1] !== GZIP_MAGIC[1]) return openEdf(source);
-  const inflated = await gunzipToBlob(source, options.maxGunzippedBytes ?? MAX_GUNZIPPED_BYTES);
-  await source.close?.();
-  return openEdf(blobSource(inflated, source.name.replace(/\.gz$/i, '')));
+  return openEdf(await gunzipped(source, options.maxGunzippedBytes));
 }

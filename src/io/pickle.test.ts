@@ -75,6 +75,13 @@ describe('unpickle: refuses what it does not know, by name', () => {
     expect(() => unpickle(payload)).toThrow(/refusing global "builtins\.eval" at byte 18/);
   });
 
+  it('refuses the globals of known exploits by name and byte: builtins.getattr, posix.system, torch.storage._load_from_bytes', () => {
+    expect(() => unpickle(ops(0x80, 2, 'cbuiltins\ngetattr\n', 'N', 'X', 1, 0, 0, 0, 'a', 0x86, 'R', '.'))).toThrow('pickle: refusing global "builtins.getattr" at byte 2');
+    expect(() => unpickle(ops(0x80, 2, 'cposix\nsystem\n', 'X', 2, 0, 0, 0, 'id', 0x85, 'R', '.'))).toThrow('pickle: refusing global "posix.system" at byte 2');
+    expect(() => unpickle(ops(0x80, 4, 0x8c, 5, 'posix', 0x8c, 6, 'system', 0x93, 0x8c, 2, 'id', 0x85, 'R', '.'))).toThrow('pickle: refusing global "posix.system" at byte 17');
+    expect(() => unpickle(ops(0x80, 2, 'ctorch.storage\n_load_from_bytes\n', 'C', 1, 'x', 0x85, 'R', '.'))).toThrow('pickle: refusing global "torch.storage._load_from_bytes" at byte 2');
+  });
+
   it('refuses subprocess.Popen named by INST (protocol 0 instance)', () => {
     expect(() => unpickle(ops('(', 'X', 2, 0, 0, 0, 'ls', 'isubprocess\nPopen\n', '.'))).toThrow(/refusing global "subprocess\.Popen"/);
   });
@@ -124,6 +131,8 @@ describe('unpickle: hostile and broken streams end in a WeightsError', () => {
     expectTyped(ops(0x80, 2, 'R', '.'), /stack underflow: needs 2 values, has 0/);
     expectTyped(ops(0x80, 2, 'e'), /no MARK to pop to|stack underflow/);
     expectTyped(ops(0x80, 2, ...new Array(1001).fill(0x28)), /more than 1000 nested marks/);
+    const deepList = Uint8Array.from([0x80, 2, ...Array.from({ length: 200_000 }, () => [0x28, 0x5d]).flat()]); // 200 000 × (MARK, EMPTY_LIST)
+    expectTyped(deepList, /more than 1000 nested marks/);
     expectTyped(ops(0x80, 2, 0x5d, 'K', 1, 'K', 2, 's', '.'), /SETITEM on a list/);
     expectTyped(ops(0x80, 2, 0x7d, 'K', 1, 'a', '.'), /APPEND to a dict/);
     expectTyped(ops(0x80, 6, '.'), /unsupported pickle protocol 6/);

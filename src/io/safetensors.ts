@@ -1,5 +1,6 @@
 // safetensors: u64 little-endian header length N, N bytes of JSON, then raw little-endian tensor data.
-// https://huggingface.co/docs/safetensors (format description); every offset is checked against the file.
+// https://huggingface.co/docs/safetensors (format description); every offset is checked against the file, and the tensors
+// must tile the data buffer exactly (no overlap, no hole, nothing after the last), as the reference reader requires.
 import { WeightsError } from './errors';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -25,10 +26,14 @@ const MAX_HEADER_BYTES = 100_000_000;
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   if (bytes.byteLength < 8) throw new WeightsError(`safetensors: file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`, undefined, 0);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.byteLength) {
-    throw new WeightsError(`safetensors: header length ${headerLen} at byte 0 exceeds the file size ${bytes.byteLength}`, undefined, 0);
+  const declaredLen = view.getBigUint64(0, true); // a BigInt, so the message shows a huge length exactly
+  if (8n + declaredLen > BigInt(bytes.byteLength)) {
+    throw new WeightsError(`safetensors: header length ${declaredLen} at byte 0 exceeds the file size ${bytes.byteLength}`, undefined, 0);
   }
+  if (declaredLen > BigInt(MAX_HEADER_BYTES)) {
+    throw new WeightsError(`safetensors: header length ${declaredLen} at byte 0 exceeds the ${MAX_HEADER_BYTES}-byte limit`, undefined, 0);
+  }
+  const headerLen = Number(declaredLen);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
@@ -40,16 +45,29 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   }
   const dataStart = 8 + headerLen;
   const dataLen = bytes.byteLength - dataStart;
-  const tensors = new Map<string, NamedTensor>();
+  const slots: TensorSlot[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = parseMetadata(entry);
-      continue;
-    }
-    tensors.set(name, parseEntry(name, entry, bytes, dataStart, dataLen));
+    if (name === '__metadata__') metadata = parseMetadata(entry);
+    else slots.push(parseEntry(name, entry, dataStart, dataLen));
+  }
+  checkLayout(slots, dataStart, dataLen);
+  const tensors = new Map<string, NamedTensor>();
+  for (const s of slots) {
+    const numel = s.shape.reduce((a, b) => a * b, 1);
+    tensors.set(s.name, { dtype: s.dtype, shape: s.shape, data: decodeTensorData(s.dtype, bytes, dataStart + s.begin, numel) });
   }
   return { tensors, metadata };
+}
+
+/** A tensor's header entry, checked on its own: its bytes lie in the data buffer and match its shape and dtype. */
+interface TensorSlot {
+  readonly name: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  /** data_offsets, relative to the start of the data buffer. */
+  readonly begin: number;
+  readonly end: number;
 }
 
 function parseMetadata(entry: unknown): Record<string, string> {
@@ -64,7 +82,7 @@ function parseMetadata(entry: unknown): Record<string, string> {
   return out;
 }
 
-function parseEntry(name: string, entry: unknown, bytes: Uint8Array, dataStart: number, dataLen: number): NamedTensor {
+function parseEntry(name: string, entry: unknown, dataStart: number, dataLen: number): TensorSlot {
   const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   if (e === null || typeof e !== 'object') throw new WeightsError(`safetensors: entry "${name}" is not an object`, name);
   const dtype = e.dtype as SafetensorsDtype;
@@ -96,7 +114,39 @@ function parseEntry(name: string, entry: unknown, bytes: Uint8Array, dataStart: 
       dataStart + begin,
     );
   }
-  return { dtype, shape: shape as number[], data: decodeTensorData(dtype, bytes, dataStart + begin, numel) };
+  return { name, dtype, shape: shape as number[], begin, end };
+}
+
+/**
+ * The format's reference reader takes the tensors in the order of their offsets and requires them to tile the data
+ * buffer exactly: each starts where the one before ends (no overlap, no hole) and the last ends at the end of the
+ * file. Two tensors sharing bytes, or bytes that belong to no tensor, mean a damaged or crafted file.
+ */
+function checkLayout(slots: readonly TensorSlot[], dataStart: number, dataLen: number): void {
+  const sorted = [...slots].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const offsets = (s: TensorSlot) => `tensor "${s.name}" data_offsets [${s.begin}, ${s.end}]`;
+  const unowned = (from: number, to: number) => `data bytes ${from}..${to} (file bytes ${dataStart + from}..${dataStart + to}) belong to no tensor`;
+  let previous: TensorSlot | undefined;
+  for (const s of sorted) {
+    const covered = previous?.end ?? 0;
+    if (s.begin < covered) {
+      throw new WeightsError(`safetensors: ${offsets(s)} overlap ${offsets(previous!)}`, s.name, dataStart + s.begin);
+    }
+    if (s.begin > covered) {
+      const where = previous ? `between ${offsets(previous)} and ${offsets(s)}` : `before ${offsets(s)}, the first`;
+      throw new WeightsError(`safetensors: ${unowned(covered, s.begin)}: a hole ${where}`, s.name, dataStart + covered);
+    }
+    previous = s;
+  }
+  const covered = previous?.end ?? 0;
+  if (covered !== dataLen) {
+    const where = previous ? `after ${offsets(previous)}, the last` : 'and the header names no tensor';
+    throw new WeightsError(
+      `safetensors: the tensors cover ${covered} of the ${dataLen} data bytes: ${unowned(covered, dataLen)} ${where}`,
+      previous?.name,
+      dataStart + covered,
+    );
+  }
 }
 
 /** Decodes `numel` little-endian values of `dtype` starting at byte `offset` (also used for PyTorch storages). */

@@ -77,7 +77,8 @@ export function stripModulePrefix<T>(tensors: ReadonlyMap<string, T>): Map<strin
 /** Top-level modules of an expert that SpecMoE keeps (its encoder); STATE_DICT.md "Key mapping expert → SpecMoE". */
 export const EXPERT_ENCODER_MODULES: readonly string[] = ['Down1', 'Down2', 'TransformerEnc1', 'Down3', 'Bottom1', 'TransformerEnc2', 'Bottom2'];
 
-const isEncoderKey = (key: string): boolean => EXPERT_ENCODER_MODULES.includes(key.slice(0, key.indexOf('.')));
+/** Whether a key of an expert's state dict belongs to its encoder. */
+export const isEncoderKey = (key: string): boolean => EXPERT_ENCODER_MODULES.includes(key.slice(0, key.indexOf('.')));
 
 /**
  * A SpecMoE state dict from three expert state dicts (full experts or encoders; decoder keys are dropped) and a

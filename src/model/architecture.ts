@@ -3,6 +3,7 @@
 // Dropout layers (identity at inference) keep their index but have no entry.
 import type { ExpertConfig, SpecMoEConfig } from './config';
 import { welchSettings } from '../dsp/welch';
+import { EXPERT_ENCODER_MODULES } from '../io/stateDict';
 
 /** Conv1d: weight [out, in, k]; `pad` is [left, right] zero padding ('same' is resolved to the asymmetric pair). */
 export interface ConvSpec {
@@ -151,9 +152,6 @@ export function expertArchitecture(cfg: ExpertConfig): ExpertArchitecture {
   };
 }
 
-/** Modules the SpecMoE encoder path uses (§3.1–3.5). */
-export const ENCODER_MODULES = ['Down1', 'Down2', 'TransformerEnc1', 'Down3', 'Bottom1', 'TransformerEnc2', 'Bottom2'] as const;
-
 function layerShapes(prefix: string, layers: readonly LayerSpec[], out: Map<string, number[]>): void {
   for (const l of layers) {
     if (l.kind === 'conv') {
@@ -196,9 +194,8 @@ export function expertStateDictShapes(cfg: ExpertConfig, encoderOnly = false): M
   const arch = expertArchitecture(cfg);
   const widths = transformerWidths(cfg);
   const out = new Map<string, number[]>();
-  const modules = encoderOnly
-    ? ENCODER_MODULES
-    : ['Down1', 'Down2', 'TransformerEnc1', 'Down3', 'Bottom1', 'TransformerEnc2', 'Bottom2', 'Up1', 'TransformerEnc3', 'Up2', 'Up3', 'aux_head_up2', 'aux_head_up1'];
+  // The encoder (§3.1–3.5: what a SpecMoE keeps of each expert), then the decoder and the auxiliary heads.
+  const modules = encoderOnly ? EXPERT_ENCODER_MODULES : [...EXPERT_ENCODER_MODULES, 'Up1', 'TransformerEnc3', 'Up2', 'Up3', 'aux_head_up2', 'aux_head_up1'];
   for (const module of modules) {
     if (module in widths) transformerShapes(module, widths[module as keyof typeof widths], out);
     else if (module.startsWith('aux_head')) {

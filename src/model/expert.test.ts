@@ -5,7 +5,7 @@ import { readSafetensors } from '../io/safetensors';
 import { relToAbsMax } from '../testing/compare';
 import { describeShared, REFERENCE_DIR } from '../testing/shared';
 import { expertStateDictShapes } from './architecture';
-import { initBackend } from './backend';
+import { initBackend } from '../runtime/backend';
 import { AUTHORS_EXPERT } from './config';
 import { Expert, type ExpertIntermediates } from './expert';
 import { ParamStore } from './params';

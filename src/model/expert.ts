@@ -113,9 +113,12 @@ export class Expert {
     return { nChannels, a1, a3, tok1, D3, pos1, xBot2 };
   }
 
-  /** Encoder output x_bot2 [B, d3, C·T3] (what SpecMoE pools). */
-  encode(x: tf.Tensor3D, times: tf.Tensor3D, training = false): tf.Tensor3D {
-    return tf.tidy(() => toNCW(this.runEncoder(x, times, this.context(training)).xBot2));
+  /**
+   * Encoder output x_bot2 [B, d3, C·T3] (what SpecMoE pools). In training mode BatchNorm uses batch statistics, which
+   * are collected into `batchStats` when given (for the caller's running-statistics update).
+   */
+  encode(x: tf.Tensor3D, times: tf.Tensor3D, training = false, batchStats?: LayerContext['batchStats']): tf.Tensor3D {
+    return tf.tidy(() => toNCW(this.runEncoder(x, times, this.context(training, batchStats)).xBot2));
   }
 
   /**

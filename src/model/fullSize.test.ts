@@ -5,7 +5,7 @@ import { readSafetensors } from '../io/safetensors';
 import { relToAbsMax } from '../testing/compare';
 import { describeShared, REFERENCE_DIR } from '../testing/shared';
 import { expertStateDictShapes, specMoEStateDictShapes } from './architecture';
-import { initBackend } from './backend';
+import { initBackend } from '../runtime/backend';
 import { AUTHORS_EXPERT, specMoEConfig } from './config';
 import { Expert } from './expert';
 import { ParamStore } from './params';

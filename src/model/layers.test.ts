@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConvSpec, ConvTSpec } from './architecture';
-import { initBackend } from './backend';
+import { initBackend } from '../runtime/backend';
 import { conv1d, convTranspose1d, type LayerContext } from './layers';
 import { ParamStore } from './params';
 import { relToAbsMax } from '../testing/compare';

@@ -3,7 +3,7 @@
 import type { ModelBundleConfig } from '../io/bundleConfig';
 import type { LoadedWeights } from '../io/weights';
 import type { NamedTensor } from '../io/safetensors';
-import { checkStateDict, EXPERT_ENCODER_MODULES, expertEncoderStateDict } from '../io/stateDict';
+import { checkStateDict, expertEncoderStateDict, isEncoderKey } from '../io/stateDict';
 import { expertStateDictShapes, specMoEStateDictShapes } from './architecture';
 import { AUTHORS_EXPERT, type ExpertConfig, ModelShapeError, type SpecMoEConfig } from './config';
 import { Expert } from './expert';
@@ -68,8 +68,9 @@ export function specMoEConfigOfBundle(bundle: ModelBundleConfig): SpecMoEConfig 
 /** Checks every tensor against the SpecMoE's keys and shapes (all problems listed), then builds it. */
 export function buildSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
   const expected = specMoEStateDictShapes(config);
-  checkStateDict(expected, tensors, 'SpecMoE weights');
-  return new SpecMoE(config, ParamStore.fromTensors(tensors, expected));
+  const complete = withStepCounters(tensors, expected);
+  checkStateDict(expected, complete, 'SpecMoE weights');
+  return new SpecMoE(config, ParamStore.fromTensors(complete, expected));
 }
 
 /** Same for one expert (full, or encoder only when the state dict has no decoder). */
@@ -124,8 +125,8 @@ export function splitDecoders(tensors: ReadonlyMap<string, NamedTensor>): { core
   const core = new Map<string, NamedTensor>();
   const decoders = [0, 1, 2].map(() => new Map<string, NamedTensor>());
   for (const [key, t] of tensors) {
-    const m = /^experts\.(\d)\.(.+)$/.exec(key);
-    if (m && !EXPERT_ENCODER_MODULES.includes(m[2]!.slice(0, m[2]!.indexOf('.')))) decoders[Number(m[1])]?.set(m[2]!, t);
+    const [, k, expertKey] = /^experts\.(\d)\.(.+)$/.exec(key) ?? [];
+    if (expertKey !== undefined && !isEncoderKey(expertKey)) decoders[Number(k)]?.set(expertKey, t);
     else core.set(key, t);
   }
   if (decoders.every((d) => d.size === 0)) return { core, experts: null };

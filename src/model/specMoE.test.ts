@@ -5,7 +5,7 @@ import { readSafetensors } from '../io/safetensors';
 import { relToAbsMax } from '../testing/compare';
 import { describeShared, REFERENCE_DIR } from '../testing/shared';
 import { specMoEStateDictShapes } from './architecture';
-import { initBackend } from './backend';
+import { initBackend } from '../runtime/backend';
 import { specMoEConfig } from './config';
 import { ParamStore } from './params';
 import { SpecMoE, specMoETensors } from './specMoE';

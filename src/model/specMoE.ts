@@ -1,6 +1,6 @@
 // SpecMoE, gate mode 1 (ARCHITECTURE.md §7): three experts' encoders, a spectral gate per expert from the
 // input's Welch PSD, L-pooling, gated fusion, C-pooling and the classifier. The head (everything after the
-// encoders) is one function used for inference and for training on cached embeddings (issue 6).
+// encoders) is one function (headLayers) used for inference and for training on cached embeddings.
 import * as tf from '@tensorflow/tfjs';
 import { welchPsd, welchSettings } from '../dsp/welch';
 import { checkInputLength, type SpecMoEConfig } from './config';
@@ -51,47 +51,48 @@ export function poolOverTime(encoded: tf.Tensor3D, nChannels: number, mode: 'mea
 }
 
 /**
- * The gate + classifier on pooled embeddings ([B, C, d3] per expert) and the PSD [B, C, F]; §7 steps 3, 5–7.
- * `params` holds gate_LinearT_{1,2,3} and classifier.net.{0,1,4}. A dropout rate > 0 (training) applies the
- * classifier's dropout.
+ * The gate + classifier (§7 steps 3, 5–7), the one implementation of the head for inference and training, on the
+ * experts' pooled embeddings side by side, `pooledCat` [B, C, 3·d3] (experts 1..3 along the last axis), and the PSD
+ * as rows, `psd` [B·C, F]: the three gate linears are one product (weights concatenated), the gating one multiply.
+ * `params` holds gate_LinearT_{1,2,3} and classifier.net.{0,1,4}. For training, `psdT` (the PSD's transpose, made
+ * free while a batch is assembled) lets the gate weights' gradient skip a transpose; dropout > 0 applies the
+ * classifier's dropout (net.3), drawn from `dropoutSeed`. With max pooling over channels the gradient goes to the
+ * arg-max channel, as in PyTorch.
  */
-export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, config: SpecMoEConfig, params: ParamStore, dropoutRate = 0): HeadOutputs {
-  const ctx: LayerContext = { params, training: dropoutRate > 0 };
-  const gatePre = [1, 2, 3].map((k) => linear(psd, `gate_LinearT_${k}`, ctx) as tf.Tensor3D);
-  const gates = gatePre.map((g) => tf.sigmoid(g));
-  const gated = pooled.map((p, i) => tf.mul(p, gates[i]!)); // [B, C, d3] each
-  const h = tf.concat(gated, -1); // [B, C, 3·d3]
+function headLayers(
+  pooledCat: tf.Tensor3D,
+  psd: tf.Tensor2D,
+  config: SpecMoEConfig,
+  params: ParamStore,
+  training?: { readonly psdT: tf.Tensor2D; readonly dropoutRate: number; readonly dropoutSeed?: number },
+): { gatePre: tf.Tensor3D; hCat: tf.Tensor3D; hFused: tf.Tensor2D; logits: tf.Tensor2D } {
+  const ctx: LayerContext = { params, training: training !== undefined };
+  const weight = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.weight`)), 0) as tf.Tensor2D;
+  const bias = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.bias`)), 0) as tf.Tensor1D;
+  const pre = training ? linearOfData(psd, training.psdT, weight, bias) : tf.add(tf.matMul(psd, tf.transpose(weight)), bias);
+  const gatePre = tf.reshape(pre, pooledCat.shape) as tf.Tensor3D;
+  const h = tf.mul(pooledCat, tf.sigmoid(gatePre)) as tf.Tensor3D; // [B, C, 3·d3]
   const hCat = tf.transpose(h, [0, 2, 1]) as tf.Tensor3D;
-  // Pooling over channels: per expert then concatenated (the same numbers), so training's gradient avoids the
-  // split of a large concat; the max's gradient goes to the arg-max channel as in PyTorch.
-  const hFused = (
-    ctx.training
-      ? tf.concat(gated.map((g) => (config.cPool === 'max' ? maxLastAxis(tf.transpose(g, [0, 2, 1])) : tf.mean(g, 1))), -1)
-      : config.cPool === 'max'
-        ? tf.max(hCat, 2)
-        : tf.mean(hCat, 2)
-  ) as tf.Tensor2D;
+  const hFused = (config.cPool === 'max' ? (training ? maxLastAxis(hCat) : tf.max(hCat, 2)) : tf.mean(h, 1)) as tf.Tensor2D;
   const hidden = gelu(linear(layerNorm(hFused, 'classifier.net.0', ctx), 'classifier.net.1', ctx));
-  // classifier.net.3: dropout (clf_dropout 0.2 when fine-tuning; identity at inference).
-  const logits = linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
-  return { logits, probabilities: tf.softmax(logits), gatePre, gates, hCat, hFused };
+  const dropped = training && training.dropoutRate > 0 ? tf.dropout(hidden, training.dropoutRate, undefined, training.dropoutSeed) : hidden;
+  return { gatePre, hCat, hFused, logits: linear(dropped, 'classifier.net.4', ctx) as tf.Tensor2D };
+}
+
+/** The head at inference on pooled embeddings ([B, C, d3] per expert) and the PSD [B, C, F], with its intermediates. */
+export function specMoEHead(pooled: readonly tf.Tensor3D[], psd: tf.Tensor3D, config: SpecMoEConfig, params: ParamStore): HeadOutputs {
+  const [batch, nChannels, nFreqs] = psd.shape;
+  const { gatePre, hCat, hFused, logits } = headLayers(tf.concat(pooled as tf.Tensor3D[], -1), tf.reshape(psd, [batch * nChannels, nFreqs]), config, params);
+  const perExpert = tf.split(gatePre, 3, -1) as tf.Tensor3D[];
+  return { logits, probabilities: tf.softmax(logits), gatePre: perExpert, gates: perExpert.map((g) => tf.sigmoid(g)), hCat, hFused };
 }
 
 /**
- * The head's logits for training, the same function as specMoEHead with the classifier's dropout, computed with
- * fewer and larger kernels: the three gate linears as one matmul (weights concatenated), one gating multiply on the
- * experts' embeddings side by side, and channel pooling on that. `pooledCat` is [B, C, 3·d3] (experts 1..3 along
- * the last axis), `psd` [B·C, F] and `psdT` its transpose [F, B·C].
+ * The head's logits for training on cached embeddings: `pooledCat` [B, C, 3·d3], `psd` [B·C, F] and `psdT` its
+ * transpose [F, B·C] (see headLayers).
  */
 export function specMoEHeadTrainingLogits(pooledCat: tf.Tensor3D, psd: tf.Tensor2D, psdT: tf.Tensor2D, config: SpecMoEConfig, params: ParamStore, dropoutRate: number, dropoutSeed?: number): tf.Tensor2D {
-  const ctx: LayerContext = { params, training: true };
-  const weight = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.weight`)), 0) as tf.Tensor2D;
-  const bias = tf.concat([1, 2, 3].map((k) => params.get(`gate_LinearT_${k}.bias`)), 0) as tf.Tensor1D;
-  const gates = tf.sigmoid(linearOfData(psd, psdT, weight, bias));
-  const h = tf.mul(pooledCat, tf.reshape(gates, pooledCat.shape)); // [B, C, 3·d3]
-  const hFused = (config.cPool === 'max' ? maxLastAxis(tf.transpose(h, [0, 2, 1])) : tf.mean(h, 1)) as tf.Tensor2D;
-  const hidden = gelu(linear(layerNorm(hFused, 'classifier.net.0', ctx), 'classifier.net.1', ctx));
-  return linear(dropoutRate > 0 ? tf.dropout(hidden, dropoutRate, undefined, dropoutSeed) : hidden, 'classifier.net.4', ctx) as tf.Tensor2D;
+  return headLayers(pooledCat, psd, config, params, { psdT, dropoutRate, dropoutSeed }).logits;
 }
 
 export class SpecMoE {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend';
+import { initBackend } from '../runtime/backend';
 import type { ExpertConfig } from './config';
 import { Expert } from './expert';
 import { initExpertParams } from './init';

@@ -3,7 +3,6 @@
 // in a successful read or one of our typed errors, within a time and memory bound. Used by `npm run fuzz`
 // (thousands of cases, scripts/fuzz.ts) and by a seeded few hundred in the unit tests (src/io/fuzz.test.ts).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Random, seededRandom } from '../dsp/random';
 import { EdfFormatError, WeightsError } from '../io/errors';
@@ -13,8 +12,10 @@ import type { ByteSource } from '../io/recording';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
 import { crc32, openZip } from '../io/zip';
-import { ModelShapeError } from '../model/config';
-import { REPO_ROOT } from './shared';
+import { ModelShapeError } from '../model';
+
+/** A file of this repository. (Not through testing/shared.ts: that imports vitest, which every fuzz process would load.) */
+const fromRepo = (path: string): URL => new URL(`../../${path}`, import.meta.url);
 
 export type FuzzTarget = 'edf' | 'edf-gz' | 'bdf' | 'safetensors' | 'pth' | 'pickle' | 'bundle';
 export const FUZZ_TARGETS: readonly FuzzTarget[] = ['edf', 'edf-gz', 'bdf', 'safetensors', 'pth', 'pickle', 'bundle'];
@@ -46,7 +47,7 @@ const ascii = (text: string, width: number): string => text.slice(0, width).padE
 
 /** The demo recording cut to its first `nRecords` records (an EDF+C with 64 signals and an annotation signal). */
 function smallEdf(nRecords: number): Uint8Array {
-  const full = new Uint8Array(gunzipSync(readFileSync(join(REPO_ROOT, 'public/demo/S001R04.edf.gz'))));
+  const full = new Uint8Array(gunzipSync(readFileSync(fromRepo('public/demo/S001R04.edf.gz'))));
   const text = (o: number, n: number) => new TextDecoder('latin1').decode(full.subarray(o, o + n)).trim();
   const ns = Number(text(252, 4));
   const headerBytes = 256 * (ns + 1);
@@ -96,10 +97,7 @@ function smallBdf(): Uint8Array {
       }
     }
   }
-  const out = new Uint8Array(header.length + data.length);
-  out.set(header);
-  out.set(data, header.length);
-  return out;
+  return concatBytes(header, data);
 }
 
 /** A zip of stored entries (PyTorch writes .pth so), CRCs correct: mutated pickles get past the CRC check. */
@@ -142,10 +140,13 @@ export function storedZip(entries: ReadonlyMap<string, Uint8Array>): Uint8Array 
   ev.setUint16(10, entries.size, true);
   ev.setUint32(12, centralBytes, true);
   ev.setUint32(16, offset, true);
-  const all = [...parts, ...central, eocd];
-  const out = new Uint8Array(all.reduce((a, p) => a + p.length, 0));
+  return concatBytes(...parts, ...central, eocd);
+}
+
+function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of all) {
+  for (const p of parts) {
     out.set(p, o);
     o += p.length;
   }
@@ -166,12 +167,11 @@ let seeds: Seeds | null = null;
 
 function loadSeeds(): Seeds {
   if (seeds) return seeds;
-  const pth = new Uint8Array(readFileSync(join(REPO_ROOT, 'src/io/testdata/finetune_wrapper.pth')));
+  const pth = new Uint8Array(readFileSync(fromRepo('src/io/testdata/finetune_wrapper.pth')));
   const zip = openZip(pth);
   const pthEntries = new Map([...zip.entries.keys()].map((name) => [name, zip.read(name).slice()]));
   const pickleName = [...pthEntries.keys()].find((n) => n.endsWith('data.pkl'))!;
-  const modelDir = join(REPO_ROOT, 'models/specmoe-demo-mi');
-  const bundle = new Map(['bundle.json', 'expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors'].map((f) => [f, new Uint8Array(readFileSync(join(modelDir, f)))]));
+  const bundle = new Map(['bundle.json', 'expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors'].map((f) => [f, new Uint8Array(readFileSync(fromRepo(`models/specmoe-demo-mi/${f}`)))]));
   seeds = { edf: smallEdf(3), bdf: smallBdf(), safetensors: bundle.get('head.safetensors')!, pth, pthEntries, pickleName, bundle };
   return seeds;
 }
@@ -215,11 +215,7 @@ function reshape(bytes: Uint8Array, random: Random): Uint8Array {
   const at = random.int(bytes.length + 1);
   if (kind === 0) return bytes.slice(0, at); // truncation
   if (kind === 1) {
-    const extra = new Uint8Array(1 + random.int(4096)).map(() => random.int(256));
-    const out = new Uint8Array(bytes.length + extra.length);
-    out.set(bytes);
-    out.set(extra, bytes.length);
-    return out;
+    return concatBytes(bytes, new Uint8Array(1 + random.int(4096)).map(() => random.int(256)));
   }
   const len = Math.min(bytes.length - at, 1 + random.int(512));
   if (kind === 2) {
@@ -259,10 +255,58 @@ function mutateEdf(seed: Uint8Array, random: Random): Uint8Array {
   return bytes;
 }
 
-/** The safetensors header is JSON after an 8-byte length: mutate the JSON text or the length. */
+interface SafetensorsParts {
+  readonly header: Record<string, unknown>;
+  readonly data: Uint8Array;
+}
+
+/** The safetensors header is JSON after an 8-byte length; the data buffer follows. */
+function splitSafetensors(bytes: Uint8Array): SafetensorsParts {
+  const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+  return { header, data: bytes.subarray(8 + headerLen) };
+}
+
+function joinSafetensors({ header, data }: SafetensorsParts): Uint8Array {
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + text.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  out.set(data, 8 + text.length);
+  return out;
+}
+
+export const LAYOUT_FAULTS = ['overlap', 'hole', 'trailing'] as const;
+export type LayoutFault = (typeof LAYOUT_FAULTS)[number];
+
+/**
+ * Breaks how the tensors tile the data buffer, leaving every entry valid on its own: `overlap` moves a tensor back
+ * into the one before it, `hole` inserts bytes before a tensor and shifts it and those after, `trailing` appends
+ * bytes after the last tensor. The reference reader refuses all three.
+ */
+export function breakSafetensorsLayout(seed: Uint8Array, fault: LayoutFault, random: Random): Uint8Array {
+  const { header, data } = splitSafetensors(seed);
+  const slots = Object.entries(header)
+    .filter(([name]) => name !== '__metadata__')
+    .map(([, entry]) => entry as { data_offsets: [number, number] })
+    .sort((a, b) => a.data_offsets[0] - b.data_offsets[0]);
+  const extra = 1 + random.int(64);
+  if (fault === 'trailing') return joinSafetensors({ header, data: concatBytes(data, new Uint8Array(extra)) });
+  if (fault === 'overlap') {
+    const slot = slots[1 + random.int(slots.length - 1)]!;
+    const shift = Math.min(slot.data_offsets[0], extra);
+    slot.data_offsets = [slot.data_offsets[0] - shift, slot.data_offsets[1] - shift];
+    return joinSafetensors({ header, data });
+  }
+  const at = random.int(slots.length);
+  const offset = slots[at]!.data_offsets[0];
+  for (const slot of slots.slice(at)) slot.data_offsets = [slot.data_offsets[0] + extra, slot.data_offsets[1] + extra];
+  return joinSafetensors({ header, data: concatBytes(data.subarray(0, offset), new Uint8Array(extra), data.subarray(offset)) });
+}
+
+/** Mutates the header length, the tiling of the data buffer, the JSON header, or any bytes. */
 function mutateSafetensors(seed: Uint8Array, random: Random): Uint8Array {
-  const view = new DataView(seed.buffer, seed.byteOffset, seed.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
+  const headerLen = Number(new DataView(seed.buffer, seed.byteOffset, seed.byteLength).getBigUint64(0, true));
   const p = random.next();
   if (p < 0.15) {
     const out = seed.slice();
@@ -270,20 +314,27 @@ function mutateSafetensors(seed: Uint8Array, random: Random): Uint8Array {
     new DataView(out.buffer).setBigUint64(0, values[random.int(values.length)]!, true);
     return out;
   }
+  if (p < 0.3) return breakSafetensorsLayout(seed, LAYOUT_FAULTS[random.int(LAYOUT_FAULTS.length)]!, random);
   if (p < 0.6) {
-    const header = JSON.parse(new TextDecoder().decode(seed.subarray(8, 8 + headerLen))) as Record<string, unknown>;
-    mutateJson(header, random);
-    const text = new TextEncoder().encode(JSON.stringify(header));
-    const out = new Uint8Array(8 + text.length + seed.length - 8 - headerLen);
-    new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
-    out.set(text, 8);
-    out.set(seed.subarray(8 + headerLen), 8 + text.length);
-    return out;
+    const parts = splitSafetensors(seed);
+    mutateJson(parts.header, random);
+    return joinSafetensors(parts);
   }
   return mutateBinary(seed, random, 8 + headerLen);
 }
 
-const JSON_VALUES: unknown[] = [null, -1, 0, 1, 1e308, -1e308, 2 ** 53, 0.5, '', 'F16', 'I64', 'X', [], [0], [-1, 2], [1e9, 1e9], {}, { a: 1 }, true, 'experts.0.Down1.features1.0.weight'];
+/**
+ * Values the JSON mutations insert: frozen, and inserted as copies. Inserted by reference, a later mutation of the
+ * same tree could walk into one and set a key of it to itself (a tree that contains itself: JSON.stringify throws),
+ * and the change stayed in this table for every later case, so a case depended on the cases run before it.
+ */
+const JSON_VALUES: readonly unknown[] = Object.freeze(
+  [null, -1, 0, 1, 1e308, -1e308, 2 ** 53, 0.5, '', 'F16', 'I64', 'X', [], [0], [-1, 2], [1e9, 1e9], {}, { a: 1 }, true, 'experts.0.Down1.features1.0.weight'].map((v) =>
+    typeof v === 'object' && v !== null ? Object.freeze(v) : v,
+  ),
+);
+
+const jsonValue = (random: Random): unknown => structuredClone(JSON_VALUES[random.int(JSON_VALUES.length)]);
 
 /** Replaces, deletes or adds a value somewhere in a JSON tree. */
 function mutateJson(root: unknown, random: Random): void {
@@ -300,8 +351,8 @@ function mutateJson(root: unknown, random: Random): void {
     }
     const p = random.next();
     if (p < 0.2 && !Array.isArray(node)) delete (node as Record<string, unknown>)[key];
-    else if (p < 0.3) (node as Record<string, unknown>)[`${key}_x`] = JSON_VALUES[random.int(JSON_VALUES.length)];
-    else (node as Record<string, unknown>)[key] = JSON_VALUES[random.int(JSON_VALUES.length)];
+    else if (p < 0.3) (node as Record<string, unknown>)[`${key}_x`] = jsonValue(random);
+    else (node as Record<string, unknown>)[key] = jsonValue(random);
     return;
   }
 }
@@ -437,29 +488,89 @@ export async function runCase(target: FuzzTarget, bytes: Uint8Array, maxMs = 500
   return { outcome, ms, memoryDeltaMB, ...(problem ? { problem } : {}) };
 }
 
-export interface FuzzSummary {
-  readonly target: FuzzTarget;
-  readonly cases: number;
-  readonly read: number;
-  readonly typedErrors: number;
-  readonly failures: FuzzFailure[];
-  readonly maxMs: number;
-  readonly maxMemoryDeltaMB: number;
+/** What one case came to. A skip is a case the mutator could not build (a bug of the mutator, not of a reader). */
+export type CaseReport =
+  | { readonly caseIndex: number; readonly seed: number; readonly outcome: 'skipped'; readonly reason: string }
+  | ({ readonly caseIndex: number; readonly seed: number; /** Kept for failures only. */ readonly input?: Uint8Array } & CaseResult);
+
+export interface FuzzSkip {
+  readonly caseIndex: number;
+  readonly seed: number;
+  readonly reason: string;
 }
 
-/** `cases` seeded cases of one target; case i uses seed (seed · 1 000 003 + i), so any failure replays alone. */
-export async function fuzzTarget(target: FuzzTarget, cases: number, seed: number, onCase?: (i: number) => void): Promise<FuzzSummary> {
-  const summary = { target, cases, read: 0, typedErrors: 0, failures: [] as FuzzFailure[], maxMs: 0, maxMemoryDeltaMB: 0 };
-  for (let i = 0; i < cases; i++) {
-    onCase?.(i);
-    const caseSeed = (seed * 1_000_003 + i) >>> 0;
-    const input = makeCase(target, seededRandom(caseSeed));
-    const r = await runCase(target, input);
-    summary.maxMs = Math.max(summary.maxMs, r.ms);
-    summary.maxMemoryDeltaMB = Math.max(summary.maxMemoryDeltaMB, r.memoryDeltaMB);
-    if (r.outcome === 'read') summary.read++;
-    else if (r.outcome === 'typed-error') summary.typedErrors++;
-    else summary.failures.push({ target, caseIndex: i, seed: caseSeed, problem: r.problem!, input });
+export interface FuzzSummary {
+  readonly target: FuzzTarget;
+  /** Cases `from` … `from + cases − 1`. */
+  readonly from: number;
+  readonly cases: number;
+  read: number;
+  typedErrors: number;
+  readonly skips: FuzzSkip[];
+  readonly failures: FuzzFailure[];
+  slowestMs: number;
+  slowestCase: number;
+  maxMemoryDeltaMB: number;
+}
+
+export function emptySummary(target: FuzzTarget, from: number, cases: number): FuzzSummary {
+  return { target, from, cases, read: 0, typedErrors: 0, skips: [], failures: [], slowestMs: 0, slowestCase: -1, maxMemoryDeltaMB: 0 };
+}
+
+/** Counts a case into a summary (in the process that ran it, and in the supervisor that watched it). */
+export function addCase(summary: FuzzSummary, r: CaseReport): void {
+  if (r.outcome === 'skipped') {
+    summary.skips.push({ caseIndex: r.caseIndex, seed: r.seed, reason: r.reason });
+    return;
+  }
+  if (r.ms > summary.slowestMs) {
+    summary.slowestMs = r.ms;
+    summary.slowestCase = r.caseIndex;
+  }
+  summary.maxMemoryDeltaMB = Math.max(summary.maxMemoryDeltaMB, r.memoryDeltaMB);
+  if (r.outcome === 'read') summary.read++;
+  else if (r.outcome === 'typed-error') summary.typedErrors++;
+  else summary.failures.push({ target: summary.target, caseIndex: r.caseIndex, seed: r.seed, problem: r.problem!, input: r.input! });
+}
+
+/** Case i of a run with `seed` uses its own seed, so any case replays alone. */
+export const caseSeed = (seed: number, caseIndex: number): number => (seed * 1_000_003 + caseIndex) >>> 0;
+
+export type CaseBuilder = (target: FuzzTarget, random: Random) => Uint8Array;
+
+/** Builds and runs case `caseIndex`; a mutator that throws makes the case a skip. */
+export async function fuzzCase(target: FuzzTarget, seed: number, caseIndex: number, build: CaseBuilder = makeCase): Promise<CaseReport> {
+  const thisSeed = caseSeed(seed, caseIndex);
+  let input: Uint8Array;
+  try {
+    input = build(target, seededRandom(thisSeed));
+  } catch (e) {
+    const reason = `${(e as Error)?.name ?? typeof e}: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+    return { caseIndex, seed: thisSeed, outcome: 'skipped', reason };
+  }
+  const result = await runCase(target, input);
+  return { caseIndex, seed: thisSeed, ...result, ...(result.outcome === 'failure' ? { input } : {}) };
+}
+
+export interface FuzzOptions {
+  readonly seed: number;
+  readonly cases: number;
+  /** Index of the first case. */
+  readonly from?: number;
+  /** `makeCase` unless a test gives a mutator that misbehaves. */
+  readonly build?: CaseBuilder;
+  /** Told of each case when it is done, before the next starts (the supervisor of `npm run fuzz` listens). */
+  readonly onReport?: (report: CaseReport) => void | Promise<void>;
+}
+
+/** Runs the seeded cases `from` … `from + cases − 1` of one target. */
+export async function fuzzTarget(target: FuzzTarget, options: FuzzOptions): Promise<FuzzSummary> {
+  const { seed, cases, from = 0, build, onReport } = options;
+  const summary = emptySummary(target, from, cases);
+  for (let i = from; i < from + cases; i++) {
+    const report = await fuzzCase(target, seed, i, build);
+    addCase(summary, report);
+    await onReport?.(report);
   }
   return summary;
 }

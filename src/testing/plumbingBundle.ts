@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { saveBundle } from '../io/bundle';
 import { specMoEFileLayout } from '../io/bundle';
 import { readSafetensors } from '../io/safetensors';
-import { REFERENCE_DIR } from './shared';
+import { REFERENCE_DIR } from '../cli/paths';
 
 export const PLUMBING_CHANNELS = ['C3', 'Cz', 'C4', 'FCz'];
 
-export async function plumbingBundleFiles(): Promise<Map<string, Uint8Array>> {
+/** `channels`: the model channels (4, as the fixture's gate was made for), matched to a recording's by name. */
+export async function plumbingBundleFiles(channels: readonly string[] = PLUMBING_CHANNELS): Promise<Map<string, Uint8Array>> {
   const tensors = readSafetensors(readFileSync(`${REFERENCE_DIR}/moe_small.safetensors`)).tensors;
   return saveBundle({
     config: {
@@ -18,7 +19,7 @@ export async function plumbingBundleFiles(): Promise<Map<string, Uint8Array>> {
       task: 'motor-imagery',
       classes: ['left fist', 'right fist', 'both fists', 'feet'],
       gateMode: 1,
-      channels: PLUMBING_CHANNELS,
+      channels: [...channels],
       sampleRateHz: 200,
       segmentSec: 4,
       trained: false,

@@ -1,15 +1,10 @@
-// Where tests find the shared material: ../shared next to this clone (or $SPECMOE_SHARED).
-// Tests that need it wrap themselves in `describeShared`: where ../shared is absent (a clone elsewhere) they
-// are skipped, and the skip is announced on stderr and in the suite name, never silent.
+// Tests that need the shared material (src/cli/paths.ts) wrap themselves in `describeShared`: where ../shared is
+// absent (a clone elsewhere) they are skipped, and the skip is announced on stderr and in the suite name, never silent.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
+import { DATA_DIR, REFERENCE_DIR, SHARED_DIR } from '../cli/paths';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SHARED_DIR = resolve(process.env.SPECMOE_SHARED ?? join(REPO_ROOT, '..', 'shared'));
-export const REFERENCE_DIR = join(SHARED_DIR, 'reference', 'specmoe');
-export const DATA_DIR = join(SHARED_DIR, 'data');
+export { DATA_DIR, REFERENCE_DIR, REPO_ROOT, SHARED_DIR } from '../cli/paths';
 
 export const hasShared = existsSync(REFERENCE_DIR) && existsSync(DATA_DIR);
 

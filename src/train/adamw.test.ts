@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../model/backend';
+import { initBackend } from '../runtime/backend';
 import { AdamW, ArrayAdamW } from './adamw';
 
 describe('AdamW', () => {

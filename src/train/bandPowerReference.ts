@@ -2,7 +2,8 @@
 // segment's Welch PSD, standardised on the training split, and an L2-regularised multinomial logistic regression
 // trained full-batch (deterministic). Users see whether the head beats it on the same split.
 import { REPORT_BANDS } from '../dsp/bandErrors';
-import type { HeadDataset } from './headTraining';
+import { welchPsd } from '../dsp/welch';
+import type { HeadDataset } from './headDataset';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
 
 /** [n, C · bands] log band powers from the dataset's PSDs (F bins spanning 0 … fs/2). */
@@ -124,4 +125,56 @@ export function predictLogistic(model: LogisticModel, features: Float64Array): n
 export function bandPowerReference(train: HeadDataset, test: HeadDataset, nClasses: number, sampleRateHz: number): Metrics {
   const model = fitLogistic(logBandPowers(train, sampleRateHz), train.labels, nClasses);
   return classificationMetrics(Array.from(test.labels), predictLogistic(model, logBandPowers(test, sampleRateHz)), nClasses);
+}
+
+/** The classic motor-imagery reference of issue 15: mu and beta log power over the sensorimotor strip. */
+export const MOTOR_REFERENCE = {
+  channels: ['C3', 'Cz', 'C4', 'CP3', 'CP4', 'FC3', 'FC4'],
+  bands: [
+    { name: 'mu', loHz: 8, hiHz: 13 },
+    { name: 'beta', loHz: 13, hiHz: 30 },
+  ],
+} as const;
+
+/**
+ * [n, channels · bands] log band powers of each trial's segment (at its onset) from a Welch PSD with 1-s Hann
+ * segments and half overlap; `channelIndices` pick the trial set's rows.
+ */
+export function trialLogBandPowers(
+  set: { readonly n: number; readonly nChannels: number; readonly length: number; readonly margin: number; readonly x: Float32Array },
+  channelIndices: readonly number[],
+  bands: readonly { readonly loHz: number; readonly hiHz: number }[],
+  sampleRateHz: number,
+): Float64Array {
+  const span = set.length + 2 * set.margin;
+  const nperseg = sampleRateHz;
+  const out = new Float64Array(set.n * channelIndices.length * bands.length);
+  let o = 0;
+  for (let i = 0; i < set.n; i++) {
+    for (const ch of channelIndices) {
+      const from = (i * set.nChannels + ch) * span + set.margin;
+      const psd = welchPsd(set.x.subarray(from, from + set.length), sampleRateHz, nperseg, nperseg / 2);
+      const binHz = sampleRateHz / nperseg;
+      for (const band of bands) {
+        let sum = 0;
+        for (let k = 0; k < psd.length; k++) if (k * binHz >= band.loHz && k * binHz < band.hiHz) sum += psd[k]!;
+        out[o++] = Math.log(sum + 1e-12);
+      }
+    }
+  }
+  return out;
+}
+
+/** Log band power + logistic regression fitted on `train`, evaluated on `test` (trial sets with the same channels). */
+export function trialBandPowerReference(
+  train: Parameters<typeof trialLogBandPowers>[0] & { readonly labels: Int32Array },
+  test: Parameters<typeof trialLogBandPowers>[0] & { readonly labels: Int32Array },
+  channelIndices: readonly number[],
+  nClasses: number,
+  sampleRateHz: number,
+  bands: readonly { readonly loHz: number; readonly hiHz: number }[] = MOTOR_REFERENCE.bands,
+): { metrics: Metrics; predicted: number[] } {
+  const model = fitLogistic(trialLogBandPowers(train, channelIndices, bands, sampleRateHz), train.labels, nClasses);
+  const predicted = predictLogistic(model, trialLogBandPowers(test, channelIndices, bands, sampleRateHz));
+  return { metrics: classificationMetrics(Array.from(test.labels), predicted, nClasses), predicted };
 }

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { PrepareOptions } from '../dsp/segments';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import type { Recording } from '../io/recording';
-import { planChannels, plannedSegments, segmentBatches } from '../model/decode';
+import { segmentBatches } from '../pipeline/batches';
+import { type PlannedSegment, planChannels, plannedSegments } from '../pipeline/plan';
 import type { SpecMoE } from '../model/specMoE';
 import type { TaskDefinition } from '../model/tasks';
 
@@ -35,7 +36,7 @@ export async function embedSegments(
   options: { filter: PrepareOptions['filter']; batchSize?: number; channelOverrides?: Readonly<Record<string, string>>; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<EmbeddedSegments> {
   const { map, warnings } = planChannels(recording, { task, channelOverrides: options.channelOverrides });
-  const wanted = plannedSegments(recording, task.segmentSec, segments) as { dataSec: number; label: string }[];
+  const wanted = plannedSegments(recording, task.segmentSec, segments) as (PlannedSegment & { label: string })[];
   const nChannels = task.channels.length;
   const d = model.config.expert.d3;
   const pooledParts: Float32Array[] = [];

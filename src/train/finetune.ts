@@ -5,17 +5,19 @@ import type { PrepareOptions } from '../dsp/segments';
 import { type BundleToSave, specMoEFileLayout } from '../io/bundle';
 import type { NamedTensor } from '../io/safetensors';
 import type { Recording } from '../io/recording';
-import { annotationSegments } from '../model/annotationSegments';
+import { annotationSegments } from '../pipeline/annotationSegments';
 import type { SpecMoEConfig } from '../model/config';
 import type { LoadedModel } from '../model/load';
 import type { TaskDefinition } from '../model/tasks';
 import { bandPowerReference } from './bandPowerReference';
 import { embedSegments, type EmbeddedSegments, embeddingCacheKey, embeddingsFromBytes, embeddingsToBytes } from './embeddings';
 import type { HeadSettings } from './headSettings';
-import { type EpochRecord, type Evaluation, type HeadDataset, headDataset, HeadTrainer } from './headTraining';
+import { type HeadDataset, headDataset } from './headDataset';
+import type { Evaluation } from './headStepper';
+import { type EpochRecord, HeadTrainer } from './headTraining';
 import { heldOutEvaluation } from './heldOut';
 import type { Metrics } from './metrics';
-import type { KernelThreadFactory } from './wasm/kernelThread';
+import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
 
 /** Where embeddings are kept between runs: IndexedDB in the browser, a folder in Node. */
 export interface EmbeddingCache {

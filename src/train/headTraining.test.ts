@@ -4,10 +4,12 @@ import { headKeys } from '../model/init';
 import { linearOfData } from '../model/layers';
 import { specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { seededRandom } from '../dsp/random';
-import { initBackend } from '../model/backend';
-import { specMoEConfig } from '../model/config';
+import { initBackend } from '../runtime/backend';
+import { ModelShapeError, specMoEConfig } from '../model/config';
+import { KernelMemoryError, kernelMemory } from '../runtime/wasm/memory';
 import { bandPowerReference, fitLogistic, logBandPowers, predictLogistic } from './bandPowerReference';
-import { type HeadDataset, HeadTrainer } from './headTraining';
+import type { HeadDataset } from './headDataset';
+import { HeadTrainer } from './headTraining';
 import { WasmHead } from './wasmHead';
 
 const C = 2;
@@ -114,6 +116,35 @@ describe('head training on embeddings', () => {
     } finally {
       supports.mockRestore();
     }
+  });
+
+  it('falls back to tfjs only when the kernels\' memory cannot be had, not on other errors', async () => {
+    const settings = { epochs: 2, batchSize: 16, learningRate: 1e-3, weightDecay: 0, patience: 2, dropout: 0, seed: 1 };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const memory = vi.spyOn(WebAssembly, 'Memory').mockImplementation(function () {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    });
+    try {
+      const trainer = new HeadTrainer(config, settings);
+      await trainer.train(dataset(32, 6), dataset(16, 7));
+      expect(trainer.kernelThreads).toBe(0);
+      expect(trainer.history).toHaveLength(2);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/^head training without its WebAssembly kernels: the WebAssembly kernels' \d+ MiB of memory could not be had \(WebAssembly.Memory\(\): could not allocate memory\)/);
+      trainer.params.dispose();
+    } finally {
+      memory.mockRestore();
+      warn.mockRestore();
+    }
+    // Data of another shape is an error to report, not a reason to train another way.
+    const other = { ...dataset(16, 7), nFreqs: 51, psd: new Float32Array(16 * C * 51) };
+    const trainer = new HeadTrainer(config, settings);
+    await expect(trainer.train(dataset(32, 6), other)).rejects.toThrow(ModelShapeError);
+    trainer.params.dispose();
+  });
+
+  it('kernel memory beyond what WebAssembly allows is a KernelMemoryError naming the size', () => {
+    expect(() => kernelMemory(2 ** 33, false)).toThrow(KernelMemoryError);
+    expect(() => kernelMemory(2 ** 33, false)).toThrow(/the WebAssembly kernels' 8192 MiB of memory could not be had/);
   });
 
   it('stops at once when cancelled', async () => {

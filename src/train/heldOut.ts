@@ -2,15 +2,15 @@
 // validation, test with test), and what they say about whether the head is worth keeping: at or below chance, or
 // below the reference, it is saved only after a warning that says so.
 import type { BundleEvaluation } from '../io/bundleConfig';
-import type { FinetuneResult } from './finetune';
 import type { Metrics } from './metrics';
 
-/** What heldOutEvaluation reads of a fine-tuning result. */
+/** What heldOutEvaluation reads of a fine-tuning result (a head's, train/finetune.ts, or the whole model's, train/finetuneFull.ts). */
 export interface HeldOutScores {
-  readonly splits: FinetuneResult['splits'];
+  readonly splits: readonly { readonly name: string; readonly subjects: readonly string[] }[];
   readonly validation: { readonly metrics: Metrics };
   readonly test: { readonly metrics: Metrics } | null;
-  readonly references: FinetuneResult['references'];
+  /** The band-power reference on each held-out split. */
+  readonly references: { readonly validation: Metrics | null; readonly test: Metrics | null };
 }
 
 /** The bundle's `evaluation`: one entry per held-out split the head was measured on. */
@@ -22,7 +22,7 @@ export function heldOutEvaluation(result: HeldOutScores): BundleEvaluation[] {
     const report = result.splits.find((s) => s.name === split);
     return {
       split,
-      subjects: report?.subjects ?? [],
+      subjects: [...(report?.subjects ?? [])],
       segments: evaluation.metrics.count,
       balancedAccuracy: evaluation.metrics.balancedAccuracy,
       kappa: evaluation.metrics.kappa,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileSource } from '../cli/files';
 import { PAPER_MASK_PARAMS } from '../dsp/masks';
 import { openRecording } from '../io/open';
-import { initBackend } from '../model/backend';
+import { initBackend } from '../runtime/backend';
 import { initExpertParams } from '../model/init';
 import { REPO_ROOT } from '../testing/shared';
 import { PAPER_ADAMW } from './adamw';

@@ -1,6 +1,7 @@
 // Pretraining windows from real recordings (ARCHITECTURE.md §8, scaled down): pick the model's channels, convert
 // to µV, resample to 200 Hz, band-pass 0.3–75 Hz with a mains notch, cut non-overlapping windows and drop those
 // whose largest |value| reaches the artefact threshold, as the authors do.
+import { alignmentMatrix, type AlignmentSpec, applySpatialFilter, CovarianceAccumulator } from '../dsp/alignment';
 import { bandFilter } from '../dsp/bandFilter';
 import { matchChannels } from '../dsp/channels';
 import { resampleRate } from '../dsp/resample';
@@ -17,6 +18,8 @@ export interface WindowSpec {
   readonly lowHz: number;
   readonly highHz: number;
   readonly notchHz: 50 | 60 | null;
+  /** Per-recording spatial alignment after the band-pass (as the bundle's preprocessing); absent: none. */
+  readonly alignment?: AlignmentSpec;
 }
 
 export interface PretrainWindow {
@@ -37,12 +40,12 @@ export class PretrainDataError extends Error {
 }
 
 /** Whole channels of `recording` for the spec, in µV at spec.sampleRateHz, filtered. */
-export async function preparedChannels(recording: Recording, spec: Pick<WindowSpec, 'channels' | 'sampleRateHz' | 'lowHz' | 'highHz' | 'notchHz'>): Promise<Float64Array[]> {
+export async function preparedChannels(recording: Recording, spec: Pick<WindowSpec, 'channels' | 'sampleRateHz' | 'lowHz' | 'highHz' | 'notchHz' | 'alignment'>): Promise<Float64Array[]> {
   const labels = recording.header.channels.map((c) => c.label);
   const indices = matchChannels(labels, spec.channels);
   const missing = spec.channels.filter((_, i) => indices[i]! < 0);
   if (missing.length > 0) throw new PretrainDataError(`${recording.source.name} lacks the channels ${missing.join(', ')}`);
-  return Promise.all(
+  const filtered = await Promise.all(
     indices.map(async (index) => {
       const info = recording.header.channels[index]!;
       const scale = microvoltsPerUnit(info.unit);
@@ -53,6 +56,10 @@ export async function preparedChannels(recording: Recording, spec: Pick<WindowSp
       return bandFilter(resampled, { sampleRateHz: spec.sampleRateHz, lowHz: spec.lowHz, highHz: spec.highHz, notchHz: spec.notchHz });
     }),
   );
+  if (!spec.alignment) return filtered;
+  const accumulator = new CovarianceAccumulator(filtered.length);
+  accumulator.add(filtered);
+  return applySpatialFilter(filtered, alignmentMatrix(accumulator.covariance(), filtered.length, spec.alignment));
 }
 
 export async function extractWindows(recording: Recording, recordingId: string, spec: WindowSpec): Promise<ExtractedWindows> {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rfft } from '../dsp/fft';
-import { initBackend } from '../model/backend';
+import { initBackend } from '../runtime/backend';
 import { relToAbsMax } from '../testing/compare';
 import { interpolateLinear, stftMagnitude } from './reconstructionLoss';
 

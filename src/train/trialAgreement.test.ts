@@ -24,7 +24,9 @@ describe('trial agreement', () => {
     ]);
     expect(a.metrics.balancedAccuracy).toBeCloseTo((2 / 3 + 1 / 2) / 2, 12);
     expect(a.chance).toBe(0.5);
-    expect(agreementLine(a)).toBe("5 labelled trials: balanced accuracy 58.3 % (chance 50.0 %), accuracy 60.0 %, Cohen's κ 0.17");
+    expect(agreementLine(a, classes)).toBe(
+      "5 labelled trials: balanced accuracy 58.3 % (chance 50.0 %), accuracy 60.0 %, Cohen's κ 0.17; confusion (rows: true left fist / right fist) [2 1] [1 1]",
+    );
   });
 
   it('is null without labelled rows, and ignores labels whose class the model lacks', () => {

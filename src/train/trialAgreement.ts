@@ -39,8 +39,15 @@ export function trialAgreement(rows: readonly LabelledPrediction[], labels: Read
   return { trials: truth.length, metrics: classificationMetrics(truth, predicted, classes.length), chance: 1 / classes.length };
 }
 
-/** One line for logs and the CLI's stderr: "15 labelled trials: balanced accuracy 60.0 % (chance 50.0 %), κ 0.20". */
-export function agreementLine(a: TrialAgreement): string {
+/**
+ * One line for logs and the CLI's stderr: "15 labelled trials: balanced accuracy 60.0 % (chance 50.0 %), accuracy
+ * 60.0 %, Cohen's κ 0.20; confusion (rows: true left fist / right fist) [5 3] [3 4]".
+ */
+export function agreementLine(a: TrialAgreement, classes: readonly string[]): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-  return `${a.trials} labelled trials: balanced accuracy ${pct(a.metrics.balancedAccuracy)} (chance ${pct(a.chance)}), accuracy ${pct(a.metrics.accuracy)}, Cohen's κ ${a.metrics.kappa.toFixed(2)}`;
+  const confusion = a.metrics.confusion.map((r) => `[${r.join(' ')}]`).join(' ');
+  return (
+    `${a.trials} labelled trials: balanced accuracy ${pct(a.metrics.balancedAccuracy)} (chance ${pct(a.chance)}), accuracy ${pct(a.metrics.accuracy)}, ` +
+    `Cohen's κ ${a.metrics.kappa.toFixed(2)}; confusion (rows: true ${classes.join(' / ')}) ${confusion}`
+  );
 }

@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../dsp/random';
-import { initBackend } from '../model/backend';
+import { initBackend } from '../runtime/backend';
 import { type SpecMoEConfig, specMoEConfig } from '../model/config';
 import { headKeys, initHeadParams } from '../model/init';
 import { specMoEHeadTrainingLogits } from '../model/specMoE';
 import type { PoolMode } from '../model/tasks';
 import { ArrayAdamW } from './adamw';
-import { BatchAssembler, type HeadDataset } from './headTraining';
-import type { KernelThreadFactory } from './wasm/kernelThread';
-import { nodeKernelThread } from './wasm/nodeKernelThread';
+import type { HeadDataset } from './headDataset';
+import { BatchAssembler } from './tfjsHead';
+import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
+import { nodeKernelThread } from '../runtime/wasm/nodeKernelThread';
 import { WasmHead } from './wasmHead';
 
 const C = 3;
@@ -140,7 +141,7 @@ describe('the head step on WebAssembly kernels', () => {
     let terminated = false;
     const broken: KernelThreadFactory = () => ({
       post: () => {},
-      onMessage: (handler) => queueMicrotask(() => handler({ error: 'no WebAssembly here' })),
+      listen: (handler) => queueMicrotask(() => handler({ error: 'no WebAssembly here' })),
       terminate: () => {
         terminated = true;
       },

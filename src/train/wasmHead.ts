@@ -8,12 +8,14 @@
 // Parameters live in the kernels' layouts (gate weights as one [F, E], classifier.net.1ᵀ [E, H]); the optimiser
 // updates them in place (AdamW is element-wise, so layout is no matter), and `torchValues` gives state-dict layouts.
 import { seededRandom } from '../dsp/random';
-import type { SpecMoEConfig } from '../model/config';
+import { ModelShapeError, type SpecMoEConfig } from '../model/config';
+import { kernelMemory } from '../runtime/wasm/memory';
 import type { AdamWOptions } from './adamw';
-import type { HeadDataset } from './headTraining';
-import { hasRelaxedSimd, hasWasmSimd } from './wasm/emit';
-import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './wasm/kernelThread';
-import { headKernelBytes, type HeadShapes, paddedHidden } from './wasm/headKernels';
+import type { HeadDataset } from './headDataset';
+import type { StepResult } from './headStepper';
+import { hasRelaxedSimd, hasWasmSimd } from '../runtime/wasm/emit';
+import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from '../runtime/wasm/kernelThread';
+import { headKernelBytes, type HeadShapes, paddedHidden } from '../runtime/wasm/headKernels';
 
 /** Rows per pass of the gate weights' gradient. */
 const WEIGHT_GRAD_ROWS = 64;
@@ -21,12 +23,6 @@ const WEIGHT_GRAD_ROWS = 64;
 /** Names of the trained parameters in the kernels' layouts (what the optimiser sees). */
 const WASM_HEAD_PARAMS = ['gateT', 'gateBias', 'gamma', 'beta', 'w1T', 'b1', 'w2', 'b2'] as const;
 type ParamName = (typeof WASM_HEAD_PARAMS)[number];
-
-export interface StepResult {
-  /** Σ w·nll / Σ w over the batch (the weighted cross-entropy). */
-  readonly loss: number;
-  readonly predicted: Int32Array;
-}
 
 /** A bump allocator over the module's memory (16-byte aligned, sizes in floats). */
 class Layout {
@@ -37,6 +33,47 @@ class Layout {
     return at;
   }
 }
+
+/** One value per trained parameter. */
+function perParam<T>(value: (name: ParamName) => T): Record<ParamName, T> {
+  return Object.fromEntries(WASM_HEAD_PARAMS.map((name) => [name, value(name)])) as Record<ParamName, T>;
+}
+
+/**
+ * Byte offsets of the kernels' working buffers: the command block, a batch's (or an evaluation's) PSD rows, gate
+ * pre-activations and gradients, fused features, LayerNorm and hidden-layer values, and scratch.
+ */
+function workingBuffers(L: Layout, s: { C: number; F: number; E: number; H: number; maxBatch: number; evalRows: number }) {
+  const { C, F, E, H, maxBatch, evalRows } = s;
+  const R = evalRows * C;
+  const Hp = paddedHidden(H);
+  return {
+    control: L.take(COMMAND_BYTES / 4),
+    gBiasRemote: L.take(E),
+    channelOf: L.take(maxBatch * E),
+    scratch: L.take(F + 3),
+    scratchRemote: L.take(F + 3),
+    table: L.take(evalRows),
+    zeros: L.take(Math.max(E, H, evalRows)),
+    psd: L.take(R * F),
+    z: L.take(R * E),
+    dz: L.take(R * E),
+    fused: L.take(evalRows * E),
+    dFused: L.take(evalRows * E),
+    normed: L.take(evalRows * E),
+    dNormedT: L.take(E * evalRows),
+    xhat: L.take(evalRows * E),
+    invStd: L.take(evalRows),
+    z1: L.take(evalRows * Hp),
+    keep: L.take(evalRows * Hp),
+    hidden: L.take(evalRows * Hp),
+    slope: L.take(evalRows * Hp),
+    dz1: L.take(evalRows * H),
+    dz1T: L.take(H * evalRows),
+  } as const;
+}
+
+type WorkingBuffers = ReturnType<typeof workingBuffers>;
 
 export class WasmHead {
   /** Whether this engine and model can use it: WebAssembly SIMD, and 3·d3 a multiple of 4 (the authors' 384 is). */
@@ -54,8 +91,11 @@ export class WasmHead {
   private readonly heapI32: Int32Array;
   /** Byte offsets of each dataset's PSD [N, C, F] and embeddings [N, C, E]. */
   private readonly datasets: { psd: number; emb: number; data: HeadDataset }[] = [];
-  private readonly at: Record<string, number>;
+  private readonly at: WorkingBuffers;
   /** Views of the parameters and their gradients, by kernel-layout name. */
+  private readonly paramViews: Readonly<Record<ParamName, Float32Array>>;
+  private readonly gradViews: Readonly<Record<ParamName, Float32Array>>;
+  /** The same views as maps (for an optimiser over named arrays, and tests). */
   readonly params: ReadonlyMap<ParamName, Float32Array>;
   readonly grads: ReadonlyMap<ParamName, Float32Array>;
   /** Byte offsets of the parameter block, its gradients and moments (m, then v), and its size in floats. */
@@ -76,7 +116,7 @@ export class WasmHead {
     const head = new WasmHead(config, datasets, maxBatch, initial, shared);
     if (shared) {
       try {
-        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at['control']! }));
+        head.kernels.attach(await KernelThread.start(kernelThread, { bytes: head.bytes, memory: head.memory, control: head.at.control }));
       } catch (e) {
         console.warn(`${(e as Error).message}; head training runs on one thread`);
       }
@@ -113,51 +153,29 @@ export class WasmHead {
     const L = new Layout();
     for (const d of datasets) {
       if (d.nChannels !== C || d.nFreqs !== F || d.embeddingSize !== this.d3) {
-        throw new RangeError(`head training data of ${d.nChannels} channels × ${d.nFreqs} PSD bins × ${d.embeddingSize} features, where the model and the first data set have ${C} × ${F} × ${this.d3}`);
+        throw new ModelShapeError(`head training data of ${d.nChannels} channels × ${d.nFreqs} PSD bins × ${d.embeddingSize} features, where the model and the first data set have ${C} × ${F} × ${this.d3}`);
       }
       this.datasets.push({ psd: L.take(d.n * C * F), emb: L.take(d.n * C * E), data: d });
     }
     const R = evalRows * C;
-    this.at = {
-      control: L.take(COMMAND_BYTES / 4),
-      gBiasRemote: L.take(E),
-      channelOf: L.take(maxBatch * E),
-      scratch: L.take(F + 3),
-      scratchRemote: L.take(F + 3),
-      table: L.take(evalRows),
-      zeros: L.take(Math.max(E, H, evalRows)),
-      psd: L.take(R * F),
-      z: L.take(R * E),
-      dz: L.take(R * E),
-      fused: L.take(evalRows * E),
-      dFused: L.take(evalRows * E),
-      normed: L.take(evalRows * E),
-      dNormedT: L.take(E * evalRows),
-      xhat: L.take(evalRows * E),
-      invStd: L.take(evalRows),
-      z1: L.take(evalRows * paddedHidden(H)),
-      keep: L.take(evalRows * paddedHidden(H)),
-      hidden: L.take(evalRows * paddedHidden(H)),
-      slope: L.take(evalRows * paddedHidden(H)),
-      dz1: L.take(evalRows * H),
-      dz1T: L.take(H * evalRows),
-    };
+    this.at = workingBuffers(L, { C, F, E, H, maxBatch, evalRows });
     // Parameters, gradients and the optimiser's two moments as four blocks of the same layout: one AdamW call
     // updates them all.
     const sizes: Record<ParamName, number> = { gateT: F * E, gateBias: E, gamma: E, beta: E, w1T: E * H, b1: H, w2: this.k * H, b2: this.k };
-    const paramAt = new Map(WASM_HEAD_PARAMS.map((name) => [name, L.take(sizes[name])]));
-    const gradAt = new Map(WASM_HEAD_PARAMS.map((name) => [name, L.take(sizes[name])]));
-    this.block = { params: paramAt.get('gateT')!, grads: gradAt.get('gateT')!, floats: (gradAt.get('gateT')! - paramAt.get('gateT')!) / 4, moments: 0 };
+    const paramAt = perParam((name) => L.take(sizes[name]));
+    const gradAt = perParam((name) => L.take(sizes[name]));
+    this.block = { params: paramAt.gateT, grads: gradAt.gateT, floats: (gradAt.gateT - paramAt.gateT) / 4, moments: 0 };
     this.block.moments = L.take(2 * this.block.floats);
-    const pages = Math.ceil(L.bytes / 65536);
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
-    this.bytes = headKernelBytes(this.shapes, { pages, shared }, hasRelaxedSimd());
+    this.memory = kernelMemory(L.bytes, shared);
+    this.bytes = headKernelBytes(this.shapes, { pages: this.memory.buffer.byteLength / 65_536, shared }, hasRelaxedSimd());
     this.kernels = new KernelRunner(new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports as unknown as Kernels);
     this.heap = new Float32Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
     const view = (byteOffset: number, n: number) => this.heap.subarray(byteOffset / 4, byteOffset / 4 + n);
-    this.params = new Map(WASM_HEAD_PARAMS.map((name) => [name, view(paramAt.get(name)!, sizes[name])]));
-    this.grads = new Map(WASM_HEAD_PARAMS.map((name) => [name, view(gradAt.get(name)!, sizes[name])]));
+    this.paramViews = perParam((name) => view(paramAt[name], sizes[name]));
+    this.gradViews = perParam((name) => view(gradAt[name], sizes[name]));
+    this.params = new Map(WASM_HEAD_PARAMS.map((name) => [name, this.paramViews[name]]));
+    this.grads = new Map(WASM_HEAD_PARAMS.map((name) => [name, this.gradViews[name]]));
     for (const { psd, emb, data } of this.datasets) {
       this.heap.set(data.psd, psd / 4);
       // [N, 3, C, d3] → [N, C, 3·d3]: one row of E gated features per (segment, channel).
@@ -176,16 +194,16 @@ export class WasmHead {
   }
 
   private param(name: ParamName): Float32Array {
-    return this.params.get(name)!;
+    return this.paramViews[name];
   }
 
   private grad(name: ParamName): Float32Array {
-    return this.grads.get(name)!;
+    return this.gradViews[name];
   }
 
   /** Byte offset of a parameter (or of its gradient) in the module's memory. */
   private offset(name: ParamName, grads = false): number {
-    return (grads ? this.grads : this.params).get(name)!.byteOffset;
+    return (grads ? this.gradViews : this.paramViews)[name].byteOffset;
   }
 
   /** Sets the parameters from state-dict keys and layouts. */
@@ -264,12 +282,12 @@ export class WasmHead {
     const segFloats = C * F;
     for (let s = 0; s < n; s++) {
       const from = ds.psd / 4 + indices[s]! * segFloats;
-      this.heap.copyWithin(at['psd']! / 4 + s * segFloats, from, from + segFloats);
-      this.heapI32[at['table']! / 4 + s] = ds.emb + indices[s]! * C * E * 4;
+      this.heap.copyWithin(at.psd / 4 + s * segFloats, from, from + segFloats);
+      this.heapI32[at.table / 4 + s] = ds.emb + indices[s]! * C * E * 4;
     }
     // The classifier's dropout: a scale per hidden value (0 or 1/(1 − p); 1 without dropout), drawn from the seed.
     const Hp = paddedHidden(H);
-    const keep = this.heap.subarray(at['keep']! / 4, at['keep']! / 4 + n * Hp);
+    const keep = this.heap.subarray(at.keep / 4, at.keep / 4 + n * Hp);
     if (dropout > 0) {
       const random = seededRandom(seed);
       const scale = 1 / (1 - dropout);
@@ -284,20 +302,20 @@ export class WasmHead {
     const beta = this.offset('beta');
     const segments = (from: number, to: number): KernelCall[] => {
       const m = to - from;
-      const z = at['z']! + 4 * from * C * E;
+      const z = at.z + 4 * from * C * E;
       const rowE = 4 * from * E;
       const rowH = 4 * from * Hp;
       return [
-        ['gateLinear', at['psd']! + 4 * from * C * F, gateT, z, gateBias, 0, m * C, F],
-        ['gates', z, at['table']! + 4 * from, at['fused']! + rowE, m],
-        ['layerNorm', at['fused']! + rowE, at['normed']! + rowE, at['xhat']! + rowE, at['invStd']! + 4 * from, gamma, beta, m],
-        ['hiddenLinear', at['normed']! + rowE, w1T, at['z1']! + rowH, b1, 0, m, E],
-        ['gelu', at['z1']! + rowH, at['keep']! + rowH, at['hidden']! + rowH, at['slope']! + rowH, m * Hp],
+        ['gateLinear', at.psd + 4 * from * C * F, gateT, z, gateBias, 0, m * C, F],
+        ['gates', z, at.table + 4 * from, at.fused + rowE, m],
+        ['layerNorm', at.fused + rowE, at.normed + rowE, at.xhat + rowE, at.invStd + 4 * from, gamma, beta, m],
+        ['hiddenLinear', at.normed + rowE, w1T, at.z1 + rowH, b1, 0, m, E],
+        ['gelu', at.z1 + rowH, at.keep + rowH, at.hidden + rowH, at.slope + rowH, m * Hp],
       ];
     };
     const h = this.kernels.split(n);
     this.kernels.parallel(segments(0, h), segments(h, n));
-    const hidden = this.heap.subarray(at['hidden']! / 4, at['hidden']! / 4 + n * Hp);
+    const hidden = this.heap.subarray(at.hidden / 4, at.hidden / 4 + n * Hp);
     const w2 = this.param('w2');
     const b2 = this.param('b2');
     for (let s = 0; s < n; s++) {
@@ -340,7 +358,7 @@ export class WasmHead {
     const { channels: C, freqs: F, features: E, hidden: H, evalBatch } = this.shapes;
     const { k } = this;
     const Hp = paddedHidden(H);
-    const view = (name: string, floats: number) => this.heap.subarray(this.at[name]! / 4, this.at[name]! / 4 + floats);
+    const view = (name: keyof WorkingBuffers, floats: number) => this.heap.subarray(this.at[name] / 4, this.at[name] / 4 + floats);
     const hidden = view('hidden', evalBatch * Hp);
     const slope = view('slope', evalBatch * Hp);
     const xhat = view('xhat', evalBatch * E);
@@ -375,8 +393,8 @@ export class WasmHead {
     const gW2 = this.grad('w2');
     const gB2 = this.grad('b2');
     const gB1 = this.grad('b1');
-    const dz1 = this.heap.subarray(at['dz1']! / 4, at['dz1']! / 4 + n * H);
-    const dz1T = at['dz1T']! / 4;
+    const dz1 = this.heap.subarray(at.dz1 / 4, at.dz1 / 4 + n * H);
+    const dz1T = at.dz1T / 4;
     for (let s = 0; s < n; s++) {
       for (let y = 0; y < k; y++) {
         const dl = dLogits[s * k + y]!;
@@ -396,14 +414,14 @@ export class WasmHead {
     const gW1T = this.offset('w1T', true);
     const w1T = this.offset('w1T');
     const halves = (from: number, to: number): KernelCall[] => [
-      ['hiddenWeightGrad', at['normed']! + 4 * from, at['dz1']!, gW1T + 4 * from * H, at['zeros']!, 0, to - from, n],
-      ['normedGrad', w1T + 4 * from * H, at['dz1T']!, at['dNormedT']! + 4 * from * evalBatch, at['zeros']!, 0, to - from, H],
+      ['hiddenWeightGrad', at.normed + 4 * from, at.dz1, gW1T + 4 * from * H, at.zeros, 0, to - from, n],
+      ['normedGrad', w1T + 4 * from * H, at.dz1T, at.dNormedT + 4 * from * evalBatch, at.zeros, 0, to - from, H],
     ];
     const e = this.kernels.split(E, 4);
     this.kernels.parallel(halves(0, e), halves(e, E));
     // LayerNorm backward into d fused.
-    const dNormedT = this.heap.subarray(at['dNormedT']! / 4, at['dNormedT']! / 4 + E * evalBatch);
-    const dFused = this.heap.subarray(at['dFused']! / 4, at['dFused']! / 4 + n * E);
+    const dNormedT = this.heap.subarray(at.dNormedT / 4, at.dNormedT / 4 + E * evalBatch);
+    const dFused = this.heap.subarray(at.dFused / 4, at.dFused / 4 + n * E);
     const gamma = this.param('gamma');
     const gGamma = this.grad('gamma');
     const gBeta = this.grad('beta');
@@ -433,10 +451,10 @@ export class WasmHead {
     const rowBytes = 4 * C * E;
     const dzBytes = max ? 4 * E : rowBytes;
     const gBias = this.grad('gateBias');
-    const gBiasRemote = this.heap.subarray(at['gBiasRemote']! / 4, at['gBiasRemote']! / 4 + E).fill(0);
+    const gBiasRemote = this.heap.subarray(at.gBiasRemote / 4, at.gBiasRemote / 4 + E).fill(0);
     this.kernels.parallel(
-      [['gatesGrad', at['z']!, at['table']!, at['fused']!, at['dFused']!, at['dz']!, gBias.byteOffset, h, at['channelOf']!]],
-      [['gatesGrad', at['z']! + h * rowBytes, at['table']! + 4 * h, at['fused']! + 4 * h * E, at['dFused']! + 4 * h * E, at['dz']! + h * dzBytes, at['gBiasRemote']!, n - h, at['channelOf']! + 4 * h * E]],
+      [['gatesGrad', at.z, at.table, at.fused, at.dFused, at.dz, gBias.byteOffset, h, at.channelOf]],
+      [['gatesGrad', at.z + h * rowBytes, at.table + 4 * h, at.fused + 4 * h * E, at.dFused + 4 * h * E, at.dz + h * dzBytes, at.gBiasRemote, n - h, at.channelOf + 4 * h * E]],
     );
     for (let q = 0; q < E; q++) gBias[q] += gBiasRemote[q]!;
     const gGateT = this.offset('gateT', true);
@@ -444,8 +462,8 @@ export class WasmHead {
       // One PSD row per segment and feature: ~1/C of the dense product's work. Features [0, e) here, [e, E) there.
       const e = this.kernels.split(E, 4);
       this.kernels.parallel(
-        [['weightGradMax', at['psd']!, at['dz']!, at['channelOf']!, gGateT, at['scratch']!, n, 0, e]],
-        [['weightGradMax', at['psd']!, at['dz']!, at['channelOf']!, gGateT, at['scratchRemote']!, n, e, E]],
+        [['weightGradMax', at.psd, at.dz, at.channelOf, gGateT, at.scratch, n, 0, e]],
+        [['weightGradMax', at.psd, at.dz, at.channelOf, gGateT, at.scratchRemote, n, e, E]],
       );
       return { loss, predicted };
     }
@@ -456,7 +474,7 @@ export class WasmHead {
       const calls: KernelCall[] = [];
       const out = gGateT + 4 * from * E;
       for (let r = 0; r < n * C && to > from; r += runRows) {
-        calls.push(['gateWeightGrad', at['psd']! + 4 * (r * F + from), at['dz']! + 4 * r * E, out, r === 0 ? at['zeros']! : out, r === 0 ? 0 : 4 * E, to - from, Math.min(runRows, n * C - r)]);
+        calls.push(['gateWeightGrad', at.psd + 4 * (r * F + from), at.dz + 4 * r * E, out, r === 0 ? at.zeros : out, r === 0 ? 0 : 4 * E, to - from, Math.min(runRows, n * C - r)]);
       }
       return calls;
     };

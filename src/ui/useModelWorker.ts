@@ -44,9 +44,6 @@ export function useModelWorker({ onCrash, onStartError, restore }: Options): Mod
     });
     setClient(c);
     setBackend(null);
-    // `?bench`: the worker's benchmark entry for `npm run bench -- model-browser | finetune` (bench/browser.ts).
-    const bench = query().has('bench');
-    if (bench) (window as unknown as { specmoeBench: unknown }).specmoeBench = c.api.benchmark;
     void (async () => {
       try {
         // `?wasmThreads=N` asks for N threads of the threaded wasm build (0: single-threaded); by default the worker picks.
@@ -57,9 +54,6 @@ export function useModelWorker({ onCrash, onStartError, restore }: Options): Mod
         await latest.current.restore(c);
       } catch (e) {
         if (alive) latest.current.onStartError(`The model worker could not start: ${errorText(e)}`);
-      } finally {
-        // `?bench`: benchmarks start once the worker has finished loading the model (not while it parses it).
-        if (bench) (window as unknown as { specmoeModelSettled: boolean }).specmoeModelSettled = true;
       }
     })();
     return () => {

@@ -1,21 +1,18 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
-import type { BenchResult, ModelBenchRequest } from '../model/benchWorkloads';
-import type { HeadBenchRequest } from '../train/headBench';
-import type { DecodeBenchRequest } from '../testing/decodeBench';
 import type { ReconstructionBandErrors } from '../dsp/bandErrors';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
-import type { BackendName } from '../model/backendNames';
-import type { ExportContext, PredictionRow } from '../model/exports';
+import type { BackendName } from '../runtime/backendNames';
+import type { ExportContext, PredictionRow } from '../pipeline/exports';
 import type { BundleEvaluation } from '../io/bundleConfig';
 import type { EpochRecord } from '../train/headTraining';
 import type { Metrics } from '../train/metrics';
 import type { HeadSettings } from '../train/headSettings';
 import type { SplitReport } from '../train/finetune';
 import type { TrialAgreement } from '../train/trialAgreement';
-import type { GateSpread } from '../model/gateSpread';
+import type { GateSpread } from '../pipeline/gateSpread';
 
 export interface ChannelSummary {
   readonly label: string;
@@ -44,8 +41,6 @@ export interface RecordingSummary {
   readonly durationSec: number;
   readonly nRecords: number;
   readonly recordDurationSec: number;
-  /** Clock seconds (after the header start) of the first record: the sub-second offset of EDF+. */
-  readonly firstRecordStartSec: number;
   readonly hasGaps: boolean;
   readonly channels: readonly ChannelSummary[];
   readonly annotations: readonly AnnotationSummary[];
@@ -165,12 +160,11 @@ export interface DecodeProgress {
   readonly lanes: number;
 }
 
+/** A prediction row as the UI gets it: `onset` (clock) places it on the timeline, `dataOnset` in the traces. */
 export interface DecodedRow extends PredictionRow {
   readonly classIndex: number;
   /** The class the row's annotation stands for in the model's label map (T1 → left fist), when it has one. */
   readonly trueClass?: string;
-  /** Data seconds of the segment start, for jumping the viewer there. */
-  readonly dataSec: number;
   /** Mean gate per expert and model channel [3][C]. */
   readonly channelGates: readonly (readonly number[])[];
 }
@@ -293,8 +287,6 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
-export type BenchRequest = ({ kind: 'model' } & ModelBenchRequest) | ({ kind: 'finetune' } & HeadBenchRequest) | ({ kind: 'decode' } & DecodeBenchRequest);
-
 /** One forward pass on given inputs compared with reference outputs (the pack's *_io.safetensors files). */
 export interface ParityCheck {
   readonly description: string;
@@ -308,18 +300,20 @@ export interface ParityCheck {
   readonly unmatched: readonly string[];
 }
 
-export type { BenchResult, BundleEvaluation, ExportContext, GateSpread, TrialAgreement };
+export type { BundleEvaluation, ExportContext, GateSpread, TrialAgreement };
 
 // Plain data the UI shows and edits: back-end names, the built-in tasks, head-training defaults, the paper's mask
 // settings and the EEG bands. The UI reaches the core only through this file (types and data, never code to run).
-export { FALLBACK_ORDER } from '../model/backendNames';
+export { FALLBACK_ORDER } from '../runtime/backendNames';
 export type { BackendName, DisplayFilterSettings, EpochRecord, HeadSettings, MaskParams, Metrics, MontageName };
-export { BUILTIN_TASKS } from '../model/tasks';
+export { BUILTIN_TASKS } from '../model';
 export { DEFAULT_HEAD_SETTINGS } from '../train/headSettings';
 export { PAPER_MASK_PARAMS } from '../dsp/masks';
 export { REPORT_BANDS } from '../dsp/bandErrors';
 
 export interface WorkerApi {
+  /** Answers at once: the UI's watchdog (ui/workerWatchdog.ts) asks while a call is in progress, to see the worker is still there. */
+  ping(): Promise<void>;
   /**
    * preferred: the back-end to try first (then the usual fallback order); wasmThreads: threads for the wasm back-end's
    * threaded build (0: single-threaded); omitted: a default for this device.
@@ -345,8 +339,6 @@ export interface WorkerApi {
    */
   exportPredictions(request: ExportRequest): Promise<ExportFile>;
   reconstruct(request: ReconstructionRequest): Promise<Reconstruction>;
-  /** Benchmark workloads (src/model/benchWorkloads.ts) on this worker's back-end, for `npm run bench`. */
-  benchmark(request: BenchRequest): Promise<BenchResult>;
   /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;

@@ -5,15 +5,16 @@
 import type { AnnotationFileHeader } from '../io/edfAnnotationWriter';
 import { edfWithAnnotations } from '../io/edfAnnotatedCopy';
 import type { Recording } from '../io/recording';
-import type { SegmentPrediction } from '../model/decode';
-import { predictionsCsv, predictionsEdf, predictionsJson } from '../model/exports';
+import type { SegmentPrediction } from '../pipeline/decode';
+import { predictionsCsv, predictionsEdf, predictionsJson } from '../pipeline/exports';
 import type { DecodedRow, ExportFile, ExportRequest } from './api';
 
 const DEIDENTIFIED: AnnotationFileHeader = { patientId: 'X X X X', recordingId: 'Startdate X X X X', startDate: null };
 
 function predictions(rows: readonly DecodedRow[], classes: readonly string[]): SegmentPrediction[] {
   return rows.map((r) => ({
-    onsetSec: r.onset,
+    dataSec: r.dataOnset,
+    clockSec: r.onset,
     durationSec: r.duration,
     classIndex: r.classIndex,
     className: r.class,
@@ -41,7 +42,7 @@ export async function exportPredictions(open: Recording | null, request: ExportR
   if (kind === 'json') return { name: `${base}-predictions.json`, type: 'application/json', blob: new Blob([predictionsJson(decoded, classes, context)]) };
   if (kind === 'edf') return { name: `${base}-predictions.edf`, type: 'application/octet-stream', blob: new Blob([predictionsEdf(decoded, header) as Uint8Array<ArrayBuffer>]) };
   if (!recording) throw new Error(`${context.recording.fileName}, which these predictions were decoded from, is no longer open: open it again to save it with the predictions`);
-  const annotations = [...recording.annotations, ...decoded.map((r) => ({ onsetSec: r.onsetSec, durationSec: r.durationSec, description: r.className }))];
+  const annotations = [...recording.annotations, ...decoded.map((r) => ({ onsetSec: r.clockSec, durationSec: r.durationSec, description: r.className }))];
   const blob = await edfWithAnnotations(recording.source, { recordStartTimesSec: recording.recordStartTimesSec, annotations, header });
   const extension = recording.header.format.startsWith('BDF') ? 'bdf' : 'edf';
   return { name: `${base}-with-predictions.${extension}`, type: 'application/octet-stream', blob };

@@ -7,28 +7,20 @@ import { sourceLabel } from '../dsp/mappingChecks';
 import type { ChannelMap } from '../dsp/segments';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
-import { type BackendName, initBackend } from '../model/backend';
-import { annotationSegments } from '../model/annotationSegments';
-import { channelPlan, decodeRecording, plannedSegments, preferredBatchSize, type SegmentPrediction } from '../model/decode';
-import { type ExportContext, predictionRows } from '../model/exports';
-import { gateSpread } from '../model/gateSpread';
-import { type ForwardLane, localLane } from '../model/lanes';
-import { type LoadedModel, specMoEFromWeights } from '../model/load';
-import type { SpecMoE } from '../model/specMoE';
-import { findTask } from '../model/tasks';
+import { type BackendName, initBackend } from '../runtime/backend';
+import { annotationSegments } from '../pipeline/annotationSegments';
+import { decodeRecording, preferredBatchSize, type SegmentPrediction } from '../pipeline/decode';
+import { channelPlan, plannedSegments } from '../pipeline/plan';
+import { type ExportContext, predictionRows } from '../pipeline/exports';
+import { gateSpread } from '../pipeline/gateSpread';
+import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
+import { findTask, load, type LoadedModel, type SpecMoE } from '../model';
 import { trialAgreement } from '../train/trialAgreement';
 import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes } from './api';
-import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
-import { laneCount, startReplicas } from './browserLanes';
-
-/**
- * tfjs-backend-wasm's own choice, half the logical CPUs up to 4, where that is at least 2 and the page is cross-origin
- * isolated; otherwise the single-threaded build (one thread would only add its eight idle pthread workers).
- */
-export function defaultWasmThreads(): number {
-  const threads = Math.min(4, Math.floor((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
-  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && threads >= 2 ? threads : 0;
-}
+import { BUNDLED_MODEL_URL } from './assets';
+import { browserLaneCount, startReplicas } from './browserLanes';
+import { wasmPaths } from '../runtime/wasmBinaries';
+import { defaultWasmThreads } from '../runtime/environment';
 
 /** The loaded model as the other services read it (never changed in place: loading another replaces it). */
 export interface ActiveModel {
@@ -106,7 +98,7 @@ export class ModelService {
     const weights = await readWeights(new Map(files.map((f) => [f.name, f.bytes])));
     const task = taskId ? findTask(taskId) : undefined;
     if (taskId && !task) throw new Error(`unknown task "${taskId}"`);
-    const loaded = specMoEFromWeights(weights, task);
+    const loaded = load(weights, task);
     const next: ActiveModel = {
       loaded,
       tensors: weights.tensors,
@@ -147,7 +139,7 @@ export class ModelService {
 
   /** Lanes for a decode of `planned` segments: this worker and cached replicas (see browserLanes.ts). */
   private decodeLanes(model: SpecMoE, planned: number): ForwardLane[] {
-    const count = laneCount(planned, model.config.expert.d3 >= 64);
+    const count = browserLaneCount(model, planned);
     if (this.replicas.some((lane) => lane.healthy?.() === false)) this.closeReplicas();
     if (this.replicas.length < count - 1) this.replicas.push(...startReplicas(model, count - 1 - this.replicas.length, this.replicas.length + 1));
     return [localLane(model), ...this.replicas.slice(0, count - 1)];
@@ -187,7 +179,6 @@ export class ModelService {
       ...predictionRows([r], loaded.task.classes)[0]!,
       classIndex: r.classIndex,
       ...(r.label !== undefined && labels && Object.hasOwn(labels, r.label) ? { trueClass: labels[r.label]! } : {}),
-      dataSec: r.onsetSec - (recording.recordStartTimesSec[0] ?? 0),
       channelGates: r.channelGates,
     });
     const lanes = this.decodeLanes(loaded.model, plan.count);

@@ -6,7 +6,8 @@ import { PAPER_MASK_PARAMS } from '../dsp/masks';
 import { seededRandom } from '../dsp/random';
 import { powerDb, stft } from '../dsp/stft';
 import type { Recording } from '../io/recording';
-import { planChannels, segmentBatches } from '../model/decode';
+import { segmentBatches } from '../pipeline/batches';
+import { planChannels, plannedSegments } from '../pipeline/plan';
 import { makeBatch } from '../train/pretrain';
 import type { Reconstruction, ReconstructionRequest, Spectrogram } from './api';
 import type { ActiveModel } from './modelService';
@@ -19,11 +20,10 @@ export async function reconstruct(recording: Recording, { loaded }: ActiveModel,
   let microvolts: Float32Array | null = null;
   let nChannels = 0;
   let length = 0;
-  for await (const { x, times, segments } of segmentBatches(recording, map, [{ dataSec: request.segmentDataSec }], { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
+  for await (const { x, times } of segmentBatches(recording, map, plannedSegments(recording, segmentSec, [{ dataSec: request.segmentDataSec }]), { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
     [, nChannels, length] = x.shape;
     microvolts = Float32Array.from(await x.data(), (v) => v * 100);
     tf.dispose([x, times]);
-    void segments;
   }
   if (!microvolts) throw new Error(`no ${segmentSec}-s segment starts at ${request.segmentDataSec} s`);
   const expert = loaded.experts[request.expert]!;

@@ -4,10 +4,9 @@ import { minMaxColumns } from '../dsp/decimate';
 import { applyDisplayFilter } from '../dsp/displayFilter';
 import { bipolarDerivations, commonAverage, type Derivation } from '../dsp/montage';
 import { microvoltsPerUnit } from '../dsp/units';
-import { dataTime } from '../model/annotationSegments';
-import { clockTime } from '../model/decode';
 import { openRecording } from '../io/open';
 import type { Recording } from '../io/recording';
+import { clockTime, dataTime } from '../io/recordTimes';
 import { blobSource } from '../io/sources';
 import type { PageData, PageRequest, PageTrace, RecordingSummary } from './api';
 
@@ -88,7 +87,6 @@ function derivationsOf(recording: Recording, montage: PageRequest['montage']): D
 
 export function summarise(recording: Recording, sizeBytes: number): RecordingSummary {
   const h = recording.header;
-  const first = recording.recordStartTimesSec[0];
   return {
     name: recording.source.name,
     sizeBytes,
@@ -99,7 +97,6 @@ export function summarise(recording: Recording, sizeBytes: number): RecordingSum
     durationSec: recording.durationSec,
     nRecords: h.nRecords,
     recordDurationSec: h.recordDurationSec,
-    firstRecordStartSec: first !== undefined && Number.isFinite(first) ? first : 0,
     hasGaps: recording.hasGaps,
     channels: h.channels.map((c) => ({ label: c.label, unit: c.unit, sampleRateHz: c.sampleRateHz, nSamples: c.nSamples })),
     annotations: recording.annotations.map((a) => ({ onsetSec: a.onsetSec, dataSec: dataTime(recording, a.onsetSec), durationSec: a.durationSec, description: a.description })),

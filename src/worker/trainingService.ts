@@ -11,7 +11,7 @@ import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../train/h
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
 import type { ActiveModel, ModelService } from './modelService';
-import { browserKernelThread } from './kernelThreads';
+import { browserKernelThread } from '../runtime/wasm/browserKernelThread';
 
 const embeddingStore = () => createStore('specmoe-embeddings', 'embeddings');
 

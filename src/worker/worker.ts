@@ -1,7 +1,7 @@
 // The worker entry: one comlink API (./api.ts) over the recording, spectrogram, model and training services.
 import * as Comlink from 'comlink';
 import type { WorkerApi } from './api';
-import { preferring } from '../model/backendNames';
+import { preferring } from '../runtime/backendNames';
 import { exportPredictions } from './exportService';
 import { analyseRows, ModelService } from './modelService';
 import { reconstruct } from './reconstructionService';
@@ -10,14 +10,7 @@ import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
 import { readSafetensors } from '../io/safetensors';
 import { readWeights } from '../io/weights';
-import { runModelBench } from '../model/benchWorkloads';
-import { runDecodeBench } from '../testing/decodeBench';
-import { localLane } from '../model/lanes';
-import { laneCount, startReplicas } from './browserLanes';
-import { runHeadBench } from '../train/headBench';
-import { browserKernelThread } from './kernelThreads';
-import { compareOutputs, forwardInputs, runForward } from '../model/forwardCheck';
-import { PARITY_TOLERANCE } from '../model/parityReport';
+import { compareOutputs, forwardInputs, PARITY_TOLERANCE, runForward } from '../model';
 import { forgetEmbeddings, forgetHeads, savedHead, TrainingService } from './trainingService';
 
 const recordings = new RecordingService();
@@ -25,6 +18,7 @@ const models = new ModelService();
 const training = new TrainingService(models);
 
 const api: WorkerApi = {
+  ping: async () => {},
   init: (preferred, wasmThreads) => models.init(preferred ? preferring(preferred) : undefined, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
   page: (request) => recordings.page(request),
@@ -45,24 +39,6 @@ const api: WorkerApi = {
   cancel() {
     models.cancel();
     training.cancel();
-  },
-  async benchmark(request) {
-    if (request.kind === 'model') return runModelBench(request);
-    if (request.kind === 'finetune') return runHeadBench(request, request.kernelThreads === 1 ? undefined : browserKernelThread());
-    // The decode bench's night is built from the demo recording the app serves.
-    const response = await fetch(`${import.meta.env.BASE_URL}demo/S001R04.edf.gz`);
-    if (!response.ok) throw new Error(`the demo recording is not served (${response.status})`);
-    // The server may send the .gz with Content-Encoding: gzip, and then the browser has inflated it already.
-    let base = new Uint8Array(await response.arrayBuffer());
-    if (base[0] === 0x1f && base[1] === 0x8b) base = new Uint8Array(await new Response(new Blob([base]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
-    const lanes = request.workers ?? laneCount(Number.POSITIVE_INFINITY);
-    const result = await runDecodeBench(
-      request,
-      base,
-      (model) => [localLane(model), ...startReplicas(model, lanes - 1)],
-      (used) => used.forEach((lane) => lane.close()),
-    );
-    return { backend: result.backend, runsMs: [result.totalSec * 1000], note: JSON.stringify({ ...result, rows: undefined }) };
   },
   async parityCheck(weights, io) {
     const loaded = await readWeights(new Map(weights.map((f) => [f.name, f.bytes])));

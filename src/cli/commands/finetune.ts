@@ -6,17 +6,19 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { saveBundle } from '../../io/bundle';
 import { readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
-import { specMoEFromWeights } from '../../model/load';
+import { initBackend } from '../../runtime/backend';
+import { load } from '../../model';
 import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
 import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../../train/heldOut';
 import type { Metrics } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
-import { openRecordingFile } from '../files';
+import { checkReadable, openRecordingFile, reading } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
-import { nodeKernelThread } from '../../train/wasm/nodeKernelThread';
+import { nodeKernelThread } from '../../runtime/wasm/nodeKernelThread';
+import { FULL_OPTIONS, fullHelp, runFullFinetune } from './finetuneFull';
+import { metricsLine, pct } from './metricsLine';
 
 const help = `usage: specmoe finetune --model BUNDLE --labels A=class,B=class --segment SEC --train FILES... --val FILES...
                          [--test FILES...] --out DIR [options]
@@ -26,6 +28,7 @@ const help = `usage: specmoe finetune --model BUNDLE --labels A=class,B=class --
   --epochs N --batch N --lr LR --weight-decay WD --patience N --seed S   (defaults ${DEFAULT_HEAD_SETTINGS.epochs}, ${DEFAULT_HEAD_SETTINGS.batchSize}, ${DEFAULT_HEAD_SETTINGS.learningRate}, ${DEFAULT_HEAD_SETTINGS.weightDecay}, ${DEFAULT_HEAD_SETTINGS.patience}, ${DEFAULT_HEAD_SETTINGS.seed})
   --cache DIR       embedding cache (default ~/.cache/specmoe/embeddings); a second run on the same data starts at once
   --name NAME       bundle name
+${fullHelp}
 Prints the split, per-epoch curves, and balanced accuracy / weighted F1 / kappa / recall on validation and test beside
 a band-power + logistic-regression reference; writes DIR/finetune-report.json too.`;
 
@@ -42,21 +45,19 @@ function folderCache(dir: string): EmbeddingCache {
   };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-
-export function metricsLine(m: Metrics): string {
-  return `balanced accuracy ${pct(m.balancedAccuracy)}, weighted F1 ${m.weightedF1.toFixed(3)}, kappa ${m.kappa.toFixed(3)}, recall ${m.recall.map((r) => pct(r)).join(' / ')} (n = ${m.count})`;
-}
 
 export const finetuneCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['model', 'labels', 'segment', 'offset', 'train', 'val', 'test', 'out', 'epochs', 'batch', 'lr', 'weight-decay', 'patience', 'seed', 'cache', 'name'], ['train', 'val', 'test']);
+    const args = parseArgs(argv, ['model', 'labels', 'segment', 'offset', 'train', 'val', 'test', 'out', 'epochs', 'batch', 'lr', 'weight-decay', 'patience', 'seed', 'cache', 'name', ...FULL_OPTIONS], ['train', 'val', 'test'], ['full']);
+    if (args.positional.length > 0) throw new CliError(`unexpected argument "${args.positional[0]}"`);
+    if (args.flags.has('full')) return runFullFinetune(args);
     const out = option(args, 'out');
     const labelsText = option(args, 'labels');
     const train = args.options.get('train') ?? [];
     const val = args.options.get('val') ?? [];
     if (!out || !labelsText || train.length === 0 || val.length === 0) throw new CliError('finetune needs --labels, --train FILES..., --val FILES... and --out DIR');
+    for (const file of [...train, ...val, ...(args.options.get('test') ?? [])]) checkReadable(file);
     const labelMap = parseLabelMap(labelsText);
     const modelPath = option(args, 'model');
     const files = modelPath ? readModelFiles(modelPath) : defaultModelFiles();
@@ -65,8 +66,8 @@ export const finetuneCommand: Command = {
       .digest('hex');
     const backend = await initBackend(['wasm', 'cpu']);
     console.log(`back-end: ${backend.backend}`);
-    const weights = await readWeights(files);
-    const base = specMoEFromWeights(weights);
+    const weights = await (modelPath ? reading(modelPath, () => readWeights(files)) : readWeights(files));
+    const base = load(weights);
     const settings = {
       epochs: numberOption(args, 'epochs', DEFAULT_HEAD_SETTINGS.epochs),
       batchSize: numberOption(args, 'batch', DEFAULT_HEAD_SETTINGS.batchSize),

@@ -1,17 +1,15 @@
 // `specmoe forward --weights FILE --input IO.safetensors --out OUT.safetensors [--compare REF.safetensors]`: one
 // forward pass of an expert or a SpecMoE on the `x` / `times` tensors of a safetensors file, every output written
 // under the tensor names of the reference pack (../shared/reference/specmoe/README.md "Tensor inventory").
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../../io/safetensors';
 import { type LoadedWeights, readWeights } from '../../io/weights';
-import { initBackend } from '../../model/backend';
-import { ModelShapeError } from '../../model/config';
-import { compareOutputs, forwardInputs, runForward, shapeText } from '../../model/forwardCheck';
-import type { PoolMode } from '../../model/tasks';
+import { initBackend } from '../../runtime/backend';
+import { compareOutputs, compareWithReferences, type ComparedTensor, formatComparison, forwardInputs, ModelShapeError, PARITY_TOLERANCE, type PoolMode, runForward, shapeText } from '../../model';
 import { CliError, type Command, option, parseArgs } from '../command';
 import { readModelFiles } from '../modelFiles';
-import { compareWithReferences, type ComparedTensor, formatComparison, PARITY_TOLERANCE } from '../../model/parityReport';
+import { checkReadable, reading } from '../files';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 type ForwardBackend = (typeof BACKENDS)[number];
@@ -42,13 +40,9 @@ function poolOption(value: string | undefined, name: string): PoolMode | undefin
   return value as PoolMode;
 }
 
-function readTensorFile(path: string, what: string): Map<string, NamedTensor> {
-  if (!existsSync(path)) throw new CliError(`no ${what} file at ${path}`, 2);
-  try {
-    return readSafetensors(new Uint8Array(readFileSync(path))).tensors;
-  } catch (e) {
-    throw new CliError(`${path} is not a readable safetensors file: ${(e as Error).message}`, 2);
-  }
+function readTensorFile(path: string): Promise<Map<string, NamedTensor>> {
+  checkReadable(path);
+  return reading(path, async () => readSafetensors(new Uint8Array(readFileSync(path))).tensors);
 }
 
 function cliInputs(tensors: ReadonlyMap<string, NamedTensor>, path: string): ReturnType<typeof forwardInputs> {
@@ -63,7 +57,7 @@ function cliInputs(tensors: ReadonlyMap<string, NamedTensor>, path: string): Ret
 export const forwardCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['weights', 'input', 'out', 'backend', 'lpool', 'cpool', 'compare']);
+    const args = parseArgs(argv, ['weights', 'input', 'out', 'backend', 'lpool', 'cpool', 'compare'], [], []);
     if (args.positional.length > 0) throw new CliError(`unexpected argument "${args.positional[0]}" (forward takes only options)`);
     const weightsPath = option(args, 'weights');
     const inputPath = option(args, 'input');
@@ -76,9 +70,9 @@ export const forwardCommand: Command = {
     const pools = { lPool: poolOption(option(args, 'lpool'), 'lpool'), cPool: poolOption(option(args, 'cpool'), 'cpool') };
     const comparePath = option(args, 'compare');
 
-    const { x, times } = cliInputs(readTensorFile(inputPath, 'input'), inputPath);
-    const references = comparePath ? readTensorFile(comparePath, 'reference') : null;
-    const weights = await readWeights(readModelFiles(weightsPath));
+    const { x, times } = cliInputs(await readTensorFile(inputPath), inputPath);
+    const references = comparePath ? await readTensorFile(comparePath) : null;
+    const weights = await reading(weightsPath, () => readWeights(readModelFiles(weightsPath)));
     if (weights.model === 'expert' && (pools.lPool || pools.cPool)) throw new CliError('--lpool / --cpool apply to a SpecMoE; these weights are one expert');
     const choice = await initBackend([backend as ForwardBackend]);
     const started = performance.now();

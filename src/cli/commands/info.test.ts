@@ -82,7 +82,7 @@ describeShared('specmoe info', () => {
   it('exits with 2 and the error on stderr when the file cannot be read', async () => {
     const { code, err } = await run('info', `${DATA_DIR}/PROVENANCE.md`);
     expect(code).toBe(2);
-    expect(err).toBe('specmoe info: EdfFormatError: not an EDF or BDF file: version is "# Proven", expected "0" (EDF) or 0xFF "BIOSEMI" (BDF) (field "version" at byte 0)');
+    expect(err).toBe(`specmoe info: cannot read ${DATA_DIR}/PROVENANCE.md: not an EDF or BDF file: version is "# Proven", expected "0" (EDF) or 0xFF "BIOSEMI" (BDF) (field "version" at byte 0)`);
     expect((await run('info', `${DATA_DIR}/missing.edf`)).code).toBe(2);
     expect((await run('info')).code).toBe(1);
   });
@@ -96,6 +96,6 @@ describeShared('specmoe info', () => {
       ({ status, stderr } = e as { status: number; stderr: string });
     }
     expect(status).toBe(2);
-    expect(String(stderr)).toContain('specmoe info: EdfFormatError: not an EDF or BDF file');
+    expect(String(stderr)).toContain(`specmoe info: cannot read ${DATA_DIR}/manifest.json: not an EDF or BDF file`);
   });
 });

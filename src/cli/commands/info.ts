@@ -1,6 +1,5 @@
 // `specmoe info FILE [--json]`: what the reader sees in a recording. `--json` prints the fields and conventions of
 // the shared data's `native` reading (physical values in the file's units, raw TAL onsets, every record start).
-import { existsSync } from 'node:fs';
 import { channelStats } from '../../io/channelStats';
 import type { Recording } from '../../io/recording';
 import { discontinuousRecords, gapToleranceSec } from '../../io/recordTimes';
@@ -81,11 +80,9 @@ export function infoText(recording: Recording): string {
 export const infoCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, []);
+    const args = parseArgs(argv, [], [], ['json']);
     const [path, ...extra] = args.positional;
-    if (!path || extra.length > 0) throw new CliError(`expected one FILE\n${help}`);
-    for (const flag of args.flags) if (flag !== 'json') throw new CliError(`unknown option --${flag}\n${help}`);
-    if (!existsSync(path)) throw new CliError(`no such file: ${path}`, 2);
+    if (!path || extra.length > 0) throw new CliError('info needs one recording FILE');
     const recording = await openRecordingFile(path);
     try {
       console.log(args.flags.has('json') ? JSON.stringify(await infoJson(recording), null, 1) : infoText(recording));

@@ -2,8 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
+import { openRecording } from '../../io/open';
+import { decodableGappedBytes, expectedClockSec, expectedRecordTimes, GAPPED_FILES } from '../../testing/gappedFiles';
 import { plumbingBundleFiles } from '../../testing/plumbingBundle';
 import { describeShared, REPO_ROOT } from '../../testing/shared';
+import { fileSource } from '../files';
 import { main } from '../main';
 
 describeShared('specmoe predict (plumbing bundle)', () => {
@@ -43,4 +46,36 @@ describeShared('specmoe predict (plumbing bundle)', () => {
     expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['T1', 'T2']));
     expect(errors.join('\n')).toMatch(/agreement with the recording's labels: 15 labelled trials: balanced accuracy \d+\.\d % \(chance 50\.0 %\)/);
   });
+});
+
+describeShared('specmoe predict on recordings with gaps (EDF+D, BDF+D)', () => {
+  for (const file of GAPPED_FILES) {
+    it(`${file}: every row's data onset and clock onset match the record start times`, async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'gapped-')), file.replace(/.*\//, ''));
+      writeFileSync(path, decodableGappedBytes(file));
+      const recording = await openRecording(await fileSource(path));
+      const channels = recording.header.channels.slice(0, 4).map((c) => c.label);
+      const durationSec = recording.durationSec;
+      await recording.close();
+      const dir = mkdtempSync(join(tmpdir(), 'plumbing-gaps-'));
+      for (const [name, bytes] of await plumbingBundleFiles(channels)) writeFileSync(join(dir, name), bytes);
+      const out: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+      const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const code = await main(['predict', path, '--model', dir, '--json', '--workers', '1']);
+      log.mockRestore();
+      err.mockRestore();
+      expect(code).toBe(0);
+      const rows = JSON.parse(out.join('\n')) as { onset: number; dataOnset: number; duration: number }[];
+      const times = expectedRecordTimes(file);
+      expect(rows.length).toBe(Math.floor(durationSec / 4));
+      rows.forEach((row, i) => {
+        expect(row.dataOnset).toBe(4 * i);
+        expect(row.onset).toBeCloseTo(expectedClockSec(times, 4 * i), 6);
+        expect(row.duration).toBe(4);
+      });
+      // Each file's last segment starts after a gap: its clock onset is ahead of its data onset.
+      expect(rows[rows.length - 1]!.onset).toBeGreaterThan(rows[rows.length - 1]!.dataOnset);
+    });
+  }
 });

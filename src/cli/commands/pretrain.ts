@@ -2,17 +2,17 @@
 // (src/train/pretrain.ts), with checkpoints every N steps that a later run resumes from (--resume).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { DEFAULT_ALIGNMENT } from '../../dsp/alignment';
 import { PAPER_MASK_PARAMS } from '../../dsp/masks';
-import { initBackend } from '../../model/backend';
-import type { ExpertConfig } from '../../model/config';
-import { initExpertParams } from '../../model/init';
+import { initBackend } from '../../runtime/backend';
+import { type ExpertConfig, initExpertParams } from '../../model';
 import { PAPER_ADAMW } from '../../train/adamw';
 import { CHECKPOINT_FILES, checkpointFiles, restoreCheckpoint } from '../../train/checkpoint';
 import { Pretrainer, type PretrainSettings } from '../../train/pretrain';
 import { extractWindows, type PretrainWindow, type WindowSpec } from '../../train/pretrainData';
 import { evaluateReconstruction } from '../../train/reconstructionEval';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
-import { openRecordingFile } from '../files';
+import { checkReadable, openRecordingFile } from '../files';
 
 /** Sensorimotor channels of the demo model (present in eegmmidb's 64). */
 export const MOTOR_16 = ['FC3', 'FC1', 'FCz', 'FC2', 'FC4', 'C5', 'C3', 'C1', 'Cz', 'C2', 'C4', 'C6', 'CP3', 'CP1', 'CP2', 'CP4'];
@@ -21,7 +21,9 @@ const help = `usage: specmoe pretrain --data FILES... --out DIR [options]
   Pretrains one SpecHi-Net expert by Gaussian-masked reconstruction on the recordings given (EDF/BDF, .gz ok).
   --channels LIST       model channels, comma-separated (default: ${MOTOR_16.join(',')})
   --window-sec S        window length (default 6)          --artifact-uv U  drop windows with |x| >= U (default 150)
-  --notch HZ            mains notch, 50, 60 or 0 (default 60)
+  --notch HZ            mains notch, 50, 60 or 0 (default 60)  --band LO,HI     band-pass in Hz (default 0.3,75)
+  --align               Euclidean alignment of each recording (s·R^-1/2, s = 100 µV, shrinkage 0.05), as bundles
+                        with preprocessing.alignment decode
   --widths d1,d2,d3,m   expert widths (default 8,16,32,8)   --heads H        attention heads (default 4)
   --steps N             optimisation steps (default 900)     --batch B        windows per step (default 4)
   --lr LR               peak learning rate (default 1e-3)   --seed S         (default 1)
@@ -51,21 +53,26 @@ async function windowsOf(files: readonly string[], spec: WindowSpec, log: (s: st
 export const pretrainCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['data', 'out', 'channels', 'window-sec', 'artifact-uv', 'notch', 'widths', 'heads', 'steps', 'batch', 'lr', 'seed', 'checkpoint-every', 'eval'], ['data', 'eval']);
+    const args = parseArgs(argv, ['data', 'out', 'channels', 'window-sec', 'artifact-uv', 'notch', 'band', 'widths', 'heads', 'steps', 'batch', 'lr', 'seed', 'checkpoint-every', 'eval'], ['data', 'eval'], ['resume', 'align']);
+    if (args.positional.length > 0) throw new CliError(`unexpected argument "${args.positional[0]}"`);
     const data = args.options.get('data') ?? [];
     const out = option(args, 'out');
     if (data.length === 0 || !out) throw new CliError('pretrain needs --data FILES... and --out DIR');
+    for (const file of [...data, ...(args.options.get('eval') ?? [])]) checkReadable(file);
     const channels = (option(args, 'channels') ?? MOTOR_16.join(',')).split(',').map((c) => c.trim()).filter(Boolean);
     const notch = numberOption(args, 'notch', 60);
     if (![0, 50, 60].includes(notch)) throw new CliError(`--notch must be 50, 60 or 0, got ${notch}`);
+    const [lowHz, highHz] = (option(args, 'band') ?? '0.3,75').split(',').map(Number);
+    if (!(lowHz! >= 0 && highHz! > lowHz! && highHz! < 100)) throw new CliError(`--band needs LO,HI with 0 <= LO < HI < 100 Hz, got ${option(args, 'band')}`);
     const spec: WindowSpec = {
       channels,
       windowSec: numberOption(args, 'window-sec', 6),
       sampleRateHz: 200,
       artifactUv: numberOption(args, 'artifact-uv', 150),
-      lowHz: 0.3,
-      highHz: 75,
+      lowHz: lowHz!,
+      highHz: highHz!,
       notchHz: notch === 0 ? null : (notch as 50 | 60),
+      ...(args.flags.has('align') ? { alignment: DEFAULT_ALIGNMENT } : {}),
     };
     if ((spec.windowSec * 200) % 120 !== 0) throw new CliError(`--window-sec ${spec.windowSec} gives ${spec.windowSec * 200} samples, not a multiple of 120`);
     const [d1, d2, d3, up3Mid] = (option(args, 'widths') ?? '8,16,32,8').split(',').map(Number);

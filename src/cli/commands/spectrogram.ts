@@ -6,7 +6,7 @@ import { writeSafetensors } from '../../io/safetensors';
 import type { ChannelInfo, Recording } from '../../io/recording';
 import { frequencyMajor, stft } from '../../dsp/stft';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
-import { openRecordingFile } from '../files';
+import { checkReadable, openRecordingFile } from '../files';
 
 const help = `usage: specmoe spectrogram FILE --channel LABEL --out OUT.safetensors [--nperseg N] [--noverlap M]
                            [--start SEC] [--duration SEC] [--f64]
@@ -55,10 +55,11 @@ async function readWindow(recording: Recording, channel: ChannelInfo, startSec: 
 export const spectrogramCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['channel', 'nperseg', 'noverlap', 'start', 'duration', 'out']);
+    const args = parseArgs(argv, ['channel', 'nperseg', 'noverlap', 'start', 'duration', 'out'], [], ['f64']);
     const [file, extra] = args.positional;
     if (!file) throw new CliError('spectrogram needs a recording FILE');
     if (extra !== undefined) throw new CliError(`unexpected argument "${extra}"`);
+    checkReadable(file);
     const label = option(args, 'channel');
     if (!label) throw new CliError('spectrogram needs --channel LABEL (see "specmoe info FILE")');
     const outPath = option(args, 'out');

@@ -27,7 +27,7 @@ export function DecodeResultsView({ api, session, results, recording, model, onJ
   const { rows, classes, context, analysis } = results;
   const running = session.phase === 'running';
   const open = recording?.name === context.recording.fileName;
-  const onSegment = open ? (i: number) => rows[i] && onJump(rows[i].dataSec) : undefined;
+  const onSegment = open ? (i: number) => rows[i] && onJump(rows[i].dataOnset) : undefined;
   const trials = results.segments === 'trials';
   // The plan's warnings are shown above (with the mapping); these are the run's own, e.g. a decoding thread lost.
   const warnings = results.warnings.filter((w) => !session.plan?.context.warnings.includes(w));

@@ -16,7 +16,7 @@ export function Reconstructions({ api, rows, model, onError }: { api: Comlink.Re
   const run = async () => {
     setBusy(true);
     try {
-      setResult(await api.reconstruct({ segmentDataSec: rows[segment]?.dataSec ?? 0, expert, channel, seed: 7 + segment }));
+      setResult(await api.reconstruct({ segmentDataSec: rows[segment]?.dataOnset ?? 0, expert, channel, seed: 7 + segment }));
     } catch (e) {
       onError(errorText(e));
     } finally {

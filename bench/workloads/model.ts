@@ -1,0 +1,75 @@
+// Benchmark workloads that run the same in Node and in the browser's model worker (`npm run bench -- model`,
+// `model-browser`): model forwards on seeded random weights (timing does not depend on values). Head training's
+// workload is in bench/workloads/head.ts.
+import * as tf from '@tensorflow/tfjs';
+import { AUTHORS_EXPERT, specMoEConfig } from '../../src/model/config';
+import { Expert } from '../../src/model/expert';
+import { initExpertParams, initHeadParams } from '../../src/model/init';
+import { ParamStore } from '../../src/model/params';
+import { SpecMoE, specMoETensors } from '../../src/model/specMoE';
+
+export type ModelWorkload = 'encoder' | 'expert' | 'specmoe';
+
+export interface ModelBenchRequest {
+  readonly workload: ModelWorkload;
+  readonly batch: number;
+  readonly channels: number;
+  readonly samples: number;
+  readonly repeats: number;
+}
+
+export interface BenchResult {
+  readonly backend: string;
+  /** Wall milliseconds of each timed run (after one warm-up run). */
+  readonly runsMs: number[];
+  readonly note: string;
+}
+
+/** One warm-up and `repeats` timed forwards of the authors' full-size expert / encoder / 3-expert SpecMoE. */
+export async function runModelBench(r: ModelBenchRequest): Promise<BenchResult> {
+  const x = tf.randomNormal([r.batch, r.channels, r.samples], 0, 0.2, 'float32', 1) as tf.Tensor3D;
+  const times = tf.tile(tf.reshape(tf.linspace(0.1, 1.1, r.samples), [1, 1, r.samples]), [r.batch, 1, 1]) as tf.Tensor3D;
+  let step: () => Promise<void>;
+  let params: ParamStore;
+  if (r.workload === 'specmoe') {
+    const config = specMoEConfig({ nClasses: 4, segmentSec: r.samples / 200 });
+    params = new ParamStore();
+    for (let k = 0; k < 3; k++) initExpertParams(AUTHORS_EXPERT, 10 * k + 1, params, `experts.${k}.`);
+    const head = initHeadParams(config, 7);
+    for (const [key, t] of head.entries()) params.set(key, t);
+    const model = new SpecMoE(config, params);
+    step = async () => {
+      const out = model.forward(x, times);
+      await out.logits.data();
+      tf.dispose(specMoETensors(out));
+    };
+  } else {
+    params = initExpertParams(AUTHORS_EXPERT, 1);
+    const expert = new Expert(AUTHORS_EXPERT, params);
+    step =
+      r.workload === 'encoder'
+        ? async () => {
+            const e = expert.encode(x, times);
+            await e.data();
+            e.dispose();
+          }
+        : async () => {
+            const out = expert.forward(x, times);
+            await out.U3_Dec1.data();
+            tf.dispose(Object.values(out));
+          };
+  }
+  try {
+    await step();
+    const runsMs: number[] = [];
+    for (let i = 0; i < r.repeats; i++) {
+      const start = performance.now();
+      await step();
+      runsMs.push(performance.now() - start);
+    }
+    return { backend: tf.getBackend(), runsMs, note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}` };
+  } finally {
+    params.dispose();
+    tf.dispose([x, times]);
+  }
+}

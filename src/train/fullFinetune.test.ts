@@ -1,0 +1,114 @@
+// Fine-tuning the whole SpecMoE on a tiny configuration: the loss goes down on a learnable synthetic task, the
+// experts' weights change (and stay put when the experts are frozen), running statistics move, and a checkpoint
+// restores the trainer exactly where it stopped.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assembleSpecMoEStateDict } from '../io/stateDict';
+import type { NamedTensor } from '../io/safetensors';
+import { initBackend } from '../runtime/backend';
+import { type ExpertConfig, specMoEConfig } from '../model/config';
+import { initExpertParams, initHeadParams } from '../model/init';
+import type { ParamStore } from '../model/params';
+import { DEFAULT_FULL_FINETUNE, FullFinetuner, trainableSpecMoE } from './fullFinetune';
+import type { TrialSet } from './trials';
+
+const EXPERT: ExpertConfig = { d1: 4, d2: 8, d3: 16, up3Mid: 4, heads: 2, auxChannels: 4 };
+const CONFIG = specMoEConfig({ expert: EXPERT, nClasses: 2, segmentSec: 2, clfHidden: 8 });
+const named = (store: ParamStore) => new Map([...store.entries()].map(([k, t]) => [k, { dtype: 'F32' as const, shape: t.shape, data: t.dataSync() as Float32Array }]));
+
+function stateDict(seed: number): Map<string, NamedTensor> {
+  const experts = [0, 1, 2].map((k) => initExpertParams(EXPERT, seed + k));
+  const head = initHeadParams(CONFIG, seed + 9);
+  const out = assembleSpecMoEStateDict(experts.map(named), named(head));
+  for (const s of [...experts, head]) s.dispose();
+  return out;
+}
+
+/** 4 channels, 2-s segments at 200 Hz with a 0.25-s margin: class 0 has a 10-Hz rhythm on channel 0, class 1 on 3. */
+function synthetic(n: number, seed: number): TrialSet {
+  const c = 4;
+  const length = 400;
+  const margin = 50;
+  const span = length + 2 * margin;
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  const x = new Float32Array(n * c * span);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+  for (let i = 0; i < n; i++) {
+    const phase = 6.28 * Math.abs(rand());
+    for (let ch = 0; ch < c; ch++) {
+      for (let t = 0; t < span; t++) {
+        const rhythm = ch === (labels[i] === 0 ? 0 : 3) ? 1.5 * Math.sin((2 * Math.PI * 10 * t) / 200 + phase) : 0;
+        x[(i * c + ch) * span + t] = rhythm + 0.5 * rand();
+      }
+    }
+  }
+  const ids = Array.from({ length: n }, () => 'synthetic');
+  return { n, nChannels: c, length, margin, x, labels, recordingIds: ids, subjects: ids, onsetsSec: Array.from({ length: n }, (_, i) => i * 3), annotations: Array.from(labels, (l) => `T${l + 1}`) };
+}
+
+const values = (trainer: FullFinetuner, key: string) => Array.from(trainer.model.params.get(key).dataSync());
+
+describe('FullFinetuner', () => {
+  beforeAll(async () => {
+    await initBackend(['wasm']);
+  });
+
+  it('lowers the loss, changes every group of weights and the running statistics', async () => {
+    const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 4, batchSize: 8, patience: 10, shiftSec: 0.2, headLearningRate: 3e-3, expertLearningRate: 1e-3 };
+    const trainer = new FullFinetuner(trainableSpecMoE(stateDict(1), CONFIG), settings);
+    const expertKey = 'experts.1.Down1.features3.0.weight';
+    const runningKey = 'experts.2.Down1.features1.1.running_mean';
+    const before = { expert: values(trainer, expertKey), gate: values(trainer, 'gate_LinearT_2.weight'), running: values(trainer, runningKey) };
+    const history = await trainer.fit(synthetic(32, 7), synthetic(16, 8));
+    expect(history.length).toBe(4);
+    expect(history[history.length - 1]!.trainLoss).toBeLessThan(history[0]!.trainLoss);
+    // The weights kept are the best epoch's (early stopping on the validation loss).
+    expect(trainer.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(values(trainer, expertKey)).not.toEqual(before.expert);
+    expect(values(trainer, 'gate_LinearT_2.weight')).not.toEqual(before.gate);
+    expect(values(trainer, runningKey)).not.toEqual(before.running);
+    const evaluation = trainer.evaluate(synthetic(16, 9));
+    expect(evaluation.probabilities).toHaveLength(16);
+    expect(evaluation.metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(16);
+    for (const g of evaluation.gates) for (const v of g) expect(v).toBeGreaterThan(0);
+    trainer.dispose();
+  }, 300_000);
+
+  it('leaves the experts as they are when they are frozen', async () => {
+    const trainer = new FullFinetuner(trainableSpecMoE(stateDict(2), CONFIG), { ...DEFAULT_FULL_FINETUNE, epochs: 1, batchSize: 8, trainExperts: false, shiftSec: 0.1 });
+    const key = 'experts.0.Down2.features1.0.weight';
+    const running = 'experts.0.Down1.features1.1.running_var';
+    const before = [values(trainer, key), values(trainer, running), values(trainer, 'classifier.net.4.weight')];
+    await trainer.fit(synthetic(16, 3), synthetic(8, 4));
+    expect(values(trainer, key)).toEqual(before[0]);
+    expect(values(trainer, running)).toEqual(before[1]);
+    expect(values(trainer, 'classifier.net.4.weight')).not.toEqual(before[2]);
+    trainer.dispose();
+  }, 300_000);
+
+  it('resumes from a checkpoint with the same weights, moments, epoch and history, and refuses a different setup', async () => {
+    const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 3, batchSize: 8, shiftSec: 0.1 };
+    const train = synthetic(16, 5);
+    const validation = synthetic(8, 6);
+    const first = new FullFinetuner(trainableSpecMoE(stateDict(3), CONFIG), { ...settings });
+    const stop = new AbortController();
+    await first.fit(train, validation, { onEpoch: (r) => (r.epoch === 2 ? stop.abort() : undefined), signal: stop.signal });
+    expect(first.epoch).toBe(2);
+    const files = first.checkpoint({ trainSec: 12 });
+    const second = new FullFinetuner(trainableSpecMoE(stateDict(4), CONFIG), { ...settings });
+    expect(second.restore(files)).toEqual({ trainSec: 12 });
+    expect(second.epoch).toBe(2);
+    expect(second.history).toEqual(first.history);
+    for (const key of ['experts.0.Down1.features1.0.weight', 'experts.2.Bottom2.features.4.weight', 'gate_LinearT_1.bias', 'experts.1.Down3.features1.1.running_var']) {
+      expect(values(second, key)).toEqual(values(first, key));
+    }
+    // Weights, best weights and every group's AdamW moments and step counts come back byte for byte.
+    const again = second.checkpoint({ trainSec: 12 });
+    for (const [name, bytes] of files) expect(again.get(name)).toEqual(bytes);
+    const history = await second.fit(train, validation);
+    expect(history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    const other = new FullFinetuner(trainableSpecMoE(stateDict(5), CONFIG), { ...settings, batchSize: 4 });
+    expect(() => other.restore(files)).toThrow(/batchSize = 8, this run has 4/);
+    for (const t of [first, second, other]) t.dispose();
+  }, 300_000);
+});

@@ -1,0 +1,414 @@
+// Fine-tuning the whole SpecMoE (the paper's fine-tuning: experts unfrozen, issue 15): the three experts' encoders,
+// the spectral gate and the classifier trained together on labelled trials, the experts at a lower learning rate
+// than the head. Class-weighted cross-entropy, the classifier's dropout, BatchNorm in training mode with running
+// statistics updated (momentum 0.1, as the pretraining), augmentation by random time shifts and channel dropout,
+// cosine learning rates, early stopping on the validation loss with the best epoch's weights kept. State (weights,
+// both optimisers' moments, history) goes to and comes back from checkpoint bytes, so a run can resume.
+import * as tf from '@tensorflow/tfjs';
+import { type Random, seededRandom, shuffled } from '../dsp/random';
+import { paddedLengthOf, segmentPositions } from '../dsp/segments';
+import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../io/safetensors';
+import type { SpecMoEConfig } from '../model/config';
+import { buildSpecMoE } from '../model/load';
+import type { SpecMoE } from '../model/specMoE';
+import { inputPsd, poolOverTime, specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
+import { AdamW, cosineLearningRate } from './adamw';
+import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
+import type { TrialSet } from './trials';
+
+export interface FullFinetuneSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly expertLearningRate: number;
+  /** The classifier's learning rate. */
+  readonly headLearningRate: number;
+  /**
+   * The spectral gate's: its input, a Welch PSD, is small (a unit-variance channel spreads a total of ~1 over 201
+   * bins), so Adam's steps of ~lr per weight would need thousands of steps to make the gate vary at lr 1e-3.
+   */
+  readonly gateLearningRate: number;
+  readonly weightDecay: number;
+  /** Epochs without a better validation loss before stopping. */
+  readonly patience: number;
+  /** The classifier's dropout (clf_dropout). */
+  readonly dropout: number;
+  /** Largest time shift of a training window (s); needs a trial margin at least as large. */
+  readonly shiftSec: number;
+  /** Probability that a channel of a training window is zeroed. */
+  readonly channelDropout: number;
+  readonly seed: number;
+  /** False trains the head only (the experts stay as they are): the frozen-expert ablation on the same data path. */
+  readonly trainExperts: boolean;
+  /**
+   * Left-right mirroring (augmentation): with probability `probability` a training window's channels are permuted
+   * by `channels` (C3 ↔ C4, …) and its class by `classes` (left fist ↔ right fist); absent: none.
+   */
+  readonly mirror?: { readonly probability: number; readonly channels: readonly number[]; readonly classes: readonly number[] };
+}
+
+export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
+  epochs: 30,
+  batchSize: 16,
+  expertLearningRate: 3e-4,
+  headLearningRate: 1e-3,
+  gateLearningRate: 1e-2,
+  weightDecay: 0.01,
+  patience: 8,
+  dropout: 0.2,
+  shiftSec: 0.5,
+  channelDropout: 0.1,
+  seed: 1,
+  trainExperts: true,
+};
+
+export interface FullEpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainBalancedAccuracy: number;
+  readonly validationLoss: number;
+  readonly validationBalancedAccuracy: number;
+  readonly seconds: number;
+}
+
+export interface TrialEvaluation {
+  readonly loss: number;
+  readonly probabilities: number[][];
+  readonly predicted: number[];
+  readonly metrics: Metrics;
+  /** Per trial, the mean gate value of each expert over channels and features. */
+  readonly gates: [number, number, number][];
+}
+
+/** A SpecMoE whose parameters are tf.Variables (running statistics not trainable), from a state dict. */
+export function trainableSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
+  const model = buildSpecMoE(tensors, config);
+  for (const [key, t] of [...model.params.entries()]) model.params.set(key, tf.variable(t, !key.includes('.running_')));
+  return model;
+}
+
+export class FinetuneStateError extends Error {
+  override readonly name = 'FinetuneStateError';
+}
+
+type GroupName = 'experts' | 'gate' | 'classifier';
+const GROUPS: readonly GroupName[] = ['experts', 'gate', 'classifier'];
+const groupOf = (key: string): GroupName => (key.startsWith('experts.') ? 'experts' : key.startsWith('gate_') ? 'gate' : 'classifier');
+
+/** Trials per forward/backward pass inside a step (see step()). */
+const MICRO_BATCH = 4;
+
+const STATE_FILES = { weights: 'model.safetensors', best: 'best.safetensors', optimizer: 'optimizer.safetensors', state: 'state.json' } as const;
+
+interface SavedState {
+  readonly settings: FullFinetuneSettings;
+  readonly epoch: number;
+  readonly bestEpoch: number;
+  readonly bestLoss: number;
+  readonly stale: number;
+  readonly history: readonly FullEpochRecord[];
+  readonly notes: Record<string, unknown>;
+}
+
+export class FullFinetuner {
+  readonly history: FullEpochRecord[] = [];
+  epoch = 0;
+  bestEpoch = 0;
+  bestLoss = Infinity;
+  /** Epochs since the best one. */
+  stale = 0;
+  private best: Map<string, Float32Array> | null = null;
+  /** Parameter groups, each with its own AdamW and learning rate: the experts, the spectral gate, the classifier. */
+  private readonly groups: { readonly name: GroupName; readonly variables: Map<string, tf.Variable>; readonly optimizer: AdamW; readonly learningRate: number }[];
+
+  /** `model`'s parameters must be tf.Variables (see trainableSpecMoE). */
+  constructor(
+    readonly model: SpecMoE,
+    readonly settings: FullFinetuneSettings,
+  ) {
+    if (settings.batchSize < 2) throw new RangeError('BatchNorm in training mode needs batches of at least 2 trials');
+    const rates: Record<GroupName, number> = { experts: settings.expertLearningRate, gate: settings.gateLearningRate, classifier: settings.headLearningRate };
+    this.groups = GROUPS.filter((name) => name !== 'experts' || settings.trainExperts).map((name) => ({
+      name,
+      variables: new Map<string, tf.Variable>(),
+      optimizer: new AdamW({ learningRate: rates[name], beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: settings.weightDecay }),
+      learningRate: rates[name],
+    }));
+    for (const [key, t] of model.params.entries()) {
+      if (key.includes('.running_') || key.endsWith('num_batches_tracked')) continue;
+      if (!(t instanceof tf.Variable)) throw new FinetuneStateError(`"${key}" is not a trainable variable: build the model with trainableSpecMoE`);
+      this.groups.find((g) => g.name === groupOf(key))?.variables.set(key, t);
+    }
+  }
+
+  private get config() {
+    return this.model.config;
+  }
+
+  /**
+   * A batch as tensors: windows of `length` samples starting `offsets` into each trial's span, padded; `source(b, c)`
+   * names the trial channel that fills channel c of item b (-1: zeros).
+   */
+  private batch(set: TrialSet, indices: readonly number[], offsets: readonly number[], source: (b: number, c: number) => number): { x: tf.Tensor3D; times: tf.Tensor3D; psd: tf.Tensor3D } {
+    const { nChannels: c, length, margin } = set;
+    const span = length + 2 * margin;
+    const padded = paddedLengthOf(length);
+    const b = indices.length;
+    const x = new Float32Array(b * c * padded);
+    indices.forEach((idx, k) => {
+      for (let ch = 0; ch < c; ch++) {
+        const src = source(k, ch);
+        if (src < 0) continue;
+        const from = (idx * c + src) * span + offsets[k]!;
+        x.set(set.x.subarray(from, from + length), (k * c + ch) * padded);
+      }
+    });
+    const psd = inputPsd(x, b, c, padded, this.config);
+    const times = segmentPositions(length, padded);
+    return {
+      x: tf.tensor3d(x, [b, c, padded]),
+      times: tf.tidy(() => tf.tile(tf.tensor3d(times, [1, 1, padded]), [b, 1, 1]) as tf.Tensor3D),
+      psd: tf.tensor3d(psd, [b, c, psd.length / (b * c)]),
+    };
+  }
+
+  /** Weighted cross-entropy summed over the batch and divided by `denominator` (the batch's total class weight). */
+  private loss(logits: tf.Tensor2D, labels: Int32Array, classWeights: readonly number[], denominator?: number): tf.Scalar {
+    return tf.tidy(() => {
+      const y = tf.tensor1d(labels, 'int32');
+      const w = tf.gather(tf.tensor1d([...classWeights]), y);
+      const nll = tf.neg(tf.sum(tf.mul(tf.cast(tf.oneHot(y, this.config.nClasses), 'float32'), tf.logSoftmax(logits)), 1));
+      return tf.div(tf.sum(tf.mul(nll, w)), denominator ?? tf.sum(w)) as tf.Scalar;
+    });
+  }
+
+  /**
+   * One optimisation step over `indices` (PyTorch CrossEntropyLoss(weight), mean reduction over the batch), run in
+   * micro-batches whose gradients add up to the batch's: autograd keeps every activation of three experts for the
+   * backward pass (~150 MB per trial of the small experts), and tfjs-wasm's heap stops at 4 GB.
+   */
+  private step(set: TrialSet, indices: readonly number[], classWeights: readonly number[], random: Random, lrScale: number): { loss: number; predicted: Int32Array; labels: Int32Array } {
+    const s = this.settings;
+    const maxShift = Math.min(set.margin, Math.round(s.shiftSec * this.config.sampleRateHz));
+    // Each window's shift, mirroring and label, drawn for the whole batch first (the loss divides by its total weight).
+    const offsets = indices.map(() => set.margin + Math.round((2 * random.next() - 1) * maxShift));
+    const mirrored = indices.map(() => (s.mirror ? random.next() < s.mirror.probability : false));
+    const batchLabels = Int32Array.from(indices, (i, b) => (mirrored[b] ? s.mirror!.classes[set.labels[i]!]! : set.labels[i]!));
+    const denominator = batchLabels.reduce((a, l) => a + classWeights[l]!, 0);
+    const variables = this.groups.flatMap((g) => [...g.variables.values()]);
+    const summed: Record<string, tf.Tensor> = {};
+    const predicted = new Int32Array(indices.length);
+    let loss = 0;
+    for (let first = 0, last = 0; first < indices.length; first = last) {
+      // BatchNorm's batch statistics need two trials: a lone last one joins the previous micro-batch.
+      last = indices.length - (first + MICRO_BATCH) === 1 ? indices.length : Math.min(indices.length, first + MICRO_BATCH);
+      const part = indices.slice(first, last);
+      const { x, times, psd } = this.batch(set, part, offsets.slice(first, last), (b, c) => (random.next() < s.channelDropout ? -1 : mirrored[first + b] ? s.mirror!.channels[c]! : c));
+      const labels = batchLabels.subarray(first, last);
+      const dropoutSeed = random.int(2 ** 31);
+      const stats = this.model.experts.map(() => new Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>());
+      let logits: tf.Tensor2D | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const pooled = this.model.experts.map((e, k) => poolOverTime(e.encode(x, times, s.trainExperts, s.trainExperts ? stats[k] : undefined), set.nChannels, this.config.lPool));
+        const [b, c, f] = psd.shape;
+        const rows = tf.reshape(psd, [b * c, f]) as tf.Tensor2D;
+        const out = specMoEHeadTrainingLogits(tf.concat(pooled, -1), rows, tf.transpose(rows) as tf.Tensor2D, this.config, this.model.params, s.dropout, dropoutSeed);
+        logits = tf.keep(out);
+        return this.loss(out, labels, classWeights, denominator);
+      }, variables);
+      for (const [name, g] of Object.entries(grads)) {
+        const previous = summed[name];
+        summed[name] = previous ? tf.add(previous, g) : g;
+        if (previous) tf.dispose([previous, g]);
+      }
+      stats.forEach((m, k) => this.updateRunningStats(k, m));
+      predicted.set(tf.tidy(() => tf.argMax(logits!, 1)).dataSync() as Int32Array, first);
+      loss += value.dataSync()[0]!;
+      tf.dispose([x, times, psd, value, logits!]);
+    }
+    for (const g of this.groups) {
+      const byKey: Record<string, tf.Tensor> = {};
+      for (const [key, v] of g.variables) if (summed[v.name]) byKey[key] = summed[v.name]!;
+      g.optimizer.apply(g.variables, byKey, cosineLearningRate(this.epoch, s.epochs, g.learningRate, g.learningRate * 0.01) * lrScale);
+    }
+    tf.dispose(Object.values(summed));
+    return { loss, predicted, labels: batchLabels };
+  }
+
+  /** running = 0.9·running + 0.1·batch (BatchNorm momentum 0.1, unbiased batch variance). */
+  private updateRunningStats(expert: number, stats: Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>): void {
+    const params = this.model.experts[expert]!.params;
+    for (const [key, { mean, variance }] of stats) {
+      for (const [name, batchValue] of [['running_mean', mean], ['running_var', variance]] as const) {
+        const running = params.get(`${key}.${name}`) as tf.Variable;
+        tf.tidy(() => running.assign(tf.add(tf.mul(running, 0.9), tf.mul(batchValue, 0.1))));
+      }
+      tf.dispose([mean, variance]);
+    }
+  }
+
+  /** Inference-mode predictions on every trial at its onset (no shift, no dropout). */
+  evaluate(set: TrialSet, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1), batchSize = 16): TrialEvaluation {
+    const probabilities: number[][] = [];
+    const gates: [number, number, number][] = [];
+    let lossSum = 0;
+    let weightSum = 0;
+    for (let start = 0; start < set.n; start += batchSize) {
+      const indices = Array.from({ length: Math.min(batchSize, set.n - start) }, (_, i) => start + i);
+      const labels = set.labels.subarray(start, start + indices.length);
+      const { x, times, psd } = this.batch(set, indices, indices.map(() => set.margin), (_, c) => c);
+      const pooled = this.model.experts.map((e) => tf.tidy(() => poolOverTime(e.encode(x, times), set.nChannels, this.config.lPool)));
+      const out = tf.tidy(() => {
+        const head = specMoEHead(pooled, psd, this.config, this.model.params);
+        const w = tf.sum(tf.gather(tf.tensor1d([...classWeights]), tf.tensor1d(labels, 'int32')));
+        return {
+          p: head.probabilities.arraySync() as number[][],
+          g: head.gates.map((g) => tf.mean(g, [1, 2]).arraySync() as number[]),
+          l: tf.mul(this.loss(head.logits, labels, classWeights), w).dataSync()[0]!,
+          w: w.dataSync()[0]!,
+        };
+      });
+      tf.dispose([x, times, psd, ...pooled]);
+      probabilities.push(...out.p);
+      out.p.forEach((_, i) => gates.push([out.g[0]![i]!, out.g[1]![i]!, out.g[2]![i]!]));
+      lossSum += out.l;
+      weightSum += out.w;
+    }
+    const predicted = probabilities.map((p) => p.indexOf(Math.max(...p)));
+    return { loss: lossSum / weightSum, probabilities, predicted, metrics: classificationMetrics(Array.from(set.labels), predicted, this.config.nClasses), gates };
+  }
+
+  /**
+   * Trains until `settings.epochs`, early stopping or `signal`; resumes from the current epoch (after restore()).
+   * `onEpoch` runs after every epoch (e.g. to write a checkpoint). Leaves the best epoch's weights in the model.
+   */
+  async fit(
+    train: TrialSet,
+    validation: TrialSet,
+    hooks: { onEpoch?: (r: FullEpochRecord) => void | Promise<void>; onBatch?: (done: number, total: number, loss: number) => void; signal?: AbortSignal } = {},
+  ): Promise<FullEpochRecord[]> {
+    const s = this.settings;
+    if (train.margin < Math.round(s.shiftSec * this.config.sampleRateHz)) throw new RangeError(`time shifts of ${s.shiftSec} s need trials read with a margin of at least that much`);
+    const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
+    const stepsPerEpoch = Math.ceil(train.n / s.batchSize);
+    while (this.epoch < s.epochs && this.stale < s.patience && !hooks.signal?.aborted) {
+      const started = performance.now();
+      const random = seededRandom(s.seed * 1000 + this.epoch);
+      const order = shuffled([...Array(train.n).keys()], random);
+      let lossSum = 0;
+      const truth: number[] = [];
+      const predicted: number[] = [];
+      for (let b = 0; b < stepsPerEpoch && !hooks.signal?.aborted; b++) {
+        let indices = order.slice(b * s.batchSize, (b + 1) * s.batchSize);
+        if (indices.length < 2) indices = [...indices, order[0]!]; // BatchNorm needs two
+        // Linear warm-up over the first epoch: the head starts random, the experts should not chase it.
+        const lrScale = this.epoch === 0 ? (b + 1) / stepsPerEpoch : 1;
+        const r = this.step(train, indices, classWeights, random, lrScale);
+        lossSum += r.loss * indices.length;
+        truth.push(...r.labels);
+        predicted.push(...r.predicted);
+        hooks.onBatch?.(b + 1, stepsPerEpoch, r.loss);
+      }
+      if (hooks.signal?.aborted) break;
+      const val = this.evaluate(validation, balancedClassWeights(Array.from(validation.labels), this.config.nClasses));
+      this.epoch++;
+      const record: FullEpochRecord = {
+        epoch: this.epoch,
+        trainLoss: lossSum / truth.length,
+        trainBalancedAccuracy: classificationMetrics(truth, predicted, this.config.nClasses).balancedAccuracy,
+        validationLoss: val.loss,
+        validationBalancedAccuracy: val.metrics.balancedAccuracy,
+        seconds: (performance.now() - started) / 1000,
+      };
+      this.history.push(record);
+      if (val.loss < this.bestLoss) {
+        this.bestLoss = val.loss;
+        this.bestEpoch = this.epoch;
+        this.stale = 0;
+        this.best = this.snapshot();
+      } else this.stale++;
+      await hooks.onEpoch?.(record);
+    }
+    if (this.best) this.load(this.best);
+    return this.history;
+  }
+
+  /** Every parameter's values (running statistics included). */
+  snapshot(): Map<string, Float32Array> {
+    return new Map([...this.model.params.entries()].filter(([k]) => !k.endsWith('num_batches_tracked')).map(([k, t]) => [k, Float32Array.from(t.dataSync() as Float32Array)]));
+  }
+
+  private load(values: ReadonlyMap<string, ArrayLike<number>>): void {
+    for (const [key, t] of this.model.params.entries()) {
+      const v = values.get(key);
+      if (!v) continue;
+      if (v.length !== t.size) throw new FinetuneStateError(`saved "${key}" has ${v.length} values, the model ${t.size}`);
+      (t as tf.Variable).assign(tf.tensor(Float32Array.from(v), t.shape));
+    }
+  }
+
+  /** Checkpoint files: current and best weights, both optimisers' moments, the state (JSON). */
+  checkpoint(notes: Record<string, unknown> = {}): Map<string, Uint8Array> {
+    const weights = (values: ReadonlyMap<string, Float32Array>) => {
+      const out: Record<string, TensorToWrite> = {};
+      for (const [key, data] of values) out[key] = { dtype: 'F32', shape: this.model.params.get(key).shape, data };
+      return writeSafetensors(out);
+    };
+    const moments: Record<string, TensorToWrite> = {};
+    for (const { name, optimizer } of this.groups) {
+      for (const [key, { m, v }] of optimizer.moments) {
+        moments[`${name}.m.${key}`] = { dtype: 'F32', shape: m.shape, data: m.dataSync() as Float32Array };
+        moments[`${name}.v.${key}`] = { dtype: 'F32', shape: v.shape, data: v.dataSync() as Float32Array };
+      }
+    }
+    const state: SavedState = { settings: this.settings, epoch: this.epoch, bestEpoch: this.bestEpoch, bestLoss: this.bestLoss, stale: this.stale, history: this.history, notes };
+    const files = new Map<string, Uint8Array>([
+      [STATE_FILES.weights, weights(this.snapshot())],
+      [STATE_FILES.optimizer, writeSafetensors(moments, Object.fromEntries(this.groups.map((g) => [`${g.name}Steps`, String(g.optimizer.step)])))],
+      [STATE_FILES.state, new TextEncoder().encode(JSON.stringify(state, null, 1))],
+    ]);
+    if (this.best) files.set(STATE_FILES.best, weights(this.best));
+    return files;
+  }
+
+  /** Loads checkpoint files written by checkpoint() into this trainer; returns the notes saved with them. */
+  restore(files: ReadonlyMap<string, Uint8Array>): Record<string, unknown> {
+    const need = (name: string) => {
+      const bytes = files.get(name);
+      if (!bytes) throw new FinetuneStateError(`checkpoint lacks ${name}`);
+      return bytes;
+    };
+    const state = JSON.parse(new TextDecoder().decode(need(STATE_FILES.state))) as SavedState;
+    // More epochs than the checkpoint's run is fine (a run continued); a different batch or frozen state is another run.
+    for (const key of ['batchSize', 'trainExperts'] as const) {
+      if (state.settings[key] !== this.settings[key]) throw new FinetuneStateError(`checkpoint was made with ${key} = ${state.settings[key]}, this run has ${this.settings[key]}`);
+    }
+    const named = (bytes: Uint8Array) => new Map([...readSafetensors(bytes).tensors].map(([k, t]) => [k, t.data as ArrayLike<number>]));
+    this.load(named(need(STATE_FILES.weights)));
+    const bestBytes = files.get(STATE_FILES.best);
+    this.best = bestBytes ? new Map([...named(bestBytes)].map(([k, v]) => [k, Float32Array.from(v)])) : null;
+    const moments = readSafetensors(need(STATE_FILES.optimizer));
+    for (const { name: group, optimizer } of this.groups) {
+      optimizer.dispose();
+      for (const [name, t] of moments.tensors) {
+        if (!name.startsWith(`${group}.m.`)) continue;
+        const key = name.slice(group.length + 3);
+        const v = moments.tensors.get(`${group}.v.${key}`);
+        if (!v) throw new FinetuneStateError(`checkpoint has the first moment of ${key} but not its second`);
+        optimizer.moments.set(key, { m: tf.tensor(Float32Array.from(t.data), [...t.shape]), v: tf.tensor(Float32Array.from(v.data), [...v.shape]) });
+      }
+      optimizer.step = Number(moments.metadata[`${group}Steps`] ?? 0);
+    }
+    this.epoch = state.epoch;
+    this.bestEpoch = state.bestEpoch;
+    this.bestLoss = state.bestLoss ?? Infinity;
+    this.stale = state.stale;
+    this.history.splice(0, this.history.length, ...state.history);
+    return state.notes;
+  }
+
+  dispose(): void {
+    for (const g of this.groups) g.optimizer.dispose();
+  }
+}
+
+export { STATE_FILES as FULL_FINETUNE_FILES };
