@@ -51,9 +51,12 @@ export function parseLabelCsv(text: string): CsvLabel[] {
   return rows;
 }
 
-/** Subject of an eegmmidb-style file name ("S001R04.edf" → "S001"); otherwise the name without extension. */
+/**
+ * Subject of an eegmmidb-style file name ("S001R04.edf" → "S001") or a Sleep-EDF one ("SC4012E0-PSG.edf" → "SC401",
+ * subject 01 of the SC study, night 2); otherwise the name without extension.
+ */
 export function subjectOf(fileName: string): string {
   const base = fileName.replace(/^.*[\\/]/, '');
-  const m = /^(S\d{3})R\d{2}/i.exec(base);
+  const m = /^(S\d{3})R\d{2}/i.exec(base) ?? /^(S[CT]\d{3})\d[A-Z][A-Z0-9]/i.exec(base);
   return m ? m[1]!.toUpperCase() : base.replace(/\.(edf|bdf)(\.gz)?$/i, '');
 }

@@ -15,10 +15,15 @@ import { laneCount, startReplicas } from './browserLanes';
 import type { SpecMoE } from '../model/specMoE';
 import { predictionRows, predictionsCsv, predictionsEdf } from '../model/exports';
 import { type LoadedModel, specMoEFromWeights } from '../model/load';
-import { findTask } from '../model/tasks';
+import { findTask, type TaskDefinition } from '../model/tasks';
 import { makeBatch } from '../train/pretrain';
-import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
+import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram, TaskSummary } from './api';
 import { BUNDLED_MODEL_URL, wasmPaths } from './assets';
+import { isSleepStaging } from './sleepService';
+
+export function taskSummary(task: TaskDefinition): TaskSummary {
+  return { id: task.id, name: task.name, classes: task.classes, channels: task.channels, segmentSec: task.segmentSec, sleepStaging: isSleepStaging(task.classes) };
+}
 
 /**
  * tfjs-backend-wasm's own choice, half the logical CPUs up to 4, where that is at least 2 and the page is cross-origin
@@ -39,6 +44,8 @@ export class ModelService {
   private replicas: ForwardLane[] = [];
   private abort: AbortController | null = null;
   private recordingName = '';
+  /** The source of the recording the rows were decoded from (annotations added later keep the same source). */
+  private decodedSource: Recording['source'] | null = null;
 
   /** wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). */
   async init(preferred?: BackendName[], wasmThreads = defaultWasmThreads()): Promise<BackendInfo> {
@@ -53,12 +60,13 @@ export class ModelService {
     this.tensors = tensors;
     this.expertsId = files.filter((f) => f.name !== 'head.safetensors').map((f) => `${f.name}:${f.bytes.length}`).join(',');
     this.rows = [];
+    this.decodedSource = null;
     let parameterCount = 0;
     for (const [, t] of tensors) parameterCount += t.data.length;
     return {
       name: loaded.bundle?.name ?? 'SpecMoE state dict',
       description: loaded.description,
-      task: { id: loaded.task.id, name: loaded.task.name, classes: loaded.task.classes, channels: loaded.task.channels, segmentSec: loaded.task.segmentSec },
+      task: taskSummary(loaded.task),
       trained: loaded.trained,
       hasDecoders: loaded.experts !== null,
       provenance: loaded.bundle ? `${loaded.bundle.provenance.source}${loaded.bundle.provenance.notes ? ` — ${loaded.bundle.provenance.notes}` : ''}` : 'user-supplied weights',
@@ -113,6 +121,7 @@ export class ModelService {
     this.abort = abort;
     this.rows = [];
     this.recordingName = recording.source.name;
+    this.decodedSource = recording.source;
     const started = performance.now();
     let reported = 0;
     const toRow = (r: SegmentPrediction): DecodedRow => ({
@@ -142,6 +151,12 @@ export class ModelService {
 
   cancel(): void {
     this.abort?.abort();
+  }
+
+  /** The last decode's predictions by a sleep-staging model, if they were of this recording. */
+  sleepPredictionsOf(recording: Recording): { model: string; rows: readonly SegmentPrediction[] } | null {
+    if (!this.loaded || this.decodedSource !== recording.source || this.rows.length === 0 || !isSleepStaging(this.loaded.task.classes)) return null;
+    return { model: this.loaded.bundle?.name ?? 'SpecMoE state dict', rows: this.rows };
   }
 
   exportPredictions(recording: Recording | null, kind: 'csv' | 'json' | 'edf', deidentify: boolean, shown?: readonly DecodedRow[]): NamedBytes {

@@ -2,11 +2,13 @@
 // IndexedDB, head training with live epochs, and the trained head saved as a new bundle.
 import { createStore, del, get, set, clear } from 'idb-keyval';
 import { saveBundle } from '../io/bundle';
+import { annotationTarget, importAnnotations, withAnnotations } from '../io/annotationImport';
 import { openRecording } from '../io/open';
 import type { Recording } from '../io/recording';
 import { blobSource } from '../io/sources';
 import { type FinetuneResult, finetune, finetunedBundle, type EmbeddingCache } from '../train/finetune';
 import type { EpochRecord } from '../train/headTraining';
+import { findTask } from '../model/tasks';
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
 import type { ModelService } from './modelService';
@@ -36,12 +38,32 @@ export class TrainingService {
   constructor(private readonly models: ModelService) {}
 
   async add(file: Blob, name: string, split: TrainingRecordingSummary['split']): Promise<TrainingRecordingSummary> {
+    return this.register(await openRecording(blobSource(file, name)), name, split);
+  }
+
+  /** A recording whose labels are in another file (a PSG and its hypnogram), laid over it by the start times. */
+  async addPair(file: Blob, name: string, annotations: Blob, annotationsName: string, split: TrainingRecordingSummary['split']): Promise<TrainingRecordingSummary> {
     const recording = await openRecording(blobSource(file, name));
+    try {
+      const imported = await importAnnotations(blobSource(annotations, annotationsName), annotationTarget(recording));
+      return this.register(withAnnotations(recording, imported.annotations), `${name} + ${annotationsName}`, split);
+    } catch (e) {
+      await recording.close();
+      throw e;
+    }
+  }
+
+  private register(recording: Recording, name: string, split: TrainingRecordingSummary['split']): TrainingRecordingSummary {
+    // Annotations counted where they overlap the recording: a whole night's hypnogram over a short PSG shows what trains.
+    const { clockStartSec, clockEndSec } = annotationTarget(recording);
     const counts: Record<string, number> = {};
-    for (const a of recording.annotations) counts[a.description.trim()] = (counts[a.description.trim()] ?? 0) + 1;
+    for (const a of recording.annotations) {
+      if (a.onsetSec > clockEndSec || a.onsetSec + Math.max(0, a.durationSec ?? 0) < clockStartSec) continue;
+      counts[a.description.trim()] = (counts[a.description.trim()] ?? 0) + 1;
+    }
     let id = recording.source.name.replace(/\.(edf|bdf)$/i, '');
     while (this.recordings.has(id)) id += "'";
-    const summary: TrainingRecordingSummary = { id, name, subject: subjectOf(name), split, annotations: counts };
+    const summary: TrainingRecordingSummary = { id, name, subject: subjectOf(recording.source.name), split, annotations: counts };
     this.recordings.set(id, { summary, recording });
     return summary;
   }
@@ -61,8 +83,12 @@ export class TrainingService {
     const started = performance.now();
     this.result?.trainer.params.dispose();
     this.result = null;
+    const task = request.taskId === undefined ? undefined : findTask(request.taskId);
+    if (request.taskId !== undefined && !task) throw new Error(`unknown task "${request.taskId}"`);
     const result = await finetune({
       base,
+      task,
+      segmentation: request.segmentation,
       expertsId: this.models.expertsId,
       labelMap: parseLabelMap(request.labelMap),
       segmentSec: request.segmentSec,

@@ -1,7 +1,10 @@
 // The worker entry: one comlink API (./api.ts) over the recording, spectrogram, model and training services.
 import * as Comlink from 'comlink';
 import type { WorkerApi } from './api';
-import { ModelService } from './modelService';
+import { ModelService, taskSummary } from './modelService';
+import { sleepReport } from './sleepService';
+import { sleepLabelMap } from '../dsp/hypnogram';
+import { BUILTIN_TASKS } from '../model/tasks';
 import { RecordingService } from './recordingService';
 import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +27,13 @@ const training = new TrainingService(models);
 const api: WorkerApi = {
   init: (preferred, wasmThreads) => models.init(preferred, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
+  addAnnotations: (file, name) => recordings.addAnnotations(file, name),
+  async sleepReport() {
+    const recording = recordings.require();
+    const decoded = models.sleepPredictionsOf(recording);
+    return sleepReport(recording, decoded && { model: decoded.model, rows: decoded.rows });
+  },
+  tasks: async () => BUILTIN_TASKS.map(taskSummary),
   page: (request) => recordings.page(request),
   spectrogram: (request) => spectrogram(recordings.require(), request),
   maskPreview: (request) => maskPreview(recordings.require(), request),
@@ -69,6 +79,8 @@ const api: WorkerApi = {
   exportPredictions: async (kind, deidentify, rows) => models.exportPredictions(recordings.recording, kind, deidentify, rows),
   reconstruct: (request) => models.reconstruct(recordings.require(), request),
   addTrainingRecording: (file, name, split) => training.add(file, name, split),
+  addTrainingPair: (file, name, annotations, annotationsName, split) => training.addPair(file, name, annotations, annotationsName, split),
+  sleepLabelMap: async (texts) => sleepLabelMap(texts),
   removeTrainingRecording: (id) => training.remove(id),
   finetune: (request, onEpoch, onStage) => training.run(request, onEpoch, onStage),
   saveFinetuned: (name) => training.save(name),
