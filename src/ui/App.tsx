@@ -2,14 +2,15 @@
 // recordings (choose, drop, or the demo), the header panel, errors that never drop what is loaded, and the views.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type BackendName, FALLBACK_ORDER, preferring } from '../model/backendNames';
-import type { BackendInfo, ModelSummary, NamedBytes, RecordingSummary } from '../worker/api';
+import type { AnnotationImport, BackendInfo, ModelSummary, NamedBytes, RecordingSummary } from '../worker/api';
 import { DecodeView } from './DecodeView';
 import { FinetuneView } from './FinetuneView';
 import { errorText } from './format';
 import { HeaderPanel } from './HeaderPanel';
 import { MaskView } from './MaskView';
 import { SpectrogramView } from './SpectrogramView';
-import { INITIAL_VIEWER, TraceView, type ViewerState } from './TraceView';
+import { TraceView } from './traces/TraceView';
+import { INITIAL_VIEWER, type ViewerState } from './traces/viewerState';
 import { startWorker, type WorkerClient } from './workerClient';
 
 const DEMO_URL = `${import.meta.env.BASE_URL}demo/S001R04.edf.gz`;
@@ -37,6 +38,8 @@ function tabKeyTarget(key: string, current: number): number | null {
 interface Loaded {
   file: Blob | null;
   fileName: string;
+  /** Annotation files added to the recording ("add annotations from file"), in order. */
+  annotationFiles: { file: Blob; name: string }[];
   model: { kind: 'bundled' } | { kind: 'saved' } | { kind: 'files'; files: NamedBytes[]; taskId?: string } | null;
 }
 
@@ -69,7 +72,7 @@ export function App() {
   const [busy, setBusy] = useState<string | null>(null);
   const [viewer, setViewer] = useState<ViewerState>(INITIAL_VIEWER);
   const [tab, setTab] = useState<Tab>('traces');
-  const loaded = useRef<Loaded>({ file: null, fileName: '', model: null });
+  const loaded = useRef<Loaded>({ file: null, fileName: '', annotationFiles: [], model: null });
   const [generation, setGeneration] = useState(0);
   const offlineReady = useOfflineReady();
   const [preferredBackend, setPreferredBackend] = useState<BackendName | ''>(() => (new URLSearchParams(location.search).get('backend') as BackendName | null) ?? '');
@@ -94,8 +97,12 @@ export function App() {
         const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined, threadsParam === null ? undefined : Number(threadsParam));
         if (!alive) return;
         setBackend(info);
-        const { file, fileName, model: m } = loaded.current;
-        if (file) setRecording(await c.api.openRecording(file, fileName));
+        const { file, fileName, annotationFiles, model: m } = loaded.current;
+        if (file) {
+          let summary = await c.api.openRecording(file, fileName);
+          for (const a of annotationFiles) summary = (await c.api.addAnnotations(a.file, a.name)).recording;
+          setRecording(summary);
+        }
         let summary: ModelSummary | null = null;
         try {
           if (m?.kind === 'files') summary = await c.api.loadModel(m.files, m.taskId);
@@ -127,9 +134,9 @@ export function App() {
       setBusy(`Opening ${name}…`);
       try {
         const summary = await client.api.openRecording(file, name);
-        loaded.current = { ...loaded.current, file, fileName: name };
+        loaded.current = { ...loaded.current, file, fileName: name, annotationFiles: [] };
         setRecording(summary);
-        setViewer({ ...INITIAL_VIEWER, gainUvPerDiv: viewer.gainUvPerDiv });
+        setViewer({ ...INITIAL_VIEWER, sensitivityUvPerMm: viewer.sensitivityUvPerMm });
         setError(null);
       } catch (e) {
         setError(`Could not open ${name}: ${errorText(e)}`);
@@ -137,7 +144,7 @@ export function App() {
         setBusy(null);
       }
     },
-    [client, viewer.gainUvPerDiv],
+    [client, viewer.sensitivityUvPerMm],
   );
 
   const openDemo = useCallback(async () => {
@@ -152,6 +159,11 @@ export function App() {
     }
   }, [open]);
 
+  const onAnnotationsAdded = useCallback((result: AnnotationImport, file: Blob, name: string) => {
+    loaded.current.annotationFiles = [...loaded.current.annotationFiles, { file, name }];
+    setRecording(result.recording);
+  }, []);
+
   const onModelLoaded = useCallback((summary: ModelSummary, source: Loaded['model']) => {
     loaded.current.model = source;
     setModel(summary);
@@ -161,7 +173,7 @@ export function App() {
   const forgetEverything = useCallback(async () => {
     if (!client) return;
     await client.api.forgetCaches();
-    loaded.current = { file: null, fileName: '', model: { kind: 'bundled' } };
+    loaded.current = { file: null, fileName: '', annotationFiles: [], model: { kind: 'bundled' } };
     setRecording(null);
     setNotice('Forgot everything: cached embeddings and saved heads are deleted from this browser, and the recording is closed.');
     setGeneration((g) => g + 1);
@@ -239,9 +251,9 @@ export function App() {
         ))}
       </nav>
       <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {client && tab === 'traces' && (recording ? <TraceView api={client.api} recording={recording} state={viewer} onChange={setViewer} onError={setError} /> : <p>Open a recording to see its traces.</p>)}
+        {client && tab === 'traces' && (recording ? <TraceView api={client.api} recording={recording} state={viewer} onChange={setViewer} onError={setError} onAnnotationsAdded={onAnnotationsAdded} /> : <p>Open a recording to see its traces.</p>)}
         {client && tab === 'spectrogram' && (recording ? <SpectrogramView api={client.api} recording={recording} viewer={viewer} onJump={(sec) => { setViewer({ ...viewer, startSec: sec }); setTab('traces'); }} onError={setError} /> : <p>Open a recording first.</p>)}
-        {client && tab === 'masks' && (recording ? <MaskView api={client.api} recording={recording} viewer={viewer} onError={setError} /> : <p>Open a recording first.</p>)}
+        {client && tab === 'masks' && (recording ? <MaskView api={client.api} recording={recording} viewer={viewer} /> : <p>Open a recording first.</p>)}
         {client && tab === 'decode' && (
           <DecodeView api={client.api} recording={recording} model={model} modelError={modelError} backend={backend} onModelLoaded={onModelLoaded} onJump={(sec) => { setViewer({ ...viewer, startSec: sec }); setTab('traces'); }} onError={setError} />
         )}

@@ -268,7 +268,7 @@ export function DecodeView({ api, recording, model, modelError, backend, onModel
   };
 
   const classes = model?.task.classes ?? [];
-  const isSleep = model?.task.id === 'sleep-staging';
+  const isSleep = model?.task.sleepStaging ?? false;
   const timeline = useMemo(() => {
     const x = rows.map((r) => r.onset);
     const stacked = classes.map((c, i) => ({ type: 'scatter', mode: 'lines', stackgroup: 'p', x, y: rows.map((r) => r.probabilities[c] ?? 0), name: c, line: { width: 0.5, color: CLASS_COLOURS[i % CLASS_COLOURS.length] }, hovertemplate: `${c} %{y:.2f}<extra></extra>` }));

@@ -8,6 +8,7 @@ import type { Metrics } from '../train/metrics';
 import type { FinetuneSummary, ModelSummary, NamedBytes, TrainingRecordingSummary, WorkerApi } from '../worker/api';
 import { download, errorText, pct } from './format';
 import { Plot } from './Plot';
+import { type SleepSettings, SleepTraining } from './sleep/SleepTraining';
 import { Comlink } from './workerClient';
 
 interface Props {
@@ -45,6 +46,7 @@ export function FinetuneView({ api, model, onModelLoaded, onError }: Props) {
   const [result, setResult] = useState<FinetuneSummary | null>(null);
   const [training, setTraining] = useState(false);
   const [saved, setSaved] = useState<NamedBytes[] | null>(null);
+  const [sleep, setSleep] = useState<Pick<SleepSettings, 'taskId' | 'segmentation'> | null>(null);
 
   const add = async (list: FileList | null) => {
     for (const f of [...(list ?? [])]) {
@@ -65,7 +67,7 @@ export function FinetuneView({ api, model, onModelLoaded, onError }: Props) {
     try {
       const collected: EpochRecord[] = [];
       const summary = await api.finetune(
-        { labelMap, segmentSec, offsetSec, settings },
+        { labelMap, segmentSec, offsetSec, settings, ...sleep },
         Comlink.proxy((r: EpochRecord) => {
           collected.push(r);
           setHistory([...collected]);
@@ -126,6 +128,13 @@ export function FinetuneView({ api, model, onModelLoaded, onError }: Props) {
           }} />
         </label>
       </div>
+      <SleepTraining api={api} split={split} recordings={recordings} onAdded={(r) => setRecordings((all) => [...all, r])} onError={onError} onSettings={(s) => {
+        setSleep(s && { taskId: s.taskId, segmentation: s.segmentation });
+        if (!s) return;
+        setLabelMap(s.labelMap);
+        setSegmentSec(s.segmentSec);
+        setOffsetSec(s.offsetSec);
+      }} />
       <table className="training-recordings" aria-label="Training recordings">
         <thead><tr><th>recording</th><th>subject</th><th>split</th><th>annotations</th><th /></tr></thead>
         <tbody>

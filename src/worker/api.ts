@@ -16,7 +16,7 @@ import type { Metrics } from '../train/metrics';
 import type { HeadSettings } from '../train/headSettings';
 import type { SplitReport } from '../train/finetune';
 
-export type { ChannelType, SleepStatistics };
+export type { ChannelType, DisplayFilterSettings, MontageName, SleepStatistics };
 
 export interface ChannelSummary {
   readonly label: string;
@@ -137,6 +137,8 @@ export interface Spectrogram {
   /** dB power [F × NT], row-major by frequency. */
   readonly db: Float32Array;
   readonly sampleRateHz: number;
+  /** What 0 dB is: 1 µV² for voltage channels (converted to µV), else 1 unit² of the channel. */
+  readonly powerUnit?: string;
 }
 
 export interface MaskPreviewRequest {

@@ -3,7 +3,7 @@
 // filter and min/max decimation done here, off the main thread.
 import { channelType, defaultShownChannels } from '../dsp/channelTypes';
 import { minMaxColumns } from '../dsp/decimate';
-import { applyDisplayFilter } from '../dsp/displayFilter';
+import { applyDisplayFilter, NO_FILTER } from '../dsp/displayFilter';
 import { bipolarDerivations, commonAverage, type Derivation } from '../dsp/montage';
 import { microvoltsPerUnit } from '../dsp/units';
 import { dataTime } from '../model/annotationSegments';
@@ -93,7 +93,8 @@ export class RecordingService {
       const a = signals.get(d.plus)!;
       const b = d.minus === null ? null : signals.get(d.minus)!;
       const raw = b ? Float32Array.from({ length: Math.min(a.length, b.length) }, (_, i) => a[i]! - b[i]!) : a;
-      const filtered = applyDisplayFilter(raw, info.sampleRateHz, request.filter);
+      // Display filters are for electrophysiology; respiration, temperature and markers are shown as recorded.
+      const filtered = applyDisplayFilter(raw, info.sampleRateHz, d.type === 'resp' || d.type === 'other' ? NO_FILTER : request.filter);
       const from = Math.round((request.startSec - start) * info.sampleRateHz);
       const to = Math.min(filtered.length, from + Math.round(request.durationSec * info.sampleRateHz));
       const { min, max } = minMaxColumns(filtered.subarray(from, Math.max(from + 1, to)), request.columns);

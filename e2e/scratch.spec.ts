@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+const fixture = (name: string) => ({ name, mimeType: 'application/gzip', buffer: readFileSync(`e2e/fixtures/${name}`) });
+test('scratch', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto('/');
+  await expect(page.getByTestId('backend')).toContainText(/wasm|webgl|webgpu|cpu/);
+  await page.locator('section.open input[type=file]').setInputFiles(fixture('short_psg.edf.gz'));
+  await expect(page.getByTestId('traces')).toHaveAttribute('data-traces', /EEG Fpz-Cz/);
+  await page.getByLabel('Add annotations from file').setInputFiles(fixture('SC4001EC-Hypnogram.edf.gz'));
+  await expect(page.getByTestId('annotation-import')).toContainText('Added 154');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: '/tmp/vshots/psg-hyp.png' });
+  await page.getByRole('tab', { name: 'Spectrogram' }).click();
+  await page.getByRole('combobox', { name: 'Spectrogram channel' }).selectOption('EOG horizontal');
+  await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-rendered', 'true');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '/tmp/vshots/spec-eog.png' });
+  await page.getByRole('tab', { name: 'Mask preview' }).click();
+  await expect(page.getByTestId('mask-map')).toHaveAttribute('data-rendered', 'true');
+  await page.screenshot({ path: '/tmp/vshots/mask.png', fullPage: true });
+  await page.getByRole('button', { name: /Open demo recording/ }).click();
+  await page.getByRole('tab', { name: 'Traces' }).click();
+  await expect(page.getByTestId('traces')).toHaveAttribute('data-traces', /C3/);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: '/tmp/vshots/demo.png' });
+});
