@@ -37,6 +37,7 @@ export function TraceView({ api, recording, state, onChange, onError, onAnnotati
   const [page, setPage] = useState<PageData | null>(null);
   const [sensitivities, setSensitivities] = useState<string[]>([]);
   const [clipped, setClipped] = useState<string[]>([]);
+  const [calibration, setCalibration] = useState('');
   const [busy, setBusy] = useState(false);
   const [viewport, setViewport] = useState(0);
   const [fitCount, setFitCount] = useState(FIT_MAX);
@@ -99,8 +100,9 @@ export function TraceView({ api, recording, state, onChange, onError, onAnnotati
     const layout = traceLayout(canvas.clientWidth, height, rows);
     layoutRef.current = layout;
     const drawn = drawTraces(canvas, page, recording, { eegUvPerMm: state.sensitivityUvPerMm, gains: state.traceGains, selected: state.selected }, layout);
-    setSensitivities(drawn.map((d, i) => sensitivityLabel(d.scale, page.traces[i]!.unit)));
-    setClipped(drawn.flatMap((d, i) => (d.clipped > CLIPPED_FRACTION ? [page.traces[i]!.label] : [])));
+    setSensitivities(drawn.traces.map((d, i) => sensitivityLabel(d.scale, page.traces[i]!.unit)));
+    setClipped(drawn.traces.flatMap((d, i) => (d.clipped > CLIPPED_FRACTION ? [page.traces[i]!.label] : [])));
+    setCalibration(drawn.calibration);
   }, [page, recording, state.sensitivityUvPerMm, state.traceGains, state.selected, viewport]);
 
   const goTo = useCallback((dataSec: number) => onChange({ ...stateRef.current, startSec: Math.min(maxStart, Math.max(0, dataSec)) }), [onChange, maxStart]);
@@ -191,6 +193,7 @@ export function TraceView({ api, recording, state, onChange, onError, onAnnotati
           data-traces={page?.traces.map((t) => t.label).join('|') ?? ''}
           data-sensitivities={sensitivities.join('|')}
           data-clipped={clipped.join('|')}
+          data-calibration={calibration}
           data-first-trace={page?.firstTrace ?? 0}
           data-shown-count={page?.shownCount ?? 0}
           data-selected={state.selected ?? ''}

@@ -125,8 +125,8 @@ function drawAxis(ctx: CanvasRenderingContext2D, page: PageData, recording: Reco
   }
 }
 
-/** A vertical bar of 10 mm at the EEG sensitivity and a horizontal bar of 1 s, in the right margin. */
-function drawCalibration(ctx: CanvasRenderingContext2D, page: PageData, eegUvPerMm: number, L: TraceLayout): void {
+/** A vertical bar of 10 mm (5 where rows are few) at the EEG sensitivity and a 1-s bar, in the right margin; its legend. */
+function drawCalibration(ctx: CanvasRenderingContext2D, page: PageData, eegUvPerMm: number, L: TraceLayout): string {
   const tracesBottom = L.top + L.rows * L.rowHeight;
   const mm = tracesBottom - L.top >= 14 * PX_PER_MM ? 10 : 5;
   const barPx = mm * PX_PER_MM;
@@ -143,8 +143,10 @@ function drawCalibration(ctx: CanvasRenderingContext2D, page: PageData, eegUvPer
   ctx.lineWidth = 1;
   ctx.fillStyle = '#000';
   ctx.font = '11px system-ui, sans-serif';
-  ctx.fillText(`${Number((mm * eegUvPerMm).toFixed(1))} µV`, x + 4, bottom - barPx + 10);
+  const microvolts = `${Number((mm * eegUvPerMm).toFixed(1))} µV`;
+  ctx.fillText(microvolts, x + 4, bottom - barPx + 10);
   ctx.fillText(secPx <= RIGHT_MARGIN - 18 ? '1 s' : '', x + 4, bottom + 13);
+  return `${microvolts} per ${mm} mm`;
 }
 
 export interface DrawnTrace {
@@ -153,10 +155,16 @@ export interface DrawnTrace {
   readonly clipped: number;
 }
 
+export interface DrawnPage {
+  readonly traces: readonly DrawnTrace[];
+  /** The calibration bar's legend, e.g. "70 µV per 10 mm". */
+  readonly calibration: string;
+}
+
 /** Draws the page; returns each trace's scale and clipping (for the labels and the tests' readout). */
-export function drawTraces(canvas: HTMLCanvasElement, page: PageData, recording: RecordingSummary, display: TraceDisplay, L: TraceLayout): DrawnTrace[] {
+export function drawTraces(canvas: HTMLCanvasElement, page: PageData, recording: RecordingSummary, display: TraceDisplay, L: TraceLayout): DrawnPage {
   const ctx = canvas.getContext('2d');
-  if (!ctx) return [];
+  if (!ctx) return { traces: [], calibration: '' };
   const dpr = window.devicePixelRatio || 1;
   canvas.width = Math.round(L.width * dpr);
   canvas.height = Math.round(L.height * dpr);
@@ -214,8 +222,8 @@ export function drawTraces(canvas: HTMLCanvasElement, page: PageData, recording:
     ctx.stroke();
     ctx.restore();
   });
-  drawCalibration(ctx, page, display.eegUvPerMm, L);
-  return scales.map((scale, r) => ({ scale, clipped: clipped[r]! }));
+  const calibration = drawCalibration(ctx, page, display.eegUvPerMm, L);
+  return { traces: scales.map((scale, r) => ({ scale, clipped: clipped[r]! })), calibration };
 }
 
 function pageMean(trace: PageData['traces'][number]): number {
