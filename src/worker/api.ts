@@ -345,8 +345,11 @@ export interface WorkerApi {
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
   /** A recording with its labels in a separate annotation file (a PSG and its hypnogram), aligned as addAnnotations does. */
   addTrainingPair(file: Blob, name: string, annotations: Blob, annotationsName: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
-  /** The default sleep label map for these annotation texts (W, N1/S1, N2/S2, N3/S3+S4, REM; movement and "?" ignored). */
-  sleepLabelMap(texts: readonly string[]): Promise<string>;
+  /**
+   * The default sleep label map for the annotation texts of the training recordings, the whole files' (W, N1/S1,
+   * N2/S2, N3/S3+S4, REM; movement and "?" ignored); empty when none is a sleep stage.
+   */
+  sleepLabelMap(): Promise<string>;
   removeTrainingRecording(id: string): Promise<void>;
   finetune(request: FinetuneRequest, onEpoch: (r: EpochRecord) => void, onStage: (stage: string, done: number, total: number) => void): Promise<FinetuneSummary>;
   saveFinetuned(name: string): Promise<NamedBytes[]>;

@@ -8,6 +8,7 @@ import type { Recording } from '../io/recording';
 import { blobSource } from '../io/sources';
 import { type FinetuneResult, finetune, finetunedBundle, type EmbeddingCache } from '../train/finetune';
 import type { EpochRecord } from '../train/headTraining';
+import { sleepLabelMap } from '../dsp/hypnogram';
 import { findTask } from '../model/tasks';
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
@@ -66,6 +67,11 @@ export class TrainingService {
     const summary: TrainingRecordingSummary = { id, name, subject: subjectOf(recording.source.name), split, annotations: counts };
     this.recordings.set(id, { summary, recording });
     return summary;
+  }
+
+  /** The sleep label map of every text the training recordings' annotations use, outside the recordings too. */
+  sleepLabelMap(): string {
+    return sleepLabelMap([...this.recordings.values()].flatMap(({ recording }) => recording.annotations.map((a) => a.description)));
   }
 
   async remove(id: string): Promise<void> {

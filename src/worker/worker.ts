@@ -3,7 +3,6 @@ import * as Comlink from 'comlink';
 import type { WorkerApi } from './api';
 import { ModelService, taskSummary } from './modelService';
 import { sleepReport } from './sleepService';
-import { sleepLabelMap } from '../dsp/hypnogram';
 import { BUILTIN_TASKS } from '../model/tasks';
 import { RecordingService } from './recordingService';
 import { maskPreview, spectrogram } from './spectrogramService';
@@ -80,7 +79,7 @@ const api: WorkerApi = {
   reconstruct: (request) => models.reconstruct(recordings.require(), request),
   addTrainingRecording: (file, name, split) => training.add(file, name, split),
   addTrainingPair: (file, name, annotations, annotationsName, split) => training.addPair(file, name, annotations, annotationsName, split),
-  sleepLabelMap: async (texts) => sleepLabelMap(texts),
+  sleepLabelMap: async () => training.sleepLabelMap(),
   removeTrainingRecording: (id) => training.remove(id),
   finetune: (request, onEpoch, onStage) => training.run(request, onEpoch, onStage),
   saveFinetuned: (name) => training.save(name),

@@ -18,7 +18,7 @@ export interface SleepSettings {
 interface Props {
   readonly api: Comlink.Remote<WorkerApi>;
   readonly split: TrainingRecordingSummary['split'];
-  /** The training recordings shown in the Fine-tune view (their annotation texts make the label map). */
+  /** The training recordings shown in the Fine-tune view. */
   readonly recordings: readonly TrainingRecordingSummary[];
   readonly onAdded: (recording: TrainingRecordingSummary) => void;
   /** The sleep settings to train with, or null to go back to one segment per annotation onset. */
@@ -40,9 +40,9 @@ export function SleepTraining({ api, split, recordings, onAdded, onSettings, onE
   }, [api]);
   const task = tasks.find((t) => t.id === taskId);
 
-  const apply = async (all: readonly TrainingRecordingSummary[], id = taskId) => {
+  const apply = async (id = taskId) => {
     const chosen = tasks.find((t) => t.id === id);
-    const labelMap = await api.sleepLabelMap(all.flatMap((r) => Object.keys(r.annotations)));
+    const labelMap = await api.sleepLabelMap();
     if (!labelMap) {
       onError('None of the training recordings has sleep-stage annotations (e.g. "Sleep stage W", "N2", "REM"): add a recording with its hypnogram first.');
       return;
@@ -58,7 +58,7 @@ export function SleepTraining({ api, split, recordings, onAdded, onSettings, onE
     try {
       const pair = await api.addTrainingPair(psg, psg.name, scoring, scoring.name, split);
       onAdded(pair);
-      await apply([...recordings, pair]);
+      await apply();
       setPsg(null);
       setScoring(null);
       setAdded((n) => n + 1);
@@ -92,12 +92,12 @@ export function SleepTraining({ api, split, recordings, onAdded, onSettings, onE
         <label>
           Sleep task <select value={taskId} onChange={(e) => {
             setTaskId(e.target.value);
-            if (inUse) void apply(recordings, e.target.value);
+            if (inUse) void apply(e.target.value);
           }}>
             {tasks.map((t) => <option key={t.id} value={t.id}>{t.name}: {t.channels.join(', ')}</option>)}
           </select>
         </label>
-        <button type="button" onClick={() => void apply(recordings)} disabled={recordings.length === 0}>Use sleep settings</button>
+        <button type="button" onClick={() => void apply()} disabled={recordings.length === 0}>Use sleep settings</button>
         {inUse && (
           <>
             <span role="status" data-testid="sleep-settings">
