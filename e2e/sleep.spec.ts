@@ -68,7 +68,7 @@ test('reads a CSV scoring with every stage: hypnogram, stage minutes and the YAS
 });
 
 test('fine-tunes a sleep head on the PSG + hypnogram pair in the tab, decodes with it, and compares its hypnogram with the scoring', async ({ page }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(600_000);
   await openPsg(page);
   await page.getByLabel('Add annotations from file').setInputFiles(fixture('SC4001EC-Hypnogram.edf.gz'));
   await expect(page.getByTestId('hypnogram')).toBeVisible();

@@ -30,6 +30,7 @@ test('the demo at 1024 × 700: the 10-20 view on one screen, 7 µV/mm, a calibra
   // The header panel starts folded on a short screen and still says what is open; the traces fit the window.
   await expect(page.locator('details.header-panel')).not.toHaveAttribute('open');
   await expect(page.locator('details.header-panel .header-line')).toHaveText('EDF+C, 64 channels, 125 s, from 2009-08-12 16:15:00');
+  await expect(page.getByRole('heading', { name: 'S001R04.edf.gz' })).toBeVisible();
   const box = (await traces.boundingBox())!;
   expect(box.y + box.height).toBeLessThanOrEqual(700);
   const onScreen = (await traces.getAttribute('data-traces'))!.split('|');

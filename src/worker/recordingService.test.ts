@@ -45,6 +45,10 @@ describe('trace pages', () => {
       ['Temp rectal', 'DegC', 'other', 34, 40],
       ['Event marker', '', 'other', -2047, 2048],
     ]);
+    // Display filters change the electrophysiology (the 1-Hz chin EMG too), never respiration or temperature.
+    const filtered = await service.page(request({ durationSec: 30, filter: { highpassHz: 0.3, lowpassHz: null, notchHz: null } }));
+    const same = (label: string) => filtered.traces.find((t) => t.label === label)!.max.every((v, i) => v === page.traces.find((t) => t.label === label)!.max[i]);
+    expect(['EEG Fpz-Cz', 'EOG horizontal', 'EMG submental', 'Resp oro-nasal', 'Temp rectal'].map(same)).toEqual([false, false, false, true, true]);
     await service.require().close();
   });
 });

@@ -60,7 +60,7 @@ export function TraceControls({ recording, state, page, onChange, onMove, onTrac
         <button type="button" onClick={() => setSelectedGain(-1)} disabled={!state.selected} aria-label="Smaller (−)">−</button>
         {state.selected && selectedGain !== 1 && <span data-testid="trace-gain">×{selectedGain >= 1 ? selectedGain : `1/${1 / selectedGain}`}</span>}
       </span>
-      <label>
+      <label title="Display filters apply to EEG, EOG, EMG and ECG traces; respiration, temperature and markers are shown as recorded">
         High-pass <select value={state.filter.highpassHz ?? ''} onChange={(e) => setFilter({ highpassHz: e.target.value ? Number(e.target.value) : null })}>
           <option value="">off</option>
           {[0.3, 0.5, 1, 5].map((f) => <option key={f} value={f}>{f} Hz</option>)}
