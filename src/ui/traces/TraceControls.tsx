@@ -81,17 +81,16 @@ export function TraceControls({ recording, state, page, onChange, onMove, onTrac
       </label>
       <label>
         On screen <select value={state.tracesPerScreen ?? ''} onChange={(e) => onChange({ ...state, tracesPerScreen: e.target.value ? Number(e.target.value) : null })} aria-label="Traces on screen">
-          <option value="">fit ({fitCount} traces)</option>
+          <option value="">fit the window</option>
           {TRACES_PER_SCREEN.map((n) => <option key={n} value={n}>{n} traces</option>)}
         </select>
       </label>
-      {page && page.shownCount > onScreen && (
-        <span role="group" aria-label="Page through traces" className="trace-window">
-          <button type="button" onClick={() => onTraces(-1)} disabled={page.firstTrace === 0} aria-label="Previous traces (↑)">▲</button>
-          <span data-testid="trace-window">traces {page.firstTrace + 1}–{page.firstTrace + onScreen} of {page.shownCount}</span>
-          <button type="button" onClick={() => onTraces(1)} disabled={page.firstTrace + onScreen >= page.shownCount} aria-label="Next traces (↓)">▼</button>
-        </span>
-      )}
+      {/* Always there, in a fixed width: the toolbar's height must not depend on how many traces fit (TraceView). */}
+      <span role="group" aria-label="Page through traces" className="trace-window" title={`"fit the window" shows ${fitCount} traces here`}>
+        <button type="button" onClick={() => onTraces(-1)} disabled={!page || page.firstTrace === 0} aria-label="Previous traces (↑)">▲</button>
+        <span data-testid="trace-window">{page ? `traces ${page.firstTrace + 1}–${page.firstTrace + onScreen} of ${page.shownCount}` : ''}</span>
+        <button type="button" onClick={() => onTraces(1)} disabled={!page || page.firstTrace + onScreen >= page.shownCount} aria-label="Next traces (↓)">▼</button>
+      </span>
     </div>
   );
 }

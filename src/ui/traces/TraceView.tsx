@@ -50,6 +50,7 @@ export function TraceView({ api, recording, state, onChange, onError, onAnnotati
   pageRef.current = page;
 
   // The window, and everything above the canvas (a hypnogram arriving, a toolbar wrapping), decide how tall it can be.
+  // Nothing above the canvas may change size with the number of traces that fit, or this would feed back on itself.
   useEffect(() => {
     const resized = () => setViewport((v) => v + 1);
     window.addEventListener('resize', resized);
@@ -167,13 +168,9 @@ export function TraceView({ api, recording, state, onChange, onError, onAnnotati
       <div className="viewer-head">
         <h2 id="viewer-title">Traces</h2>
         <span aria-live="polite" className="position" data-testid="position">
-          {timeLabel(recording, clockStart, 1)} – {timeLabel(recording, clockEnd, 1)} of {recording.durationSec.toFixed(0)} s{busy ? ' …' : ''}
+          {timeLabel(recording, clockStart, 1)} – {timeLabel(recording, clockEnd, 1)} of {recording.durationSec.toFixed(0)} s
         </span>
-        {clipped.length > 0 && (
-          <span className="hint" data-testid="clipping-hint">
-            {clipped.length} of {page?.traces.length} traces run out of their rows: − (or a higher µV/mm) shrinks them
-          </span>
-        )}
+        <span className="busy-mark" aria-hidden={!busy} style={{ visibility: busy ? 'visible' : 'hidden' }}>…</span>
         <AnnotationImport key={`${recording.name}|${recording.sizeBytes}|${recording.startIso}`} api={api} onAdded={onAnnotationsAdded} />
       </div>
       <HypnogramPanel api={api} recording={recording} pageStartSec={state.startSec} pageSec={state.pageSec} onJump={goTo} />
