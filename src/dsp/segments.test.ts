@@ -27,6 +27,16 @@ describe('channel mapping', () => {
     const mouse = ['EEG09', 'EMG09', 'EEG10', 'EMG10'].map((label) => ({ label, unit: 'uV', sampleRateHz: 128 }));
     expect(mapChannels(mouse, ['depth 1', 'depth 2'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 2 }]);
   });
+
+  it("takes a free task's channels by name or from EEG channels only, never from the EOG, EMG or respiration", () => {
+    // Sleep-EDF's PSG: the task's Fpz-Cz and Pz-Oz by name; a third free channel finds no EEG left.
+    const psg = [['EEG Fpz-Cz', 'uV'], ['EEG Pz-Oz', 'uV'], ['EOG horizontal', 'uV'], ['Resp oro-nasal', ''], ['EMG submental', 'uV']].map(([label, unit]) => ({ label: label!, unit: unit!, sampleRateHz: 100 }));
+    expect(mapChannels(psg, ['Fpz-Cz', 'Pz-Oz'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 1 }]);
+    expect(mapChannels(psg, ['depth 1', 'depth 2', 'depth 3'], 'free').missing).toEqual(['depth 3']);
+    // A mouse recording whose EMG channels come first: the free channels are its EEG ones.
+    const mouse = ['EMG1', 'EMG2', 'EEG1', 'EEG2'].map((label) => ({ label, unit: 'uV', sampleRateHz: 128 }));
+    expect(mapChannels(mouse, ['depth 1', 'depth 2'], 'free').sources).toEqual([{ kind: 'channel', index: 2 }, { kind: 'channel', index: 3 }]);
+  });
 });
 
 describe('segments', () => {

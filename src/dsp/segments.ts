@@ -32,8 +32,9 @@ export class SegmentError extends Error {
 }
 
 /**
- * Maps model channels onto a recording. 'free' montages (e.g. rodent depth electrodes) take the recording's EEG
- * channels in file order (voltage channels not labelled EOG, EMG, ECG…). `overrides` pins a model channel to a recording label (user-chosen mapping).
+ * Maps model channels onto a recording. 'free' montages (e.g. rodent depth electrodes) take a channel of the same
+ * name, or else the recording's EEG channels in file order (never its EOG, EMG, ECG or respiration channels).
+ * `overrides` pins a model channel to a recording label (user-chosen mapping).
  */
 export function mapChannels(
   recording: readonly RecordingChannel[],
@@ -42,9 +43,9 @@ export function mapChannels(
   overrides: Readonly<Record<string, string>> = {},
 ): ChannelMap {
   const voltage = recording.map((c, i) => ({ c, i })).filter(({ c }) => microvoltsPerUnit(c.unit) !== null);
-  const eeg = voltage.filter(({ c }) => channelType(c.label, c.unit) === 'eeg');
   const keys = new Map<string, number>();
   for (const { c, i } of voltage) if (!keys.has(channelKey(c.label))) keys.set(channelKey(c.label), i);
+  const eeg = voltage.filter(({ c }) => channelType(c.label, c.unit) === 'eeg');
   const missing: string[] = [];
   const sources = modelChannels.map((name, position): ChannelSource => {
     const pinned = overrides[name] || undefined; // an empty override is none

@@ -16,6 +16,7 @@ import { type HeadDataset, headDataset } from './headDataset';
 import type { Evaluation } from './headStepper';
 import { type EpochRecord, HeadTrainer } from './headTraining';
 import { heldOutEvaluation } from './heldOut';
+import { scoredEpochSegments } from './scoredEpochs';
 import type { Metrics } from './metrics';
 import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
 
@@ -43,6 +44,16 @@ export interface FinetuneRequest {
   readonly segmentSec: number;
   /** Segment start relative to each annotation onset (s). */
   readonly offsetSec: number;
+  /**
+   * Segments from each labelled annotation: one at its onset (cues, the default), or one per whole segment inside
+   * its duration ('epochs': scored sleep stages, scoredEpochs.ts).
+   */
+  readonly segmentation?: 'onset' | 'epochs';
+  /**
+   * The task the head is trained for: its id and channels (default: the base model's task). Pooling stays the base
+   * model's, which its experts' embeddings were pooled with.
+   */
+  readonly task?: TaskDefinition;
   readonly recordings: readonly LabelledRecording[];
   readonly settings: HeadSettings;
   readonly cache?: EmbeddingCache;
@@ -97,7 +108,7 @@ async function embedCached(request: FinetuneRequest, r: LabelledRecording, task:
 export async function finetune(request: FinetuneRequest): Promise<FinetuneResult> {
   const classes = [...new Set(request.labelMap.values())];
   if (classes.length < 2) throw new RangeError(`fine-tuning needs at least 2 classes, the label map gives ${classes.length}`);
-  const baseTask = request.base.task;
+  const baseTask = request.task ?? request.base.task;
   const task: TaskDefinition = { ...baseTask, classes, segmentSec: request.segmentSec };
   const config: SpecMoEConfig = { ...request.base.model.config, nClasses: classes.length, segmentSec: request.segmentSec };
   const labels = Object.fromEntries(request.labelMap);
@@ -106,7 +117,7 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
   for (const [i, r] of request.recordings.entries()) {
     request.onStage?.(`embedding ${r.recordingId}`, i, request.recordings.length);
     if (request.signal?.aborted) break;
-    const segments = annotationSegments(r.recording, labels, request.offsetSec);
+    const segments = request.segmentation === 'epochs' ? scoredEpochSegments(r.recording, labels, request.segmentSec, request.offsetSec) : annotationSegments(r.recording, labels, request.offsetSec);
     if (segments.length === 0) continue;
     const { embedded: e, cached } = await embedCached(request, r, task, segments);
     if (cached) cachedRecordings++;

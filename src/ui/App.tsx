@@ -1,8 +1,8 @@
 // The app shell: what the user loaded (recording, model) and made (decode results, fine-tuning set-up, mask and
 // viewer settings) kept above the tabs so switching views never loses it; the model worker (useModelWorker) given it
 // all again when it restarts; opening recordings (choose, drop, or the demo); errors that never drop what is loaded.
-import { useCallback, useRef, useState } from 'react';
-import type { ModelSummary, RecordingSummary } from '../worker/api';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { AnnotationImport, ModelSummary, RecordingSummary, SleepPredictions } from '../worker/api';
 import { BackendChoice } from './BackendChoice';
 import { DecodeView } from './decode/DecodeView';
 import type { ModelSource } from './decode/LoadModel';
@@ -14,7 +14,8 @@ import { HeaderPanel } from './HeaderPanel';
 import { type MaskSettings, MaskView } from './MaskView';
 import { SpectrogramView } from './SpectrogramView';
 import { type Tab, Tabs } from './Tabs';
-import { INITIAL_VIEWER, TraceView, type ViewerState } from './TraceView';
+import { TraceView } from './traces/TraceView';
+import { INITIAL_VIEWER, type ViewerState } from './traces/viewerState';
 import { useModelWorker } from './useModelWorker';
 import { useOfflineReady } from './useOfflineReady';
 
@@ -24,6 +25,8 @@ const DEMO_URL = `${import.meta.env.BASE_URL}demo/S001R04.edf.gz`;
 interface Loaded {
   file: Blob | null;
   fileName: string;
+  /** Annotation files added to the recording ("add annotations from file"), in order. */
+  annotationFiles: { file: Blob; name: string }[];
   model: ModelSource | null;
 }
 
@@ -39,7 +42,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('traces');
   /** The tab a jump to the traces came from, offered as the way back. */
   const [returnTo, setReturnTo] = useState<Tab | null>(null);
-  const loaded = useRef<Loaded>({ file: null, fileName: '', model: null });
+  const loaded = useRef<Loaded>({ file: null, fileName: '', annotationFiles: [], model: null });
   const finetuneRef = useRef<FinetuneSession | null>(null);
   const offlineReady = useOfflineReady();
 
@@ -50,8 +53,12 @@ export function App() {
     },
     onStartError: setError,
     restore: async ({ api }) => {
-      const { file, fileName, model: m } = loaded.current;
-      if (file) setRecording(await api.openRecording(file, fileName));
+      const { file, fileName, annotationFiles, model: m } = loaded.current;
+      if (file) {
+        let summary = await api.openRecording(file, fileName);
+        for (const a of annotationFiles) summary = (await api.addAnnotations(a.file, a.name)).recording;
+        setRecording(summary);
+      }
       try {
         let summary: ModelSummary | null = null;
         if (m?.kind === 'files') summary = await api.loadModel(m.files, m.taskId);
@@ -70,6 +77,11 @@ export function App() {
   });
   const api = worker.client?.api ?? null;
   const decode = useDecodeSession(api, model, recording, setError);
+  // A sleep-staging model's decode of the open recording, for the hypnogram beside the traces.
+  const sleepPredictions = useMemo<SleepPredictions | null>(() => {
+    const r = decode.results;
+    return r && model?.task.sleepStaging && r.context.recording.fileName === recording?.name ? { model: r.context.model.name, rows: r.rows } : null;
+  }, [decode.results, model, recording]);
   const finetune = useFinetuneSession(api, setError);
   finetuneRef.current = finetune;
 
@@ -79,9 +91,9 @@ export function App() {
       setBusy(`Opening ${name}…`);
       try {
         const summary = await api.openRecording(file, name);
-        loaded.current = { ...loaded.current, file, fileName: name };
+        loaded.current = { ...loaded.current, file, fileName: name, annotationFiles: [] };
         setRecording(summary);
-        setViewer((v) => ({ ...INITIAL_VIEWER, gainUvPerDiv: v.gainUvPerDiv }));
+        setViewer((v) => ({ ...INITIAL_VIEWER, sensitivityUvPerMm: v.sensitivityUvPerMm }));
         setError(null);
       } catch (e) {
         setError(`Could not open ${name}: ${errorText(e)}`);
@@ -104,6 +116,11 @@ export function App() {
     }
   }, [open]);
 
+  const onAnnotationsAdded = useCallback((result: AnnotationImport, file: Blob, name: string) => {
+    loaded.current.annotationFiles = [...loaded.current.annotationFiles, { file, name }];
+    setRecording(result.recording);
+  }, []);
+
   const onModelLoaded = useCallback((summary: ModelSummary, source: ModelSource) => {
     loaded.current.model = source;
     setModel(summary);
@@ -118,7 +135,7 @@ export function App() {
   const forgetEverything = useCallback(async () => {
     if (!api) return;
     await api.forgetCaches();
-    loaded.current = { file: null, fileName: '', model: { kind: 'bundled' } };
+    loaded.current = { file: null, fileName: '', annotationFiles: [], model: { kind: 'bundled' } };
     setRecording(null);
     setNotice('Forgot everything: cached embeddings and saved heads are deleted from this browser, and the recording is closed.');
     worker.restart();
@@ -183,13 +200,13 @@ export function App() {
             ← Back to the {returnTo === 'decode' ? 'Decode results' : returnTo}
           </button>
         )}
-        {api && tab === 'traces' && (recording ? <TraceView api={api} recording={recording} state={viewer} onChange={setViewer} onError={setError} /> : <p>Open a recording to see its traces.</p>)}
+        {api && tab === 'traces' && (recording ? <TraceView api={api} recording={recording} state={viewer} onChange={setViewer} onError={setError} onAnnotationsAdded={onAnnotationsAdded} sleepPredictions={sleepPredictions} /> : <p>Open a recording to see its traces.</p>)}
         {api && tab === 'spectrogram' && (recording ? <SpectrogramView api={api} recording={recording} viewer={viewer} onJump={jumpFrom('spectrogram')} onError={setError} /> : <p>Open a recording first.</p>)}
-        {api && tab === 'masks' && (recording ? <MaskView api={api} recording={recording} viewer={viewer} settings={maskSettings} onSettings={setMaskSettings} onError={setError} /> : <p>Open a recording first.</p>)}
+        {api && tab === 'masks' && (recording ? <MaskView api={api} recording={recording} viewer={viewer} settings={maskSettings} onSettings={setMaskSettings} /> : <p>Open a recording first.</p>)}
         {api && tab === 'decode' && (
           <DecodeView api={api} session={decode} recording={recording} model={model} modelError={modelError} backend={worker.backend} onModelLoaded={onModelLoaded} onJump={jumpFrom('decode')} onError={setError} />
         )}
-        {api && tab === 'finetune' && <FinetuneView session={finetune} model={model} onSaved={() => void onHeadSaved()} />}
+        {api && tab === 'finetune' && <FinetuneView api={api} session={finetune} model={model} onSaved={() => void onHeadSaved()} onError={setError} />}
       </main>
     </div>
   );

@@ -1,6 +1,8 @@
 // The one API the UI talks to (through comlink). Everything heavy — parsing, filtering, spectra, the model,
 // training — runs behind it in the worker; the UI only sends requests and draws what comes back.
 import type { ReconstructionBandErrors } from '../dsp/bandErrors';
+import type { ChannelType } from '../dsp/channelTypes';
+import type { SleepStatistics } from '../dsp/sleepStatistics';
 import type { DisplayFilterSettings } from '../dsp/displayFilter';
 import type { MaskParams } from '../dsp/masks';
 import type { MontageName } from '../dsp/montage';
@@ -14,11 +16,14 @@ import type { SplitReport } from '../train/finetune';
 import type { TrialAgreement } from '../train/trialAgreement';
 import type { GateSpread } from '../pipeline/gateSpread';
 
+
 export interface ChannelSummary {
   readonly label: string;
   readonly unit: string;
   readonly sampleRateHz: number;
   readonly nSamples: number;
+  /** EEG, EOG, EMG, ECG, respiration or other, from the label and unit. */
+  readonly type: ChannelType;
 }
 
 export interface AnnotationSummary {
@@ -28,6 +33,14 @@ export interface AnnotationSummary {
   readonly dataSec: number;
   readonly durationSec: number | null;
   readonly description: string;
+  /** The file it was added from ("add annotations from file"); absent for the recording's own annotations. */
+  readonly source?: string;
+}
+
+/** A continuous stretch of data: where it starts in data seconds and on the clock (seconds after the header start). */
+export interface ClockRun {
+  readonly dataSec: number;
+  readonly clockSec: number;
 }
 
 export interface RecordingSummary {
@@ -47,6 +60,18 @@ export interface RecordingSummary {
   readonly warnings: readonly string[];
   /** Whether the double-banana montage can be built from the labels. */
   readonly bipolarAvailable: boolean;
+  /** The continuous stretches of data (one without gaps), for converting data time to clock time. */
+  readonly runs: readonly ClockRun[];
+}
+
+export interface AnnotationImport {
+  readonly recording: RecordingSummary;
+  readonly added: number;
+  /** Of those, how many lie wholly outside the recording. */
+  readonly outside: number;
+  /** Seconds added to the file's own onsets to put them on the recording's clock. */
+  readonly shiftSec: number;
+  readonly warnings: readonly string[];
 }
 
 export interface PageRequest {
@@ -55,8 +80,11 @@ export interface PageRequest {
   readonly durationSec: number;
   readonly montage: MontageName;
   readonly filter: DisplayFilterSettings;
-  /** Labels of traces not to compute. */
-  readonly hidden: readonly string[];
+  /** Labels of traces not to show; null: the default view (a high-density cap's 10-20 electrodes and polygraphy). */
+  readonly hidden: readonly string[] | null;
+  /** The window of shown traces to compute: from this position among them, at most this many. */
+  readonly firstTrace: number;
+  readonly maxTraces: number;
   /** Pixel columns to decimate to. */
   readonly columns: number;
 }
@@ -64,6 +92,11 @@ export interface PageRequest {
 export interface PageTrace {
   readonly label: string;
   readonly unit: string;
+  /** The type of the channel (of the first electrode of a derivation). */
+  readonly type: ChannelType;
+  /** The header's physical range in `unit` (a derivation's: the span of the difference). */
+  readonly physicalMin: number;
+  readonly physicalMax: number;
   readonly min: Float32Array;
   readonly max: Float32Array;
 }
@@ -76,6 +109,11 @@ export interface PageData {
   readonly traces: readonly PageTrace[];
   /** Labels of every trace of this montage (hidden ones included), for the channel list. */
   readonly allLabels: readonly string[];
+  /** The hidden labels in force (the default view's when the request gave null). */
+  readonly hidden: readonly string[];
+  /** How many traces are shown in all, and where the computed window starts among them. */
+  readonly shownCount: number;
+  readonly firstTrace: number;
 }
 
 export interface SpectrogramRequest {
@@ -96,6 +134,8 @@ export interface Spectrogram {
   /** dB power [F × NT], row-major by frequency. */
   readonly db: Float32Array;
   readonly sampleRateHz: number;
+  /** What 0 dB is: 1 µV² for voltage channels (converted to µV), else 1 unit² of the channel. */
+  readonly powerUnit?: string;
 }
 
 export interface MaskPreviewRequest {
@@ -126,6 +166,8 @@ export interface TaskSummary {
   readonly classes: readonly string[];
   readonly channels: readonly string[];
   readonly segmentSec: number;
+  /** Every class is a sleep stage (W, N1, N2, N3, REM, in any spelling): the task scores sleep. */
+  readonly sleepStaging: boolean;
 }
 
 export interface ModelSummary {
@@ -229,6 +271,32 @@ export interface Reconstruction {
   readonly bandErrors: readonly ReconstructionBandErrors[];
 }
 
+/** A hypnogram: YASA's epoch codes (0 W, 1 N1, 2 N2, 3 N3, 4 REM, -1 artefact/movement, 9 unscored). */
+export interface HypnogramSummary {
+  /** Clock seconds of the first epoch's start. */
+  readonly startSec: number;
+  readonly epochSec: number;
+  readonly epochs: Int8Array;
+  readonly statistics: SleepStatistics;
+}
+
+/** A sleep-staging model's decode of the open recording, as the UI keeps it (rows survive a worker restart). */
+export interface SleepPredictions {
+  readonly model: string;
+  readonly rows: readonly DecodedRow[];
+}
+
+export interface SleepReport {
+  /** Stage names by code 0–4. */
+  readonly stages: readonly string[];
+  /** From the recording's scoring annotations (its own or added from a file); null when it has none. */
+  readonly scored: HypnogramSummary | null;
+  /** From the last decode of this recording by a sleep-staging model; null when there is none. */
+  readonly predicted: (HypnogramSummary & { readonly model: string }) | null;
+  /** Epoch by epoch, where both score a stage: scored (rows) against predicted (columns). */
+  readonly agreement: { readonly epochs: number; readonly accuracy: number; readonly kappa: number; readonly confusion: readonly (readonly number[])[] } | null;
+}
+
 export interface TrainingRecordingSummary {
   readonly id: string;
   readonly name: string;
@@ -243,6 +311,10 @@ export interface FinetuneRequest {
   readonly segmentSec: number;
   readonly offsetSec: number;
   readonly settings: HeadSettings;
+  /** Train for this task's channels (TaskSummary.id); default: the loaded model's task. */
+  readonly taskId?: string;
+  /** One segment at each labelled onset (default), or one per segment length inside each labelled span (sleep epochs). */
+  readonly segmentation?: 'onset' | 'epochs';
 }
 
 export interface FinetuneSummary {
@@ -300,7 +372,7 @@ export interface ParityCheck {
   readonly unmatched: readonly string[];
 }
 
-export type { BundleEvaluation, ExportContext, GateSpread, TrialAgreement };
+export type { BundleEvaluation, ChannelType, ExportContext, GateSpread, SleepStatistics, TrialAgreement };
 
 // Plain data the UI shows and edits: back-end names, the built-in tasks, head-training defaults, the paper's mask
 // settings and the EEG bands. The UI reaches the core only through this file (types and data, never code to run).
@@ -320,6 +392,12 @@ export interface WorkerApi {
    */
   init(preferred?: BackendName, wasmThreads?: number): Promise<BackendInfo>;
   openRecording(file: Blob, name: string): Promise<RecordingSummary>;
+  /** Lays the annotations of an EDF+/BDF+ annotation file or a CSV/TSV table over the open recording. */
+  addAnnotations(file: Blob, name: string): Promise<AnnotationImport>;
+  /** Hypnograms of the open recording (scored, and predicted by the last sleep decode), statistics and agreement. */
+  sleepReport(decoded: SleepPredictions | null): Promise<SleepReport | null>;
+  /** The tasks the app knows. */
+  tasks(): Promise<TaskSummary[]>;
   page(request: PageRequest): Promise<PageData>;
   spectrogram(request: SpectrogramRequest): Promise<Spectrogram>;
   maskPreview(request: MaskPreviewRequest): Promise<MaskPreview>;
@@ -342,6 +420,13 @@ export interface WorkerApi {
   /** Runs an expert or SpecMoE (weights) on `x`/`times` of `io` and compares every output with `io`'s tensors. */
   parityCheck(weights: readonly NamedBytes[], io: NamedBytes): Promise<ParityCheck>;
   addTrainingRecording(file: Blob, name: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
+  /** A recording with its labels in a separate annotation file (a PSG and its hypnogram), aligned as addAnnotations does. */
+  addTrainingPair(file: Blob, name: string, annotations: Blob, annotationsName: string, split: 'train' | 'validation' | 'test'): Promise<TrainingRecordingSummary>;
+  /**
+   * The default sleep label map for the annotation texts of the training recordings, the whole files' (W, N1/S1,
+   * N2/S2, N3/S3+S4, REM; movement and "?" ignored); empty when none is a sleep stage.
+   */
+  sleepLabelMap(): Promise<string>;
   removeTrainingRecording(id: string): Promise<void>;
   /** The recordings the next fine-tuning run will train on (what the worker holds, in order). */
   trainingRecordings(): Promise<TrainingRecordingSummary[]>;

@@ -14,13 +14,18 @@ import { channelPlan, plannedSegments } from '../pipeline/plan';
 import { type ExportContext, predictionRows } from '../pipeline/exports';
 import { gateSpread } from '../pipeline/gateSpread';
 import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
-import { findTask, load, type LoadedModel, type SpecMoE } from '../model';
+import { findTask, load, type LoadedModel, type SpecMoE, type TaskDefinition } from '../model';
 import { trialAgreement } from '../train/trialAgreement';
-import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes } from './api';
+import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, TaskSummary } from './api';
 import { BUNDLED_MODEL_URL } from './assets';
 import { browserLaneCount, startReplicas } from './browserLanes';
 import { wasmPaths } from '../runtime/wasmBinaries';
 import { defaultWasmThreads } from '../runtime/environment';
+import { isSleepStaging } from './sleepService';
+
+export function taskSummary(task: TaskDefinition): TaskSummary {
+  return { id: task.id, name: task.name, classes: task.classes, channels: task.channels, segmentSec: task.segmentSec, sleepStaging: isSleepStaging(task.classes) };
+}
 
 /** The loaded model as the other services read it (never changed in place: loading another replaces it). */
 export interface ActiveModel {
@@ -62,7 +67,7 @@ function summary(active: ActiveModel): ModelSummary {
   return {
     name: loaded.bundle?.name ?? 'SpecMoE state dict',
     description: loaded.description,
-    task: { id: loaded.task.id, name: loaded.task.name, classes: loaded.task.classes, channels: loaded.task.channels, segmentSec: loaded.task.segmentSec },
+    task: taskSummary(loaded.task),
     trained: loaded.trained,
     hasDecoders: loaded.experts !== null,
     provenance: loaded.bundle ? `${loaded.bundle.provenance.source}${loaded.bundle.provenance.notes ? ` — ${loaded.bundle.provenance.notes}` : ''}` : 'user-supplied weights',

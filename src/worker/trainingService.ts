@@ -2,12 +2,15 @@
 // IndexedDB, head training with live epochs, and the trained head saved as a new bundle.
 import { createStore, del, get, set, clear } from 'idb-keyval';
 import { saveBundle } from '../io/bundle';
+import { annotationTarget, importAnnotations, withAnnotations } from '../io/annotationImport';
 import { openRecording } from '../io/open';
 import type { Recording } from '../io/recording';
 import { blobSource } from '../io/sources';
 import { type FinetuneResult, finetune, finetunedBundle, type EmbeddingCache } from '../train/finetune';
 import type { EpochRecord } from '../train/headTraining';
 import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../train/heldOut';
+import { sleepLabelMap } from '../dsp/hypnogram';
+import { findTask } from '../model';
 import { parseLabelMap, subjectOf } from '../train/labels';
 import type { FinetuneRequest, FinetuneSummary, NamedBytes, TrainingRecordingSummary } from './api';
 import type { ActiveModel, ModelService } from './modelService';
@@ -38,12 +41,32 @@ export class TrainingService {
   constructor(private readonly models: ModelService) {}
 
   async add(file: Blob, name: string, split: TrainingRecordingSummary['split']): Promise<TrainingRecordingSummary> {
+    return this.register(await openRecording(blobSource(file, name)), name, split);
+  }
+
+  /** A recording whose labels are in another file (a PSG and its hypnogram), laid over it by the start times. */
+  async addPair(file: Blob, name: string, annotations: Blob, annotationsName: string, split: TrainingRecordingSummary['split']): Promise<TrainingRecordingSummary> {
     const recording = await openRecording(blobSource(file, name));
+    try {
+      const imported = await importAnnotations(blobSource(annotations, annotationsName), annotationTarget(recording));
+      return this.register(withAnnotations(recording, imported.annotations), `${name} + ${annotationsName}`, split);
+    } catch (e) {
+      await recording.close();
+      throw e;
+    }
+  }
+
+  private register(recording: Recording, name: string, split: TrainingRecordingSummary['split']): TrainingRecordingSummary {
+    // Annotations counted where they overlap the recording: a whole night's hypnogram over a short PSG shows what trains.
+    const { clockStartSec, clockEndSec } = annotationTarget(recording);
     const counts: Record<string, number> = {};
-    for (const a of recording.annotations) counts[a.description.trim()] = (counts[a.description.trim()] ?? 0) + 1;
+    for (const a of recording.annotations) {
+      if (a.onsetSec > clockEndSec || a.onsetSec + Math.max(0, a.durationSec ?? 0) < clockStartSec) continue;
+      counts[a.description.trim()] = (counts[a.description.trim()] ?? 0) + 1;
+    }
     let id = recording.source.name.replace(/\.(edf|bdf)$/i, '');
     while (this.recordings.has(id)) id += "'";
-    const summary: TrainingRecordingSummary = { id, name, subject: subjectOf(name), split, annotations: counts };
+    const summary: TrainingRecordingSummary = { id, name, subject: subjectOf(recording.source.name), split, annotations: counts };
     this.recordings.set(id, { summary, recording });
     return summary;
   }
@@ -51,6 +74,11 @@ export class TrainingService {
   /** The recordings the next run trains on, in the order they were added. */
   list(): TrainingRecordingSummary[] {
     return [...this.recordings.values()].map((r) => r.summary);
+  }
+
+  /** The sleep label map of every text the training recordings' annotations use, outside the recordings too. */
+  sleepLabelMap(): string {
+    return sleepLabelMap([...this.recordings.values()].flatMap(({ recording }) => recording.annotations.map((a) => a.description)));
   }
 
   async remove(id: string): Promise<void> {
@@ -68,8 +96,12 @@ export class TrainingService {
     const started = performance.now();
     this.result?.trained.trainer.params.dispose();
     this.result = null;
+    const task = request.taskId === undefined ? undefined : findTask(request.taskId);
+    if (request.taskId !== undefined && !task) throw new Error(`unknown task "${request.taskId}"`);
     const result = await finetune({
       base: active.loaded,
+      task,
+      segmentation: request.segmentation,
       expertsId: active.expertsId,
       labelMap: parseLabelMap(request.labelMap),
       segmentSec: request.segmentSec,

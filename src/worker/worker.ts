@@ -3,8 +3,10 @@ import * as Comlink from 'comlink';
 import type { WorkerApi } from './api';
 import { preferring } from '../runtime/backendNames';
 import { exportPredictions } from './exportService';
-import { analyseRows, ModelService } from './modelService';
+import { analyseRows, ModelService, taskSummary } from './modelService';
 import { reconstruct } from './reconstructionService';
+import { sleepReport } from './sleepService';
+import { BUILTIN_TASKS } from '../model';
 import { RecordingService } from './recordingService';
 import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
@@ -21,6 +23,10 @@ const api: WorkerApi = {
   ping: async () => {},
   init: (preferred, wasmThreads) => models.init(preferred ? preferring(preferred) : undefined, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
+  addAnnotations: (file, name) => recordings.addAnnotations(file, name),
+  sleepReport: async (decoded) =>
+    sleepReport(recordings.require(), decoded && { model: decoded.model, rows: decoded.rows.map((r) => ({ onsetSec: r.onset, durationSec: r.duration, className: r.class })) }),
+  tasks: async () => BUILTIN_TASKS.map(taskSummary),
   page: (request) => recordings.page(request),
   spectrogram: (request) => spectrogram(recordings.require(), request),
   maskPreview: (request) => maskPreview(recordings.require(), request),
@@ -53,6 +59,8 @@ const api: WorkerApi = {
   exportPredictions: (request) => exportPredictions(recordings.recording, request),
   reconstruct: (request) => reconstruct(recordings.require(), models.current(), request),
   addTrainingRecording: (file, name, split) => training.add(file, name, split),
+  addTrainingPair: (file, name, annotations, annotationsName, split) => training.addPair(file, name, annotations, annotationsName, split),
+  sleepLabelMap: async () => training.sleepLabelMap(),
   removeTrainingRecording: (id) => training.remove(id),
   trainingRecordings: async () => training.list(),
   finetune: (request, onEpoch, onStage) => training.run(request, onEpoch, onStage),

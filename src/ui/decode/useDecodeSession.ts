@@ -51,10 +51,13 @@ export interface DecodeSession {
 /** Shortest interval between two progress renders during a run. */
 const PROGRESS_MS = 200;
 
-/** Whether the recording holds annotations the model's label map turns into trials. */
+/**
+ * Whether the recording holds annotations the model's label map turns into trials (cues, as T1/T2). A sleep model's
+ * labels are scored spans, not cues: its recordings are decoded back to back, epoch after epoch.
+ */
 function hasTrials(model: ModelSummary | null, recording: RecordingSummary | null): boolean {
   const labels = model?.labels;
-  return !!labels && !!recording && recording.annotations.some((a) => Object.hasOwn(labels, a.description.trim()));
+  return !!labels && !!recording && !model?.task.sleepStaging && recording.annotations.some((a) => Object.hasOwn(labels, a.description.trim()));
 }
 
 export function useDecodeSession(api: Comlink.Remote<WorkerApi> | null, model: ModelSummary | null, recording: RecordingSummary | null, onError: (message: string) => void): DecodeSession {

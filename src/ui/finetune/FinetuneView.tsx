@@ -1,19 +1,24 @@
 // Fine-tuning in the tab: annotated recordings tagged with split (removable one by one; the table is what the next
 // run trains on), a label map (annotation text → class), segment length and offset, training settings; live
-// curves, then the result (FinetuneResult). The session (useFinetuneSession) lives above the tabs.
+// curves, then the result (FinetuneResult). Sleep staging adds a recording with its hypnogram and the sleep settings
+// (SleepTraining). The session (useFinetuneSession) lives above the tabs.
 import { useMemo, useState } from 'react';
-import type { HeadSettings, ModelSummary } from '../../worker/api';
+import type { HeadSettings, ModelSummary, WorkerApi } from '../../worker/api';
 import { Plot } from '../charts/Plot';
+import { SleepTraining } from '../sleep/SleepTraining';
+import type { Comlink } from '../workerClient';
 import { FinetuneResult } from './FinetuneResult';
 import type { FinetuneSession, Split } from './useFinetuneSession';
 
 interface Props {
+  readonly api: Comlink.Remote<WorkerApi>;
   readonly session: FinetuneSession;
   readonly model: ModelSummary | null;
   readonly onSaved: () => void;
+  readonly onError: (message: string) => void;
 }
 
-export function FinetuneView({ session, model, onSaved }: Props) {
+export function FinetuneView({ api, session, model, onSaved, onError }: Props) {
   const [split, setSplit] = useState<Split>('train');
   const { recordings, settings, history, result, training, stage } = session;
   const curves = useMemo(() => {
@@ -52,6 +57,10 @@ export function FinetuneView({ session, model, onSaved }: Props) {
           }} />
         </label>
       </div>
+      <SleepTraining api={api} split={split} recordings={recordings} onAdded={(r, file, annotations) => void session.addedPair(r, file, annotations, split)} onError={onError} onSettings={(s) => {
+        if (!s) return session.setSettings({ sleep: null });
+        session.setSettings({ sleep: { taskId: s.taskId, segmentation: s.segmentation }, labelMap: s.labelMap, segmentSec: s.segmentSec, offsetSec: s.offsetSec });
+      }} />
       <table className="training-recordings" aria-label="Training recordings">
         <caption>{recordings.length ? `The next run trains on these ${recordings.length} recordings` : 'No recordings yet: add annotated recordings to each split'}</caption>
         <thead><tr><th>recording</th><th>subject</th><th>split</th><th>annotations</th><th /></tr></thead>

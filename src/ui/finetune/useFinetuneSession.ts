@@ -14,12 +14,16 @@ export interface FinetuneSettings {
   readonly segmentSec: number;
   readonly offsetSec: number;
   readonly head: HeadSettings;
+  /** Sleep staging (SleepTraining): a sleep task's channels and one segment per scored epoch; null: one per onset. */
+  readonly sleep: { readonly taskId: string; readonly segmentation: 'epochs' } | null;
 }
 
 export interface FinetuneSession {
   /** What the worker holds: the next run trains on exactly these. */
   readonly recordings: readonly TrainingRecordingSummary[];
   readonly add: (files: readonly File[], split: Split) => Promise<void>;
+  /** A recording with its scoring file, added to the worker by SleepTraining: kept for a restarted worker. */
+  readonly addedPair: (summary: TrainingRecordingSummary, file: File, annotations: File, split: Split) => Promise<void>;
   readonly remove: (id: string) => Promise<void>;
   readonly settings: FinetuneSettings;
   readonly setSettings: (patch: Partial<FinetuneSettings>) => void;
@@ -37,8 +41,8 @@ export interface FinetuneSession {
 
 export function useFinetuneSession(api: Comlink.Remote<WorkerApi> | null, onError: (message: string) => void): FinetuneSession {
   const [recordings, setRecordings] = useState<TrainingRecordingSummary[]>([]);
-  const files = useRef(new Map<string, { file: File; split: Split }>());
-  const [settings, setAll] = useState<FinetuneSettings>({ labelMap: 'T1=left fist,T2=right fist', segmentSec: 4, offsetSec: 0, head: DEFAULT_HEAD_SETTINGS });
+  const files = useRef(new Map<string, { file: File; split: Split; annotations?: File }>());
+  const [settings, setAll] = useState<FinetuneSettings>({ labelMap: 'T1=left fist,T2=right fist', segmentSec: 4, offsetSec: 0, head: DEFAULT_HEAD_SETTINGS, sleep: null });
   const [history, setHistory] = useState<EpochRecord[]>([]);
   const [stage, setStage] = useState('');
   const [training, setTraining] = useState(false);
@@ -67,6 +71,14 @@ export function useFinetuneSession(api: Comlink.Remote<WorkerApi> | null, onErro
     [api, onError, refresh],
   );
 
+  const addedPair = useCallback(
+    async (summary: TrainingRecordingSummary, file: File, annotations: File, split: Split) => {
+      files.current.set(summary.id, { file, split, annotations });
+      if (api) await refresh(api);
+    },
+    [api, refresh],
+  );
+
   const remove = useCallback(
     async (id: string) => {
       if (!api) return;
@@ -81,10 +93,10 @@ export function useFinetuneSession(api: Comlink.Remote<WorkerApi> | null, onErro
     async (a: Comlink.Remote<WorkerApi>) => {
       const kept = [...files.current.values()];
       files.current.clear();
-      for (const { file, split } of kept) {
+      for (const { file, split, annotations } of kept) {
         try {
-          const summary = await a.addTrainingRecording(file, file.name, split);
-          files.current.set(summary.id, { file, split });
+          const summary = annotations ? await a.addTrainingPair(file, file.name, annotations, annotations.name, split) : await a.addTrainingRecording(file, file.name, split);
+          files.current.set(summary.id, { file, split, ...(annotations ? { annotations } : {}) });
         } catch (e) {
           onError(`Could not add ${file.name} again: ${errorText(e)}`);
         }
@@ -102,9 +114,9 @@ export function useFinetuneSession(api: Comlink.Remote<WorkerApi> | null, onErro
     setSaved(null);
     try {
       const collected: EpochRecord[] = [];
-      const { labelMap, segmentSec, offsetSec, head } = settings;
+      const { labelMap, segmentSec, offsetSec, head, sleep } = settings;
       const summary = await api.finetune(
-        { labelMap, segmentSec, offsetSec, settings: head },
+        { labelMap, segmentSec, offsetSec, settings: head, ...sleep },
         Comlink.proxy((r: EpochRecord) => {
           collected.push(r);
           setHistory([...collected]);
@@ -138,6 +150,7 @@ export function useFinetuneSession(api: Comlink.Remote<WorkerApi> | null, onErro
   return {
     recordings,
     add,
+    addedPair,
     remove,
     settings,
     setSettings: useCallback((patch: Partial<FinetuneSettings>) => setAll((s) => ({ ...s, ...patch })), []),
