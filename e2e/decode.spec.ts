@@ -117,6 +117,7 @@ test('decodes back to back: every segment, the last one drawn to the end, the ma
   for (const k of [1, 2, 3]) await expect(gates.getByText(`expert ${k}`)).toBeVisible();
 
   // A click on the timeline near the right end of segment 20 (80–84 s) jumps to that segment's start.
+  await page.getByTestId('timeline').scrollIntoViewIfNeeded();
   const box = (await page.getByTestId('timeline').locator('.nsewdrag').first().boundingBox())!;
   const xaxis = await page.getByTestId('timeline').evaluate((el) => (el as unknown as { _fullLayout: { xaxis: { range: [number, number] } } })._fullLayout.xaxis.range);
   const xOf = (sec: number) => box.x + ((sec - xaxis[0]) / (xaxis[1] - xaxis[0])) * box.width;
@@ -126,7 +127,7 @@ test('decodes back to back: every segment, the last one drawn to the end, the ma
   // Back to the results: still there, and a row's start jumps too.
   await page.getByRole('button', { name: '← Back to the Decode results' }).click();
   await expect(page.getByTestId('decode-summary')).toContainText('31 segments');
-  await page.getByRole('table', { name: 'Predictions per segment' }).getByRole('button', { name: '12.0' }).click();
+  await page.getByRole('table', { name: 'Predictions per segment' }).getByRole('button', { name: '12.0', exact: true }).click();
   await expect(page.getByTestId('traces')).toHaveAttribute('data-start', '12');
   await page.getByRole('tab', { name: 'Decode' }).click();
   await expect(page.getByTestId('decode-summary')).toContainText('31 segments');

@@ -98,8 +98,9 @@ test('fine-tunes a sleep head on the PSG + hypnogram pair in the tab, decodes wi
   await page.getByRole('button', { name: 'Train head' }).click();
   await expect(page.getByTestId('train-status')).toContainText(/done in/, { timeout: 240_000 });
   const splits = page.getByRole('list', { name: 'Splits' });
-  await expect(splits).toContainText('train: subjects short_psg; 1 recordings, 10 segments (10 / 0 / 0 / 0 / 0)');
-  await expect(splits).toContainText('validation: subjects short_psg; 1 recordings, 10 segments (10 / 0 / 0 / 0 / 0)');
+  const pairName = 'short_psg.edf.gz + SC4001EC-Hypnogram.edf.gz';
+  await expect(splits).toContainText(`train: ${pairName} — subjects short_psg; 1 recordings, 10 segments (10 / 0 / 0 / 0 / 0)`);
+  await expect(splits).toContainText(`validation: ${pairName} — subjects short_psg; 1 recordings, 10 segments (10 / 0 / 0 / 0 / 0)`);
   await expect(page.getByRole('table', { name: 'Validation' }).locator('thead')).toContainText('WN1N2N3REM');
   await saveHead(page); // through the weak-head warning: 3 epochs on one night's 10 epochs learn little
 

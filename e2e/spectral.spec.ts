@@ -49,6 +49,7 @@ test('mask preview: original and masked on one colour scale, hovers in dB, every
   expect(await range(masked)).toEqual([lo, hi]);
 
   // Hovering a spectrogram cell reads its time, frequency and power in dB with the reference unit.
+  await original.scrollIntoViewIfNeeded();
   const box = (await original.locator('.nsewdrag').first().boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.6);
   await expect(original.locator('.hoverlayer')).toContainText(/[\d.]+ s, [\d.]+ Hz: -?[\d.]+ dB re 1 µV²/);

@@ -133,8 +133,12 @@ export function useDecodeSession(api: Comlink.Remote<WorkerApi> | null, model: M
         }),
       );
       if (timer !== null) clearTimeout(timer);
-      show();
+      timer = null;
       runTimes.current.end = performance.now();
+      // The answer may overtake the last progress reports (they come on the callback's own channel): the final
+      // count is the summary's.
+      const last = latest as DecodeProgressState | null; // set by the callback, which TypeScript's flow analysis does not see
+      setProgress({ done: summary.rows.length, total: last?.total ?? plan?.count ?? summary.rows.length, elapsedSec: (runTimes.current.end - runTimes.current.start) / 1000, lanes: summary.lanes });
       setResults({ ...started, rows: summary.rows, context: summary.context, analysis: summary.analysis, warnings: summary.warnings });
       setPhase(summary.cancelled ? 'cancelled' : 'done');
     } catch (e) {
