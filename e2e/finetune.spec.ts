@@ -1,8 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-
-// Two eegmmidb motor-imagery runs vendored for this test (PhysioNet, ODC-By: see e2e/fixtures/README.md).
-const fixture = (name: string) => ({ name, mimeType: 'application/gzip', buffer: readFileSync(`e2e/fixtures/${name}`) });
+import { fixture, waitForDecode } from './helpers';
 
 /** Opens the Decode tab's "Load another model" disclosure unless it is open already. */
 async function openLoadModel(page: Page) {
@@ -43,19 +40,30 @@ test('fine-tunes a head on two annotated recordings, shows curves and confusion 
   const cells = (await validation.locator('tbody td').allTextContents()).filter((t) => !t.includes('%')).map(Number);
   expect(cells).toHaveLength(4);
   expect(cells.reduce((a, b) => a + b, 0)).toBe(n);
-  await expect(page.getByTestId('finetune-result')).toContainText('Band-power + logistic regression');
+  // The head is compared with band power on the same split, and called weak exactly when it is at or below chance or
+  // below band power there; a weak head is saved only after that warning and a second click.
+  const [head, bandPower] = [...caption!.matchAll(/balanced accuracy (\d+(?:\.\d)?) %/g)].map((m) => Number(m[1]));
+  expect(caption).toContain('band power + logistic regression on the same split');
+  const weak = head! <= 50 || head! < bandPower!;
+  await expect(page.getByTestId('weak-head')).toHaveCount(weak ? 1 : 0);
   await page.screenshot({ path: 'test-results/finetune.png', fullPage: true });
-
   await page.getByRole('button', { name: 'Save head and use it for decoding' }).click();
+  if (weak) {
+    await expect(page.getByText('Saved in this browser; the Decode tab now uses it.')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Save anyway' }).click();
+  }
   await expect(page.getByText('Saved in this browser; the Decode tab now uses it.')).toBeVisible();
   await expect(page.getByRole('button', { name: /^Download .*\.safetensors$/ }).first()).toBeVisible();
 
   // The third recording (the demo, S001R04) decoded with the new head.
   await page.getByRole('tab', { name: 'Decode' }).click();
   await expect(page.getByTestId('model-card')).toContainText('head');
+  // The saved head keeps the label map (T1, T2), so the demo's 15 trials are decoded and compared with their labels.
   await page.getByRole('button', { name: /^Decode S001R04/ }).click();
-  await expect(page.getByTestId('decode-progress')).toContainText('31 / 31 segments', { timeout: 120_000 });
-  await expect(page.getByTestId('decode-summary')).toContainText('31 segments');
+  await waitForDecode(page, 15);
+  await expect(page.getByTestId('decode-summary')).toContainText('15 trials');
+  await expect(page.getByTestId('agreement')).toContainText('over 15 labelled trials');
+  await expect(page.getByTestId('model-accuracy')).toContainText(/Measured on 15 segments of 1 subject \(S003\) of the validation set \(it chose when training stopped, so this is optimistic\): it gets \d+\.\d % balanced accuracy, where guessing gets 50\.0 %, and log band power/);
 
   // The saved head survives a reload (IndexedDB), until "Forget everything".
   await page.reload();

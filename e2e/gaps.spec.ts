@@ -30,6 +30,6 @@ test('a recording with gaps: decoded rows carry clock onsets, and a row jumps th
   await table.getByRole('button', { name: '43202.0' }).click();
   await expect(page.getByRole('tab', { name: 'Traces' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('traces')).toHaveAttribute('data-start', '8');
-  await expect(page.getByRole('toolbar', { name: 'Trace controls' })).toContainText('22:19:46 – 8.0–');
+  await expect(page.getByTestId('position')).toContainText('22:19:46 (43\u2009202.0 s) – ');
   await expect(page.getByTestId('traces')).toHaveAttribute('data-traces', /^A1\|A2\|/);
 });

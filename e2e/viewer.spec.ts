@@ -11,13 +11,14 @@ test('opens the demo recording, pages, switches to the bipolar montage, applies 
   await expect(page.getByTestId('channel-count')).toHaveText('64 channels at 160 Hz');
   await expect(page.getByTestId('format')).toHaveText('EDF+C');
   const traces = page.getByTestId('traces');
-  await expect(traces).toHaveAttribute('data-traces', /^Fc5\.\|Fc3\./);
-  expect((await traces.getAttribute('data-traces'))!.split('|').length).toBe(64);
-  // T0/T1/T2 annotations in the list.
+  // The default view of the 64-channel cap: its 19 10-20 electrodes, in file order.
+  await expect(traces).toHaveAttribute('data-shown-count', '19');
+  await expect(traces).toHaveAttribute('data-traces', /^C3\.\.\|Cz\.\.\|C4\.\.\|Fp1\./);
+  // T0/T1/T2 annotations in the list, with their clock time, offset and duration.
   const annotations = page.getByRole('list', { name: 'Annotations' });
-  await expect(annotations.getByRole('button', { name: /T1$/ }).first()).toBeVisible();
-  await expect(annotations.getByRole('button', { name: /T2$/ }).first()).toBeVisible();
-  await expect(annotations.getByRole('button', { name: /T0$/ }).first()).toBeVisible();
+  await expect(annotations.getByRole('button', { name: /T1 \(4\.\d s\)$/ }).first()).toBeVisible();
+  await expect(annotations.getByRole('button', { name: /T2 \(4\.\d s\)$/ }).first()).toBeVisible();
+  await expect(annotations.getByRole('button', { name: '16:15:00 (0.0 s) T0 (4.2 s)' })).toBeVisible();
   // Page forward with the keyboard and the button.
   await page.keyboard.press('PageDown');
   await expect(traces).toHaveAttribute('data-start', '10');
@@ -26,7 +27,7 @@ test('opens the demo recording, pages, switches to the bipolar montage, applies 
   await page.keyboard.press('PageUp');
   await expect(traces).toHaveAttribute('data-start', '10');
   // Jump to an annotation.
-  await annotations.getByRole('button', { name: /T2$/ }).first().click();
+  await annotations.getByRole('button', { name: /T2 \(/ }).first().click();
   await expect(traces).not.toHaveAttribute('data-start', '10');
   // Bipolar montage: double-banana derivations from eegmmidb's labels.
   await page.getByRole('combobox', { name: 'Montage' }).selectOption('bipolar');

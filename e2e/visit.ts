@@ -2,9 +2,7 @@
 // preview, decode it with the bundled model, and fine-tune a head on two annotated runs. Shared by the privacy and
 // offline tests.
 import { expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-
-const fixture = (name: string) => ({ name, mimeType: 'application/gzip', buffer: readFileSync(`e2e/fixtures/${name}`) });
+import { fixture, saveHead, waitForDecode } from './helpers';
 
 export async function fullVisit(page: Page): Promise<void> {
   await page.getByRole('button', { name: /Open demo recording/ }).click();
@@ -18,7 +16,7 @@ export async function fullVisit(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Decode' }).click();
   await expect(page.getByTestId('model-card')).toContainText('motor imagery');
   await page.getByRole('button', { name: /^Decode S001R04/ }).click();
-  await expect(page.getByTestId('decode-progress')).toContainText('31 / 31 segments', { timeout: 120_000 });
+  await waitForDecode(page, 15); // the demo's 15 labelled trials
   await expect(page.getByTestId('gates')).toHaveAttribute('data-rendered', 'true');
 
   await page.getByRole('tab', { name: 'Fine-tune' }).click();
@@ -30,6 +28,5 @@ export async function fullVisit(page: Page): Promise<void> {
   await page.getByLabel('Epochs').fill('3');
   await page.getByRole('button', { name: 'Train head' }).click();
   await expect(page.getByTestId('train-status')).toContainText(/done in/, { timeout: 240_000 });
-  await page.getByRole('button', { name: 'Save head and use it for decoding' }).click();
-  await expect(page.getByText('Saved in this browser; the Decode tab now uses it.')).toBeVisible();
+  await saveHead(page);
 }

@@ -92,7 +92,26 @@ function bandBins(freqs: ArrayLike<number>): number[][] {
  * Draws components until the masked area reaches params.ratio (§9 step 4): kind by typeRatios, f0 and t0 uniform,
  * and for freq/tf components, with probability bandBias, f0 moved to a random bin of a band drawn by bandProbs.
  */
+export class MaskParamsError extends RangeError {
+  override readonly name = 'MaskParamsError';
+}
+
+/** Throws MaskParamsError naming the parameter when no mask can be drawn with `params`. */
+export function checkMaskParams(params: MaskParams): void {
+  const [freq, time, tf] = params.typeRatios;
+  if (!(params.ratio > 0 && params.ratio < 1)) throw new MaskParamsError(`the mask ratio is ${params.ratio}: it must lie between 0 and 1`);
+  if (!(params.level > 0 && params.level <= 1)) throw new MaskParamsError(`the mask level is ${params.level}: it must be above 0 and at most 1`);
+  if (!(freq + time + tf > 0) || Math.min(freq, time, tf) < 0) {
+    throw new MaskParamsError(`the weights of the mask types (frequency ${freq}, time ${time}, time-frequency ${tf}) must be ≥ 0 with at least one above 0`);
+  }
+  const bands = params.bandProbs;
+  if (params.bandBias > 0 && (freq > 0 || tf > 0) && !(bands.reduce((a, b) => a + b, 0) > 0)) {
+    throw new MaskParamsError(`the band bias is ${params.bandBias} but P(delta), P(theta), P(alpha) and P(beta) are all 0: give one of them a weight, or set the band bias to 0`);
+  }
+}
+
 export function randomGaussianMask(freqs: ArrayLike<number>, nFrames: number, params: MaskParams, random: Random): GaussianMask {
+  checkMaskParams(params);
   const nFreqs = freqs.length;
   const bins = bandBins(freqs);
   const map = new Float64Array(nFreqs * nFrames).fill(1);

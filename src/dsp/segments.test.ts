@@ -21,8 +21,21 @@ describe('channel mapping', () => {
     const m = mapChannels(sleep, ['F4-M1', 'C4-M1'], 'bipolar', { 'F4-M1': 'EEG Fpz-Cz', 'C4-M1': 'EEG Pz-Oz' });
     expect(m.sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 1 }]);
     expect(mapChannels(sleep, ['Fpz-Cz'], 'bipolar').sources).toEqual([{ kind: 'channel', index: 0 }]);
-    // Free montages take voltage channels in file order (the temperature channel is not a voltage).
+    // Free montages take EEG channels in file order (the temperature channel is not a voltage).
     expect(mapChannels(sleep, ['a', 'b', 'c'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 1 }, { kind: 'missing' }]);
+    // A mouse recording's EEG and EMG alternate: the EMG channels are not depth inputs.
+    const mouse = ['EEG09', 'EMG09', 'EEG10', 'EMG10'].map((label) => ({ label, unit: 'uV', sampleRateHz: 128 }));
+    expect(mapChannels(mouse, ['depth 1', 'depth 2'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 2 }]);
+  });
+
+  it("takes a free task's channels by name or from EEG channels only, never from the EOG, EMG or respiration", () => {
+    // Sleep-EDF's PSG: the task's Fpz-Cz and Pz-Oz by name; a third free channel finds no EEG left.
+    const psg = [['EEG Fpz-Cz', 'uV'], ['EEG Pz-Oz', 'uV'], ['EOG horizontal', 'uV'], ['Resp oro-nasal', ''], ['EMG submental', 'uV']].map(([label, unit]) => ({ label: label!, unit: unit!, sampleRateHz: 100 }));
+    expect(mapChannels(psg, ['Fpz-Cz', 'Pz-Oz'], 'free').sources).toEqual([{ kind: 'channel', index: 0 }, { kind: 'channel', index: 1 }]);
+    expect(mapChannels(psg, ['depth 1', 'depth 2', 'depth 3'], 'free').missing).toEqual(['depth 3']);
+    // A mouse recording whose EMG channels come first: the free channels are its EEG ones.
+    const mouse = ['EMG1', 'EMG2', 'EEG1', 'EEG2'].map((label) => ({ label, unit: 'uV', sampleRateHz: 128 }));
+    expect(mapChannels(mouse, ['depth 1', 'depth 2'], 'free').sources).toEqual([{ kind: 'channel', index: 2 }, { kind: 'channel', index: 3 }]);
   });
 });
 

@@ -6,6 +6,7 @@ import type { AlignmentSpec } from '../io/bundleConfig';
 import { applySpatialFilter } from './alignment';
 import { bandFilter } from './bandFilter';
 import { channelKey } from './channels';
+import { channelType } from './channelTypes';
 import { resampleRate } from './resample';
 import { microvoltsPerUnit } from './units';
 
@@ -31,8 +32,9 @@ export class SegmentError extends Error {
 }
 
 /**
- * Maps model channels onto a recording. 'free' montages (e.g. rodent depth electrodes) take the recording's voltage
- * channels in file order. `overrides` pins a model channel to a recording label (user-chosen mapping).
+ * Maps model channels onto a recording. 'free' montages (e.g. rodent depth electrodes) take a channel of the same
+ * name, or else the recording's EEG channels in file order (never its EOG, EMG, ECG or respiration channels).
+ * `overrides` pins a model channel to a recording label (user-chosen mapping).
  */
 export function mapChannels(
   recording: readonly RecordingChannel[],
@@ -43,12 +45,13 @@ export function mapChannels(
   const voltage = recording.map((c, i) => ({ c, i })).filter(({ c }) => microvoltsPerUnit(c.unit) !== null);
   const keys = new Map<string, number>();
   for (const { c, i } of voltage) if (!keys.has(channelKey(c.label))) keys.set(channelKey(c.label), i);
+  const eeg = voltage.filter(({ c }) => channelType(c.label, c.unit) === 'eeg');
   const missing: string[] = [];
   const sources = modelChannels.map((name, position): ChannelSource => {
-    const pinned = overrides[name];
+    const pinned = overrides[name] || undefined; // an empty override is none
     const key = channelKey(pinned ?? name);
     if (keys.has(key)) return { kind: 'channel', index: keys.get(key)! };
-    if (montage === 'free' && !pinned && voltage[position]) return { kind: 'channel', index: voltage[position]!.i };
+    if (montage === 'free' && !pinned && eeg[position]) return { kind: 'channel', index: eeg[position]!.i };
     const parts = key.split('-');
     if (parts.length === 2 && keys.has(parts[0]!) && keys.has(parts[1]!)) return { kind: 'derived', plus: keys.get(parts[0]!)!, minus: keys.get(parts[1]!)! };
     missing.push(name);

@@ -102,6 +102,16 @@ describe('model bundle validation names the JSON path', () => {
     expect(ok.config.preprocessing).toEqual({ lowHz: 0.3, highHz: 75, notchHz: null });
   });
 
+  it('validates the optional evaluation, split by split', async () => {
+    const test = { split: 'test', subjects: ['S012'], segments: 180, balancedAccuracy: 0.513, kappa: 0.025, bandPowerBalancedAccuracy: 0.634 };
+    await failsWith((j) => (j.evaluation = [{ ...test, split: 'train' }]), 'config.evaluation[0].split', /must be one of "validation", "test", found "train"/);
+    await failsWith((j) => (j.evaluation = [{ ...test, balancedAccuracy: 51.3 }]), 'config.evaluation[0].balancedAccuracy', /must be a number from 0 to 1, found 51.3/);
+    await failsWith((j) => (j.evaluation = [{ ...test, segments: 1.5 }]), 'config.evaluation[0].segments', /must be a whole number/);
+    await failsWith((j) => (j.evaluation = [{ ...test, accuracy: 0.5 }]), 'config.evaluation[0].accuracy', /is not a bundle field/);
+    const ok = await loadBundle(await editedBundle((j) => (j.evaluation = [test, { ...test, split: 'validation', bandPowerBalancedAccuracy: null, kappa: -0.1 }])));
+    expect(ok.config.evaluation?.map((e) => [e.split, e.balancedAccuracy, e.bandPowerBalancedAccuracy])).toEqual([['test', 0.513, 0.634], ['validation', 0.513, null]]);
+  });
+
   it('names a weight file that is missing, replaced, or holds another dtype than declared', async () => {
     await failsWith((j) => ((j.weights as Record<string, unknown>[])[0]!.file = 'other.safetensors'), 'config.weights[0].file', /names "other\.safetensors", which is not among the bundle's files/);
     const replaced = await editedBundle(() => {});

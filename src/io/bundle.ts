@@ -88,7 +88,7 @@ export async function saveBundle(bundle: BundleToSave): Promise<Map<string, Uint
   return new Map([[BUNDLE_CONFIG_FILE, new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`)], ...weightFiles]);
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   // Web Crypto takes only ArrayBuffer-backed views; a SharedArrayBuffer-backed one is copied.
   const input = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', input));

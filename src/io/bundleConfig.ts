@@ -57,6 +57,20 @@ export interface ModelBundleConfig {
   readonly preprocessing?: BundlePreprocessing;
   /** Annotation text → class name the head was trained with (e.g. T1 → left fist); SpecMoE only. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** How well the model decodes data no stage of its training saw, split by split; SpecMoE only. */
+  readonly evaluation?: readonly BundleEvaluation[];
+}
+
+/** The model measured on one held-out split, beside the band-power reference measured on the same split. */
+export interface BundleEvaluation {
+  readonly split: 'validation' | 'test';
+  /** Subjects of the split (may be empty when unknown). */
+  readonly subjects: readonly string[];
+  readonly segments: number;
+  readonly balancedAccuracy: number;
+  readonly kappa: number;
+  /** Log band power + logistic regression trained on the same training split, measured on this split. */
+  readonly bandPowerBalancedAccuracy: number | null;
 }
 
 export interface BundlePreprocessing {
@@ -86,8 +100,8 @@ export class BundleConfigError extends WeightsError {
   }
 }
 
-const TOP_LEVEL_KEYS = ['format', 'formatVersion', 'name', 'model', 'architecture', 'task', 'classes', 'gateMode', 'channels', 'sampleRateHz', 'segmentSec', 'trained', 'provenance', 'weights', 'preprocessing', 'labels'];
-const SPECMOE_ONLY = ['task', 'classes', 'gateMode', 'labels'];
+const TOP_LEVEL_KEYS = ['format', 'formatVersion', 'name', 'model', 'architecture', 'task', 'classes', 'gateMode', 'channels', 'sampleRateHz', 'segmentSec', 'trained', 'provenance', 'weights', 'preprocessing', 'labels', 'evaluation'];
+const SPECMOE_ONLY = ['task', 'classes', 'gateMode', 'labels', 'evaluation'];
 
 /** Parses and validates bundle.json text. */
 export function parseBundleConfig(text: string): ModelBundleConfig {
@@ -140,6 +154,25 @@ export function validateBundleConfig(json: unknown): ModelBundleConfig {
     classes,
     gateMode: oneOf(c.gateMode, 'config.gateMode', [0, 1] as const),
     ...(c.labels === undefined ? {} : { labels: labelMap(c.labels, classes) }),
+    ...(c.evaluation === undefined ? {} : { evaluation: list(c.evaluation, 'config.evaluation', 1).map((e, i) => evaluation(e, `config.evaluation[${i}]`)) }),
+  };
+}
+
+function evaluation(value: unknown, path: string): BundleEvaluation {
+  const e = object(value, path, ['split', 'subjects', 'segments', 'balancedAccuracy', 'kappa', 'bandPowerBalancedAccuracy']);
+  const fraction = (v: unknown, field: string, low = 0) => {
+    if (typeof v !== 'number' || !(v >= low && v <= 1)) throw new BundleConfigError(`${path}.${field}`, `must be a number from ${low} to 1, found ${show(v)}`);
+    return v;
+  };
+  const segments = positive(e.segments, `${path}.segments`);
+  if (!Number.isInteger(segments)) throw new BundleConfigError(`${path}.segments`, `must be a whole number, found ${segments}`);
+  return {
+    split: oneOf(e.split, `${path}.split`, ['validation', 'test'] as const),
+    subjects: list(e.subjects, `${path}.subjects`, 0).map((v, i) => text(v, `${path}.subjects[${i}]`)),
+    segments,
+    balancedAccuracy: fraction(e.balancedAccuracy, 'balancedAccuracy'),
+    kappa: fraction(e.kappa, 'kappa', -1),
+    bandPowerBalancedAccuracy: e.bandPowerBalancedAccuracy === null ? null : fraction(e.bandPowerBalancedAccuracy, 'bandPowerBalancedAccuracy'),
   };
 }
 

@@ -1,5 +1,6 @@
 // Writes an annotation-only EDF+C file (one "EDF Annotations" signal, one data record of duration 0, the layout of
-// PhysioNet's hypnogram files), so predictions open as annotations in EDF viewers, MNE and our own reader.
+// PhysioNet's hypnogram files), so predictions open as annotations in EDF viewers, MNE (`mne.read_annotations`) and
+// our own reader. The TAL and header-field helpers are shared with edfAnnotatedCopy.ts.
 import type { Annotation } from './recording';
 
 export interface AnnotationFileHeader {
@@ -7,11 +8,15 @@ export interface AnnotationFileHeader {
   readonly patientId: string;
   /** Recording field; must start with "Startdate". */
   readonly recordingId: string;
-  /** Start of the annotated recording (onsets are relative to it). */
+  /**
+   * Start of the annotated recording (onsets are seconds after it). Null writes EDF+'s "unknown" start, 01.01.85
+   * 00.00.00 with "Startdate X" (de-identified): the onsets are then relative to an unstated start.
+   */
   readonly startDate: Date | null;
 }
 
-const ascii = (text: string, width: number): string => {
+/** ASCII text padded with spaces (or cut) to a header field's width; other characters become "_". */
+export const asciiField = (text: string, width: number): string => {
   const clean = text.replace(/[^\x20-\x7e]/g, '_');
   return clean.length >= width ? clean.slice(0, width) : clean + ' '.repeat(width - clean.length);
 };
@@ -24,41 +29,47 @@ function seconds(value: number, signed: boolean): string {
   return signed && value >= 0 ? `+${text}` : text;
 }
 
-export function writeAnnotationEdf(annotations: readonly Annotation[], header: AnnotationFileHeader): Uint8Array {
-  const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [encoder.encode('+0\x14\x14\x00')]; // time-keeping TAL of the single record
-  for (const a of [...annotations].sort((x, y) => x.onsetSec - y.onsetSec)) {
-    const duration = a.durationSec === null ? '' : `\x15${seconds(a.durationSec, false)}`;
-    // TAL texts may not contain the separators (0x14, 0x15, 0x00).
-    const text = a.description.replace(/[\x00\x14\x15]/g, ' ');
-    parts.push(encoder.encode(`${seconds(a.onsetSec, true)}${duration}\x14${text}\x14\x00`));
-  }
-  const talBytes = parts.reduce((n, p) => n + p.length, 0);
-  const samples = Math.ceil(talBytes / 2);
+/** A record's time-keeping TAL: its start in seconds after the header start, with no text. */
+export const timeKeepingTal = (startSec: number): string => `${seconds(startSec, true)}\x14\x14\x00`;
+
+/** One annotation as a TAL (its text may not contain the separators 0x14, 0x15, 0x00: they become spaces). */
+export function annotationTal(a: Annotation): string {
+  const duration = a.durationSec === null ? '' : `\x15${seconds(a.durationSec, false)}`;
+  return `${seconds(a.onsetSec, true)}${duration}\x14${a.description.replace(/[\x00\x14\x15]/g, ' ')}\x14\x00`;
+}
+
+/** The fixed header's identification, start date and start time fields (bytes 8–183). */
+export function identificationFields(header: AnnotationFileHeader): string {
   const d = header.startDate;
   const date = d ? `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${two(d.getUTCFullYear() % 100)}` : '01.01.85';
   const time = d ? `${two(d.getUTCHours())}.${two(d.getUTCMinutes())}.${two(d.getUTCSeconds())}` : '00.00.00';
+  const recordingId = d && header.recordingId.startsWith('Startdate') ? header.recordingId : 'Startdate X X X X';
+  return asciiField(header.patientId || 'X X X X', 80) + asciiField(recordingId, 80) + date + time;
+}
+
+export function writeAnnotationEdf(annotations: readonly Annotation[], header: AnnotationFileHeader): Uint8Array {
+  const encoder = new TextEncoder();
+  const parts = [timeKeepingTal(0), ...[...annotations].sort((x, y) => x.onsetSec - y.onsetSec).map(annotationTal)].map((t) => encoder.encode(t));
+  const talBytes = parts.reduce((n, p) => n + p.length, 0);
+  const samples = Math.ceil(talBytes / 2);
   const headerText =
-    ascii('0', 8) +
-    ascii(header.patientId || 'X X X X', 80) +
-    ascii(header.recordingId.startsWith('Startdate') ? header.recordingId : 'Startdate X X X X', 80) +
-    date +
-    time +
-    ascii(String(512), 8) +
-    ascii('EDF+C', 44) +
-    ascii('1', 8) + // one data record
-    ascii('0', 8) + // of duration 0: an annotation-only file
-    ascii('1', 4) +
-    ascii('EDF Annotations', 16) +
-    ascii('', 80) +
-    ascii('', 8) +
-    ascii('-1', 8) +
-    ascii('1', 8) +
-    ascii('-32768', 8) +
-    ascii('32767', 8) +
-    ascii('', 80) +
-    ascii(String(samples), 8) +
-    ascii('', 32);
+    asciiField('0', 8) +
+    identificationFields(header) +
+    asciiField(String(512), 8) +
+    asciiField('EDF+C', 44) +
+    asciiField('1', 8) + // one data record
+    asciiField('0', 8) + // of duration 0: an annotation-only file
+    asciiField('1', 4) +
+    asciiField('EDF Annotations', 16) +
+    asciiField('', 80) +
+    asciiField('', 8) +
+    asciiField('-1', 8) +
+    asciiField('1', 8) +
+    asciiField('-32768', 8) +
+    asciiField('32767', 8) +
+    asciiField('', 80) +
+    asciiField(String(samples), 8) +
+    asciiField('', 32);
   const out = new Uint8Array(512 + samples * 2);
   out.set(encoder.encode(headerText), 0);
   let pos = 512;

@@ -3,9 +3,10 @@ import { matchChannels } from '../dsp/channels';
 import { BUILTIN_TASKS, defineTask, EEGMMIDB_64, findTask, TaskDefinitionError } from './tasks';
 
 describe('task registry', () => {
-  it('has the five tasks of the product with their segment lengths', () => {
+  it('has the six tasks of the product with their segment lengths', () => {
     expect(BUILTIN_TASKS.map((t) => [t.id, t.segmentSec, t.classes.length, t.channels.length])).toEqual([
       ['sleep-staging', 30, 5, 4],
+      ['sleep-edf', 30, 5, 2],
       ['motor-imagery', 4, 4, 64],
       ['abnormal-eeg', 10, 2, 16],
       ['emotion', 1, 5, 62],

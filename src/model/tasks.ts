@@ -63,6 +63,20 @@ export const BUILTIN_TASKS: readonly TaskDefinition[] = [
     reference: 'HMC sleep staging (PhysioNet)',
   },
   {
+    id: 'sleep-edf',
+    name: 'Sleep staging (Sleep-EDF)',
+    description: 'Five AASM stages per 30-s epoch from the two EEG derivations of Sleep-EDF (R&K S3 and S4 as N3).',
+    classes: ['W', 'N1', 'N2', 'N3', 'REM'],
+    // Free: taken by name ("EEG Fpz-Cz"), or else the EEG channels in file order, never the EOG, EMG or respiration.
+    channels: ['Fpz-Cz', 'Pz-Oz'],
+    montage: 'free',
+    segmentSec: 30,
+    sampleRateHz: 200,
+    lPool: 'mean',
+    cPool: 'max',
+    reference: 'Sleep-EDF Database Expanded (PhysioNet)',
+  },
+  {
     id: 'motor-imagery',
     name: 'Motor imagery',
     description: 'Imagined movement of the left fist, right fist, both fists or both feet.',

@@ -5,7 +5,7 @@ import { loadBundle } from '../io/bundle';
 import { blobSource } from '../io/sources';
 import { openRecording } from '../io/open';
 import { plumbingBundleFiles } from '../testing/plumbingBundle';
-import { describeShared, REPO_ROOT } from '../testing/shared';
+import { DATA_DIR, describeShared, REPO_ROOT } from '../testing/shared';
 import { initBackend } from '../runtime/backend';
 import { decodeRecording } from './decode';
 import { DecodeError } from './plan';
@@ -58,6 +58,22 @@ describeShared('decode a recording end to end (plumbing bundle from the parity f
     const task = { ...taskOfBundle(bundle.config), channels: ['F4-M1', 'C4-M1', 'O2-M1', 'C3-M2'], montage: 'bipolar' as const };
     await expect(decodeRecording(recording, model, { task, filter: null })).rejects.toThrow(DecodeError);
     await expect(decodeRecording(recording, model, { task, filter: null })).rejects.toThrow(/lacks 4 of the model's 4 channels \(F4-M1, C4-M1, O2-M1, C3-M2\)/);
+    await recording.close();
+    model.params.dispose();
+  });
+
+  it('refuses sleep EEG fed as 16 copies of Fpz-Cz to a motor-imagery model, rather than decoding it with confidence', async () => {
+    const bundle = await loadBundle(await plumbingBundleFiles());
+    const model = buildSpecMoE(bundle.tensors, specMoEConfigOfBundle(bundle.config));
+    const recording = await openRecording(await fileSource(`${DATA_DIR}/sleep/short_psg.edf.gz`));
+    const motor = ['FC3', 'FC1', 'FCz', 'FC2', 'FC4', 'C5', 'C3', 'C1', 'Cz', 'C2', 'C4', 'C6', 'CP3', 'CP1', 'CP2', 'CP4'];
+    const task = { ...taskOfBundle(bundle.config), channels: motor, montage: 'referential' as const };
+    const channelOverrides = Object.fromEntries(motor.map((c) => [c, 'EEG Fpz-Cz']));
+    await expect(decodeRecording(recording, model, { task, filter: null, channelOverrides })).rejects.toThrow(/recording channel "EEG Fpz-Cz" feeds 16 model channels/);
+    // An EOG channel on an EEG input is refused too.
+    await expect(decodeRecording(recording, model, { task: { ...task, channels: ['C3', 'C4'] }, filter: null, channelOverrides: { C3: 'EEG Fpz-Cz', C4: 'EOG horizontal' } })).rejects.toThrow(
+      'model channel C4 is an EEG input, but "EOG horizontal" is an EOG (eye movement) channel',
+    );
     await recording.close();
     model.params.dispose();
   });

@@ -15,6 +15,8 @@ import type { HeadSettings } from './headSettings';
 import { type HeadDataset, headDataset } from './headDataset';
 import type { Evaluation } from './headStepper';
 import { type EpochRecord, HeadTrainer } from './headTraining';
+import { heldOutEvaluation } from './heldOut';
+import { scoredEpochSegments } from './scoredEpochs';
 import type { Metrics } from './metrics';
 import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
 
@@ -42,6 +44,16 @@ export interface FinetuneRequest {
   readonly segmentSec: number;
   /** Segment start relative to each annotation onset (s). */
   readonly offsetSec: number;
+  /**
+   * Segments from each labelled annotation: one at its onset (cues, the default), or one per whole segment inside
+   * its duration ('epochs': scored sleep stages, scoredEpochs.ts).
+   */
+  readonly segmentation?: 'onset' | 'epochs';
+  /**
+   * The task the head is trained for: its id and channels (default: the base model's task). Pooling stays the base
+   * model's, which its experts' embeddings were pooled with.
+   */
+  readonly task?: TaskDefinition;
   readonly recordings: readonly LabelledRecording[];
   readonly settings: HeadSettings;
   readonly cache?: EmbeddingCache;
@@ -56,6 +68,8 @@ export interface SplitReport {
   readonly name: SplitName;
   readonly subjects: string[];
   readonly recordings: number;
+  /** The recordings that gave the split labelled segments (ones without any are left out). */
+  readonly recordingIds: string[];
   readonly segments: number;
   readonly classCounts: number[];
 }
@@ -72,6 +86,8 @@ export interface FinetuneResult {
   readonly test: Evaluation | null;
   /** Band-power + logistic regression on the same split (test if there is one, else validation). */
   readonly reference: Metrics;
+  /** The same reference on each held-out split, so each of the head's scores has its own to compare with. */
+  readonly references: { readonly validation: Metrics; readonly test: Metrics | null };
   readonly cachedRecordings: number;
   readonly cancelled: boolean;
 }
@@ -92,7 +108,7 @@ async function embedCached(request: FinetuneRequest, r: LabelledRecording, task:
 export async function finetune(request: FinetuneRequest): Promise<FinetuneResult> {
   const classes = [...new Set(request.labelMap.values())];
   if (classes.length < 2) throw new RangeError(`fine-tuning needs at least 2 classes, the label map gives ${classes.length}`);
-  const baseTask = request.base.task;
+  const baseTask = request.task ?? request.base.task;
   const task: TaskDefinition = { ...baseTask, classes, segmentSec: request.segmentSec };
   const config: SpecMoEConfig = { ...request.base.model.config, nClasses: classes.length, segmentSec: request.segmentSec };
   const labels = Object.fromEntries(request.labelMap);
@@ -101,7 +117,7 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
   for (const [i, r] of request.recordings.entries()) {
     request.onStage?.(`embedding ${r.recordingId}`, i, request.recordings.length);
     if (request.signal?.aborted) break;
-    const segments = annotationSegments(r.recording, labels, request.offsetSec);
+    const segments = request.segmentation === 'epochs' ? scoredEpochSegments(r.recording, labels, request.segmentSec, request.offsetSec) : annotationSegments(r.recording, labels, request.offsetSec);
     if (segments.length === 0) continue;
     const { embedded: e, cached } = await embedCached(request, r, task, segments);
     if (cached) cachedRecordings++;
@@ -121,11 +137,16 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
     const d = name === 'train' ? train : name === 'validation' ? validation : test;
     const counts = new Array<number>(classes.length).fill(0);
     if (d) for (const l of d.labels) counts[l]!++;
-    return { name, subjects: [...new Set(embedded[name].map((e) => e.subject))].sort(), recordings: embedded[name].length, segments: d?.n ?? 0, classCounts: counts };
+    const ids = embedded[name].map((e) => e.recordingId);
+    return { name, subjects: [...new Set(embedded[name].map((e) => e.subject))].sort(), recordings: ids.length, recordingIds: ids, segments: d?.n ?? 0, classCounts: counts };
   });
   const trainer = new HeadTrainer(config, request.settings, undefined, request.kernelThread);
   const history = await trainer.train(train, validation, request.onEpoch, request.signal);
   const sampleRateHz = config.sampleRateHz;
+  const references = {
+    validation: bandPowerReference(train, validation, classes.length, sampleRateHz),
+    test: test ? bandPowerReference(train, test, classes.length, sampleRateHz) : null,
+  };
   return {
     classes,
     labelMap: request.labelMap,
@@ -136,7 +157,8 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
     history,
     validation: trainer.evaluate(validation),
     test: test ? trainer.evaluate(test) : null,
-    reference: bandPowerReference(train, test ?? validation, classes.length, sampleRateHz),
+    reference: references.test ?? references.validation,
+    references,
     cachedRecordings,
     cancelled: request.signal?.aborted ?? false,
   };
@@ -163,6 +185,7 @@ export function finetunedBundle(base: LoadedModel, baseTensors: ReadonlyMap<stri
       provenance: { source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`, createdAt: new Date().toISOString(), notes },
       ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
       labels: Object.fromEntries(result.labelMap),
+      evaluation: heldOutEvaluation(result),
     },
     tensors,
     dtype: 'F32',

@@ -1,7 +1,7 @@
 // Fine-tuning the whole model end to end (`specmoe finetune --full`, and the last stage of `npm run train-demo`):
 // labelled trials of each split read as decoding reads them, the experts, gate and classifier trained together
 // (fullFinetune.ts) with checkpoints a later run resumes from, evaluation on validation and test, the band-power
-// reference on the same split, and a bundle holding the fine-tuned weights.
+// reference on each of them, and a bundle holding the fine-tuned weights and that held-out evaluation (heldOut.ts).
 import type { BundleToSave } from '../io/bundle';
 import { specMoEFileLayout } from '../io/bundle';
 import type { BundlePreprocessing } from '../io/bundleConfig';
@@ -12,6 +12,7 @@ import { splitDecoders } from '../model/load';
 import type { TaskDefinition } from '../model/tasks';
 import { MOTOR_REFERENCE, trialBandPowerReference } from './bandPowerReference';
 import { type FullEpochRecord, type FullFinetuneSettings, FullFinetuner, trainableSpecMoE, type TrialEvaluation } from './fullFinetune';
+import { heldOutEvaluation } from './heldOut';
 import type { Metrics } from './metrics';
 import type { SplitName } from './splits';
 import { concatTrials, recordingTrials, type TrialSet } from './trials';
@@ -64,6 +65,8 @@ export interface FullFinetuneResult {
   readonly test: TrialEvaluation | null;
   /** Log band power + logistic regression (no alignment), trained on the training split, on test (else validation). */
   readonly reference: { readonly channels: string[]; readonly metrics: Metrics; readonly predicted: number[] };
+  /** The same reference on each held-out split, so each of the model's scores has its own to compare with. */
+  readonly references: { readonly validation: Metrics; readonly test: Metrics | null };
   /** Seconds spent in training epochs (the checkpoints' sum when resumed). */
   readonly trainSec: number;
 }
@@ -122,10 +125,12 @@ export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFi
   request.onStage?.('evaluating');
   // The reference reads the same trials without alignment: what a user of plain band power would compute.
   const plain = request.preprocessing ? { lowHz: request.preprocessing.lowHz, highHz: request.preprocessing.highHz, notchHz: request.preprocessing.notchHz } : null;
-  const reference = await readSplits({ ...request, recordings: request.recordings.filter((r) => r.split !== 'validation' || !test) }, plain, classOf, 0);
+  const reference = await readSplits(request, plain, classOf, 0);
   const motor = MOTOR_REFERENCE.channels.filter((c) => task.channels.includes(c));
   const referenceChannels = motor.length >= 2 ? motor : [...task.channels];
-  const referenceResult = trialBandPowerReference(reference.train!, (test ? reference.test : reference.validation)!, referenceChannels.map((c) => task.channels.indexOf(c)), classes.length, config.sampleRateHz);
+  const onSplit = (set: TrialSet) => trialBandPowerReference(reference.train!, set, referenceChannels.map((c) => task.channels.indexOf(c)), classes.length, config.sampleRateHz);
+  const onValidation = onSplit(reference.validation!);
+  const onTest = reference.test ? onSplit(reference.test) : null;
 
   const report = (name: SplitName, set: TrialSet | undefined): SplitTrialsReport => {
     const counts = new Array<number>(classes.length).fill(0);
@@ -141,7 +146,8 @@ export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFi
     history: finetuner.history,
     validation: finetuner.evaluate(validation),
     test: test ? finetuner.evaluate(test) : null,
-    reference: { channels: referenceChannels, ...referenceResult },
+    reference: { channels: referenceChannels, ...(onTest ?? onValidation) },
+    references: { validation: onValidation.metrics, test: onTest?.metrics ?? null },
     trainSec,
   };
 }
@@ -173,6 +179,7 @@ export function fullFinetunedBundle(
       provenance: { source: provenance.source, createdAt: new Date().toISOString(), notes: provenance.notes },
       ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
       labels: Object.fromEntries(labels),
+      evaluation: heldOutEvaluation(result),
     },
     tensors,
     dtype: 'F32',

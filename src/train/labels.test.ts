@@ -24,6 +24,10 @@ describe('labels', () => {
   it('reads the subject from eegmmidb names', () => {
     expect(subjectOf('/data/S012/S012R08.edf.gz')).toBe('S012');
     expect(subjectOf('night1.bdf')).toBe('night1');
+    // Sleep-EDF: SC4ssN / ST7ssN (subject ss, night N), PSG and hypnogram alike.
+    expect(subjectOf('SC4012E0-PSG.edf')).toBe('SC401');
+    expect(subjectOf('SC4001EC-Hypnogram.edf')).toBe('SC400');
+    expect(subjectOf('ST7011J0-PSG.edf.gz')).toBe('ST701');
   });
 });
 

@@ -1,5 +1,6 @@
 // Where fine-tuning labels come from: EDF+ annotation texts mapped to classes (e.g. eegmmidb T1 → left fist,
 // T2 → right fist, T0 ignored), or a CSV of onset, duration, label. Errors name the entry, line and column.
+import { splitDelimited } from '../io/annotationTable';
 
 export class LabelError extends Error {
   override readonly name = 'LabelError';
@@ -36,7 +37,7 @@ export function parseLabelCsv(text: string): CsvLabel[] {
   const rows: CsvLabel[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
-    const cells = splitCsvLine(line);
+    const cells = splitDelimited(line, ',');
     if (i === 0 && Number.isNaN(Number(cells[0]))) return; // header
     if (cells.length < 3) throw new LabelError(`labels CSV line ${i + 1}: expected onset,duration,label, found ${cells.length} column(s)`);
     const onsetSec = Number(cells[0]);
@@ -50,31 +51,12 @@ export function parseLabelCsv(text: string): CsvLabel[] {
   return rows;
 }
 
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-/** Subject of an eegmmidb-style file name ("S001R04.edf" → "S001"); otherwise the name without extension. */
+/**
+ * Subject of an eegmmidb-style file name ("S001R04.edf" → "S001") or a Sleep-EDF one ("SC4012E0-PSG.edf" → "SC401",
+ * subject 01 of the SC study, night 2); otherwise the name without extension.
+ */
 export function subjectOf(fileName: string): string {
   const base = fileName.replace(/^.*[\\/]/, '');
-  const m = /^(S\d{3})R\d{2}/i.exec(base);
+  const m = /^(S\d{3})R\d{2}/i.exec(base) ?? /^(S[CT]\d{3})\d[A-Z][A-Z0-9]/i.exec(base);
   return m ? m[1]!.toUpperCase() : base.replace(/\.(edf|bdf)(\.gz)?$/i, '');
 }

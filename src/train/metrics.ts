@@ -50,24 +50,3 @@ export function balancedClassWeights(labels: readonly number[], nClasses: number
   for (const l of labels) counts[l]!++;
   return counts.map((c) => (c > 0 ? labels.length / (nClasses * c) : 0));
 }
-
-/**
- * Predictions against the recording's own labels: each row cut at an annotation whose text the label map knows is
- * scored against that class (rows without such a label are left out); null when no row has one.
- */
-export function labelAgreement(
-  rows: readonly { readonly classIndex: number; readonly label?: string }[],
-  labels: Readonly<Record<string, string>>,
-  classes: readonly string[],
-): Metrics | null {
-  const truth: number[] = [];
-  const predicted: number[] = [];
-  for (const r of rows) {
-    const cls = r.label === undefined ? undefined : labels[r.label];
-    const index = cls === undefined ? -1 : classes.indexOf(cls);
-    if (index < 0) continue;
-    truth.push(index);
-    predicted.push(r.classIndex);
-  }
-  return truth.length > 0 ? classificationMetrics(truth, predicted, classes.length) : null;
-}

@@ -1,66 +1,36 @@
-// The app shell: the model worker's life cycle (restarted with the same recording and model if it dies), opening
-// recordings (choose, drop, or the demo), the header panel, errors that never drop what is loaded, and the views.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { type BackendName, FALLBACK_ORDER, preferring } from '../runtime/backendNames';
-import type { BackendInfo, ModelSummary, NamedBytes, RecordingSummary } from '../worker/api';
-import { DecodeView } from './DecodeView';
-import { FinetuneView } from './FinetuneView';
+// The app shell: what the user loaded (recording, model) and made (decode results, fine-tuning set-up, mask and
+// viewer settings) kept above the tabs so switching views never loses it; the model worker (useModelWorker) given it
+// all again when it restarts; opening recordings (choose, drop, or the demo); errors that never drop what is loaded.
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { AnnotationImport, ModelSummary, RecordingSummary, SleepPredictions } from '../worker/api';
+import { BackendChoice } from './BackendChoice';
+import { DecodeView } from './decode/DecodeView';
+import type { ModelSource } from './decode/LoadModel';
+import { useDecodeSession } from './decode/useDecodeSession';
+import { FinetuneView } from './finetune/FinetuneView';
+import { type FinetuneSession, useFinetuneSession } from './finetune/useFinetuneSession';
 import { errorText } from './format';
 import { HeaderPanel } from './HeaderPanel';
-import { MaskView } from './MaskView';
+import { type MaskSettings, MaskView } from './MaskView';
 import { SpectrogramView } from './SpectrogramView';
-import { INITIAL_VIEWER, TraceView, type ViewerState } from './TraceView';
-import { startWorker, type WorkerClient } from './workerClient';
+import { type Tab, Tabs } from './Tabs';
+import { TraceView } from './traces/TraceView';
+import { INITIAL_VIEWER, type ViewerState } from './traces/viewerState';
+import { useModelWorker } from './useModelWorker';
+import { useOfflineReady } from './useOfflineReady';
 
 const DEMO_URL = `${import.meta.env.BASE_URL}demo/S001R04.edf.gz`;
-
-type Tab = 'traces' | 'spectrogram' | 'masks' | 'decode' | 'finetune';
-const TABS: readonly { id: Tab; label: string }[] = [
-  { id: 'traces', label: 'Traces' },
-  { id: 'spectrogram', label: 'Spectrogram' },
-  { id: 'masks', label: 'Mask preview' },
-  { id: 'decode', label: 'Decode' },
-  { id: 'finetune', label: 'Fine-tune' },
-];
-
-/** The WAI-ARIA tabs pattern: arrows move between tabs (wrapping), Home and End go to the ends. */
-function tabKeyTarget(key: string, current: number): number | null {
-  const n = TABS.length;
-  if (key === 'ArrowRight') return (current + 1) % n;
-  if (key === 'ArrowLeft') return (current - 1 + n) % n;
-  if (key === 'Home') return 0;
-  if (key === 'End') return n - 1;
-  return null;
-}
 
 /** What the user gave the app, kept here so a restarted worker can be given it again. */
 interface Loaded {
   file: Blob | null;
   fileName: string;
-  model: { kind: 'bundled' } | { kind: 'saved' } | { kind: 'files'; files: NamedBytes[]; taskId?: string } | null;
-}
-
-/**
- * True once a service worker controls the page: the app shell, wasm binaries, bundled model and demo recording are
- * then cached and the whole demo works with the network off. (The worker exists only in the built app.)
- */
-function useOfflineReady(): boolean {
-  const [ready, setReady] = useState(false);
-  useEffect(() => {
-    const sw = navigator.serviceWorker;
-    if (!sw) return;
-    const check = () => setReady(!!sw.controller);
-    check();
-    void sw.ready.then(check);
-    sw.addEventListener('controllerchange', check);
-    return () => sw.removeEventListener('controllerchange', check);
-  }, []);
-  return ready;
+  /** Annotation files added to the recording ("add annotations from file"), in order. */
+  annotationFiles: { file: Blob; name: string }[];
+  model: ModelSource | null;
 }
 
 export function App() {
-  const [client, setClient] = useState<WorkerClient | null>(null);
-  const [backend, setBackend] = useState<BackendInfo | null>(null);
   const [recording, setRecording] = useState<RecordingSummary | null>(null);
   const [model, setModel] = useState<ModelSummary | null>(null);
   const [modelError, setModelError] = useState<string | null>(null);
@@ -68,62 +38,62 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [viewer, setViewer] = useState<ViewerState>(INITIAL_VIEWER);
+  const [maskSettings, setMaskSettings] = useState<MaskSettings | null>(null);
   const [tab, setTab] = useState<Tab>('traces');
-  const loaded = useRef<Loaded>({ file: null, fileName: '', model: null });
-  const [generation, setGeneration] = useState(0);
+  /** The tab a jump to the traces came from, offered as the way back. */
+  const [returnTo, setReturnTo] = useState<Tab | null>(null);
+  const loaded = useRef<Loaded>({ file: null, fileName: '', annotationFiles: [], model: null });
+  const finetuneRef = useRef<FinetuneSession | null>(null);
   const offlineReady = useOfflineReady();
-  const [preferredBackend, setPreferredBackend] = useState<BackendName | ''>(() => (new URLSearchParams(location.search).get('backend') as BackendName | null) ?? '');
 
-  // One worker per generation; a crash bumps the generation, which starts a new one and reloads what was loaded.
-  useEffect(() => {
-    let alive = true;
-    const c = startWorker((message) => {
-      if (!alive) return;
+  const worker = useModelWorker({
+    onCrash: (message) => {
       setError(`The model worker stopped (${message}). It has been restarted; your recording and results are kept.`);
       setModel(null); // until the new worker has loaded it again
-      setGeneration((g) => g + 1);
-    });
-    setClient(c);
-    void (async () => {
-      try {
-        // `?wasmThreads=N` asks for N threads of the threaded wasm build (0: single-threaded); by default the worker picks.
-        const threadsParam = new URLSearchParams(location.search).get('wasmThreads');
-        const info = await c.api.init(preferredBackend ? preferring(preferredBackend) : undefined, threadsParam === null ? undefined : Number(threadsParam));
-        if (!alive) return;
-        setBackend(info);
-        const { file, fileName, model: m } = loaded.current;
-        if (file) setRecording(await c.api.openRecording(file, fileName));
-        let summary: ModelSummary | null = null;
-        try {
-          if (m?.kind === 'files') summary = await c.api.loadModel(m.files, m.taskId);
-          else if (m?.kind === 'saved') summary = await c.api.loadSavedModel();
-          if (!summary) {
-            summary = await c.api.loadBundledModel();
-            loaded.current.model = { kind: 'bundled' };
-          }
-          if (alive) setModel(summary);
-        } catch (e) {
-          if (alive) setModelError(errorText(e));
-        }
-      } catch (e) {
-        if (alive) setError(`The model worker could not start: ${errorText(e)}`);
+    },
+    onStartError: setError,
+    restore: async ({ api }) => {
+      const { file, fileName, annotationFiles, model: m } = loaded.current;
+      if (file) {
+        let summary = await api.openRecording(file, fileName);
+        for (const a of annotationFiles) summary = (await api.addAnnotations(a.file, a.name)).recording;
+        setRecording(summary);
       }
-    })();
-    return () => {
-      alive = false;
-      c.terminate();
-    };
-  }, [generation, preferredBackend]);
+      try {
+        let summary: ModelSummary | null = null;
+        if (m?.kind === 'files') summary = await api.loadModel(m.files, m.taskId);
+        else if (m?.kind === 'saved') summary = await api.loadSavedModel();
+        if (!summary) {
+          summary = await api.loadBundledModel();
+          loaded.current.model = { kind: 'bundled' };
+        }
+        setModel(summary);
+        setModelError(null);
+      } catch (e) {
+        setModelError(errorText(e));
+      }
+      await finetuneRef.current?.restore(api);
+    },
+  });
+  const api = worker.client?.api ?? null;
+  const decode = useDecodeSession(api, model, recording, setError);
+  // A sleep-staging model's decode of the open recording, for the hypnogram beside the traces.
+  const sleepPredictions = useMemo<SleepPredictions | null>(() => {
+    const r = decode.results;
+    return r && model?.task.sleepStaging && r.context.recording.fileName === recording?.name ? { model: r.context.model.name, rows: r.rows } : null;
+  }, [decode.results, model, recording]);
+  const finetune = useFinetuneSession(api, setError);
+  finetuneRef.current = finetune;
 
   const open = useCallback(
     async (file: Blob, name: string) => {
-      if (!client) return;
+      if (!api) return;
       setBusy(`Opening ${name}…`);
       try {
-        const summary = await client.api.openRecording(file, name);
-        loaded.current = { ...loaded.current, file, fileName: name };
+        const summary = await api.openRecording(file, name);
+        loaded.current = { ...loaded.current, file, fileName: name, annotationFiles: [] };
         setRecording(summary);
-        setViewer({ ...INITIAL_VIEWER, gainUvPerDiv: viewer.gainUvPerDiv });
+        setViewer((v) => ({ ...INITIAL_VIEWER, sensitivityUvPerMm: v.sensitivityUvPerMm }));
         setError(null);
       } catch (e) {
         setError(`Could not open ${name}: ${errorText(e)}`);
@@ -131,7 +101,7 @@ export function App() {
         setBusy(null);
       }
     },
-    [client, viewer.gainUvPerDiv],
+    [api],
   );
 
   const openDemo = useCallback(async () => {
@@ -146,20 +116,41 @@ export function App() {
     }
   }, [open]);
 
-  const onModelLoaded = useCallback((summary: ModelSummary, source: Loaded['model']) => {
+  const onAnnotationsAdded = useCallback((result: AnnotationImport, file: Blob, name: string) => {
+    loaded.current.annotationFiles = [...loaded.current.annotationFiles, { file, name }];
+    setRecording(result.recording);
+  }, []);
+
+  const onModelLoaded = useCallback((summary: ModelSummary, source: ModelSource) => {
     loaded.current.model = source;
     setModel(summary);
     setModelError(null);
   }, []);
 
+  const onHeadSaved = useCallback(async () => {
+    const summary = await api?.loadSavedModel();
+    if (summary) onModelLoaded(summary, { kind: 'saved' });
+  }, [api, onModelLoaded]);
+
   const forgetEverything = useCallback(async () => {
-    if (!client) return;
-    await client.api.forgetCaches();
-    loaded.current = { file: null, fileName: '', model: { kind: 'bundled' } };
+    if (!api) return;
+    await api.forgetCaches();
+    loaded.current = { file: null, fileName: '', annotationFiles: [], model: { kind: 'bundled' } };
     setRecording(null);
     setNotice('Forgot everything: cached embeddings and saved heads are deleted from this browser, and the recording is closed.');
-    setGeneration((g) => g + 1);
-  }, [client]);
+    worker.restart();
+  }, [api, worker]);
+
+  /** Shows the traces at `dataSec`, remembering where the user came from. */
+  const jumpFrom = (from: Tab) => (dataSec: number) => {
+    setViewer((v) => ({ ...v, startSec: Math.max(0, dataSec) }));
+    setReturnTo(from);
+    setTab('traces');
+  };
+  const choose = (next: Tab) => {
+    setReturnTo(null);
+    setTab(next);
+  };
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
@@ -174,15 +165,7 @@ export function App() {
         <p className="tagline">EEG decoding with SpecMoE, entirely in this tab — no recording leaves this computer.</p>
         <div className="status" aria-live="polite">
           <span data-testid="offline-ready" className="offline">{offlineReady ? 'available offline · ' : ''}</span>
-          <span data-testid="backend">Back-end: {backend ? `${backend.backend}${backend.threads > 1 ? ` (${backend.threads} threads)` : ''}` : 'starting…'}</span>
-          {backend && backend.kernelThreads > 1 ? <span data-testid="kernel-threads"> · attention kernels on {backend.kernelThreads} threads</span> : null}
-          {backend?.tried.length ? <span title={backend.tried.map((t) => `${t.name}: ${t.error}`).join('\n')}> (fell back from {backend.tried.map((t) => t.name).join(', ')})</span> : null}
-          <label>
-            {' '}Use <select value={preferredBackend} onChange={(e) => setPreferredBackend(e.target.value as BackendName | '')} aria-label="Preferred back-end">
-              <option value="">automatic</option>
-              {FALLBACK_ORDER.map((b) => <option key={b} value={b}>{b}</option>)}
-            </select>
-          </label>
+          <BackendChoice worker={worker} />
           {busy && <span className="busy"> {busy}</span>}
         </div>
       </header>
@@ -195,7 +178,7 @@ export function App() {
             e.target.value = '';
           }} />
         </label>
-        <button type="button" onClick={() => void openDemo()} disabled={!client}>Open demo recording (eegmmidb S001R04)</button>
+        <button type="button" onClick={() => void openDemo()} disabled={!api}>Open demo recording (eegmmidb S001R04)</button>
         <span className="hint">or drop a file anywhere on the page</span>
         <button type="button" className="forget" onClick={() => void forgetEverything()}>Forget everything</button>
       </section>
@@ -209,38 +192,21 @@ export function App() {
           {notice} <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss the notice">×</button>
         </div>
       )}
-      {recording && client && <HeaderPanel recording={recording} />}
-      <nav className="tabs" role="tablist" aria-label="Views">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            id={`tab-${t.id}`}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            aria-controls="view-panel"
-            tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => {
-              const next = tabKeyTarget(e.key, TABS.findIndex((x) => x.id === tab));
-              if (next === null) return;
-              e.preventDefault();
-              setTab(TABS[next]!.id);
-              document.getElementById(`tab-${TABS[next]!.id}`)?.focus();
-            }}
-          >
-            {t.label}
-          </button>
-        ))}
-      </nav>
+      {recording && api && <HeaderPanel recording={recording} />}
+      <Tabs tab={tab} onChoose={choose} />
       <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {client && tab === 'traces' && (recording ? <TraceView api={client.api} recording={recording} state={viewer} onChange={setViewer} onError={setError} /> : <p>Open a recording to see its traces.</p>)}
-        {client && tab === 'spectrogram' && (recording ? <SpectrogramView api={client.api} recording={recording} viewer={viewer} onJump={(sec) => { setViewer({ ...viewer, startSec: sec }); setTab('traces'); }} onError={setError} /> : <p>Open a recording first.</p>)}
-        {client && tab === 'masks' && (recording ? <MaskView api={client.api} recording={recording} viewer={viewer} onError={setError} /> : <p>Open a recording first.</p>)}
-        {client && tab === 'decode' && (
-          <DecodeView api={client.api} recording={recording} model={model} modelError={modelError} backend={backend} onModelLoaded={onModelLoaded} onJump={(sec) => { setViewer({ ...viewer, startSec: sec }); setTab('traces'); }} onError={setError} />
+        {tab === 'traces' && returnTo && (
+          <button type="button" className="back" onClick={() => choose(returnTo)}>
+            ← Back to the {returnTo === 'decode' ? 'Decode results' : returnTo}
+          </button>
         )}
-        {client && tab === 'finetune' && <FinetuneView api={client.api} model={model} onModelLoaded={onModelLoaded} onError={setError} />}
+        {api && tab === 'traces' && (recording ? <TraceView api={api} recording={recording} state={viewer} onChange={setViewer} onError={setError} onAnnotationsAdded={onAnnotationsAdded} sleepPredictions={sleepPredictions} /> : <p>Open a recording to see its traces.</p>)}
+        {api && tab === 'spectrogram' && (recording ? <SpectrogramView api={api} recording={recording} viewer={viewer} onJump={jumpFrom('spectrogram')} onError={setError} /> : <p>Open a recording first.</p>)}
+        {api && tab === 'masks' && (recording ? <MaskView api={api} recording={recording} viewer={viewer} settings={maskSettings} onSettings={setMaskSettings} /> : <p>Open a recording first.</p>)}
+        {api && tab === 'decode' && (
+          <DecodeView api={api} session={decode} recording={recording} model={model} modelError={modelError} backend={worker.backend} onModelLoaded={onModelLoaded} onJump={jumpFrom('decode')} onError={setError} />
+        )}
+        {api && tab === 'finetune' && <FinetuneView api={api} session={finetune} model={model} onSaved={() => void onHeadSaved()} onError={setError} />}
       </main>
     </div>
   );

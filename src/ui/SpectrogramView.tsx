@@ -1,12 +1,14 @@
 // Spectrogram of a channel or the channel average, over the current page or the whole recording: dB colour scale
-// (Viridis, readable with colour-vision deficiencies), EEG bands marked, time in recording seconds; clicking a time
-// jumps the traces there.
-import { useEffect, useMemo, useState } from 'react';
-import { REPORT_BANDS } from '../dsp/bandErrors';
-import type { RecordingSummary, Spectrogram, WorkerApi } from '../worker/api';
-import { errorText } from './format';
-import { Plot } from './Plot';
-import type { ViewerState } from './TraceView';
+// (Viridis, readable with colour-vision deficiencies), the human EEG bands marked only on EEG channels (a mouse EMG or
+// a respiration belt has no alpha band), time in the app's convention; clicking a time jumps the traces there.
+import { useMemo, useState } from 'react';
+import type { ChannelSummary, RecordingSummary, Spectrogram, WorkerApi } from '../worker/api';
+import { Plot } from './charts/Plot';
+import { eegBandMarks, heatmap } from './charts/spectrogram';
+import { timeAxis } from './charts/timeAxis';
+import { clockToDataSec, dataToClockSec } from './format';
+import type { ViewerState } from './traces/viewerState';
+import { useWorkerCall } from './useWorkerCall';
 import type { Comlink } from './workerClient';
 
 interface Props {
@@ -17,51 +19,34 @@ interface Props {
   readonly onError: (message: string) => void;
 }
 
-export function bandShapes(maxHz: number, xRef = 'paper') {
-  return REPORT_BANDS.filter((b) => b.loHz < maxHz).map((b) => ({
-    type: 'line', xref: xRef, x0: 0, x1: 1, y0: b.loHz, y1: b.loHz, line: { color: 'rgba(255,255,255,0.6)', width: 1, dash: 'dot' },
-  }));
-}
-
-export function heatmap(s: Spectrogram, maxHz: number, extra: object = {}): object {
-  const nFreqs = s.freqs.findIndex((f) => f > maxHz);
-  const rows = nFreqs < 0 ? s.freqs.length : nFreqs;
-  const cols = s.times.length;
-  const z = Array.from({ length: rows }, (_, k) => Array.from(s.db.subarray(k * cols, (k + 1) * cols)));
-  return { type: 'heatmap', x: Array.from(s.times), y: Array.from(s.freqs.subarray(0, rows)), z, colorscale: 'Viridis', colorbar: { title: { text: 'dB' } }, ...extra };
+/** Whether a spectrogram of this channel (or of the average of the voltage channels) is one of EEG. */
+function isEeg(channels: readonly ChannelSummary[], channel: string): boolean {
+  if (channel === 'average') return channels.filter((c) => /v$/i.test(c.unit)).every((c) => c.type === 'eeg');
+  return channels.find((c) => c.label === channel)?.type === 'eeg';
 }
 
 export function SpectrogramView({ api, recording, viewer, onJump, onError }: Props) {
-  const eeg = recording.channels.filter((c) => /v$/i.test(c.unit));
-  const [channel, setChannel] = useState(() => eeg.find((c) => /^c3/i.test(c.label.replace(/^EEG\s*/i, '')))?.label ?? eeg[0]?.label ?? 'average');
+  const voltage = recording.channels.filter((c) => /v$/i.test(c.unit));
+  const [channel, setChannel] = useState(() => voltage.find((c) => c.type === 'eeg' && /^c3/i.test(c.label.replace(/^EEG\s*/i, '')))?.label ?? voltage.find((c) => c.type === 'eeg')?.label ?? voltage[0]?.label ?? 'average');
   const [span, setSpan] = useState<'page' | 'whole'>('page');
-  const [spec, setSpec] = useState<Spectrogram | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let stale = false;
-    setBusy(true);
-    const request = span === 'whole' ? { channel, startSec: 0, durationSec: recording.durationSec } : { channel, startSec: viewer.startSec, durationSec: viewer.pageSec };
-    api
-      .spectrogram(request)
-      .then((s) => !stale && setSpec(s))
-      .catch((e: unknown) => !stale && onError(errorText(e)))
-      .finally(() => !stale && setBusy(false));
-    return () => {
-      stale = true;
-    };
-  }, [api, channel, span, recording, viewer.startSec, viewer.pageSec, onError]);
+  const request = span === 'whole' ? { channel, startSec: 0, durationSec: recording.durationSec } : { channel, startSec: viewer.startSec, durationSec: viewer.pageSec };
+  const { value: spec, busy } = useWorkerCall<Spectrogram>(() => api.spectrogram(request), [api, channel, span, recording, viewer.startSec, viewer.pageSec], onError);
   const maxHz = Math.min(60, (spec?.sampleRateHz ?? 120) / 2);
-  const data = useMemo(() => (spec ? [heatmap(spec, maxHz)] : []), [spec, maxHz]);
-  const layout = useMemo(
-    () => ({
-      title: { text: `${channel === 'average' ? 'Channel average' : channel}: power (dB)` },
-      xaxis: { title: { text: 'recording time (s)' } },
+  const eeg = isEeg(recording.channels, channel);
+  // x in clock seconds after the start, so the axis and the hover read in the app's time convention.
+  const data = useMemo(() => (spec ? [heatmap(spec, maxHz, { x: Array.from(spec.times, (t) => dataToClockSec(recording, t)) })] : []), [spec, maxHz, recording]);
+  const layout = useMemo(() => {
+    const from = spec ? dataToClockSec(recording, span === 'whole' ? 0 : viewer.startSec) : 0;
+    const to = spec ? dataToClockSec(recording, span === 'whole' ? recording.durationSec : Math.min(recording.durationSec, viewer.startSec + viewer.pageSec)) : 1;
+    const bands = eeg ? eegBandMarks(maxHz) : { shapes: [], annotations: [] };
+    return {
+      title: { text: `${channel === 'average' ? 'Channel average' : channel}: power (dB)${eeg ? '' : ' — not EEG, so no EEG bands'}` },
+      xaxis: timeAxis(recording, from, to),
       yaxis: { title: { text: 'frequency (Hz)' } },
-      shapes: bandShapes(maxHz),
-      annotations: REPORT_BANDS.filter((b) => b.loHz < maxHz).map((b) => ({ xref: 'paper', x: 1.0, xanchor: 'right', y: (b.loHz + Math.min(b.hiHz, maxHz)) / 2, text: b.name, showarrow: false, font: { color: '#fff', size: 10 } })),
-    }),
-    [channel, maxHz],
-  );
+      margin: { l: 60, r: 20, t: 30, b: 70 },
+      ...bands,
+    };
+  }, [channel, maxHz, eeg, recording, spec, span, viewer.startSec, viewer.pageSec]);
   return (
     <section aria-labelledby="spec-title">
       <h2 id="spec-title">Spectrogram</h2>
@@ -69,7 +54,7 @@ export function SpectrogramView({ api, recording, viewer, onJump, onError }: Pro
         <label>
           Channel <select value={channel} onChange={(e) => setChannel(e.target.value)} aria-label="Spectrogram channel">
             <option value="average">Channel average</option>
-            {eeg.map((c) => <option key={c.label} value={c.label}>{c.label}</option>)}
+            {voltage.map((c) => <option key={c.label} value={c.label}>{c.label}{c.type !== 'eeg' ? ` (${c.type.toUpperCase()})` : ''}</option>)}
           </select>
         </label>
         <label>
@@ -80,7 +65,7 @@ export function SpectrogramView({ api, recording, viewer, onJump, onError }: Pro
         </label>
         <span aria-live="polite">{busy ? 'computing…' : spec ? `${spec.times.length} columns × ${spec.freqs.length} bins at ${spec.sampleRateHz} Hz; click to jump the traces` : ''}</span>
       </div>
-      {spec && <Plot data={data} layout={layout} label={`Spectrogram of ${channel}`} height={380} onClickX={onJump} testId="spectrogram" />}
+      {spec && <Plot data={data} layout={layout} label={`Spectrogram of ${channel}`} height={400} onClick={(p) => onJump(clockToDataSec(recording, p.x))} testId="spectrogram" />}
     </section>
   );
 }

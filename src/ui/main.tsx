@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { loadPlotlyWhenIdle } from './charts/plotlyLoader';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -8,3 +9,4 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+loadPlotlyWhenIdle();

@@ -1,38 +1,99 @@
-// The model in the worker: back-end start-up, the bundled or user-given model, decoding the open recording with
-// progress and cancel, exports, and an expert's reconstruction of a segment.
-import * as tf from '@tensorflow/tfjs';
-import { reconstructionBandErrors } from '../dsp/bandErrors';
-import { PAPER_MASK_PARAMS } from '../dsp/masks';
-import { seededRandom } from '../dsp/random';
-import { powerDb, stft } from '../dsp/stft';
+// The model in the worker: back-end start-up, the bundled or user-given model, and decoding the open recording with
+// progress and cancel — the trials at the annotations the model's label map knows, or segments back to back — with
+// the plan (channel mapping, refusals, warnings) the UI shows before a run and the exports carry after it.
 import type { NamedTensor } from '../io/safetensors';
+import { sha256Hex } from '../io/bundle';
+import { sourceLabel } from '../dsp/mappingChecks';
+import type { ChannelMap } from '../dsp/segments';
 import { readWeights } from '../io/weights';
 import type { Recording } from '../io/recording';
 import { type BackendName, initBackend } from '../runtime/backend';
-import { segmentBatches } from '../pipeline/batches';
+import { annotationSegments } from '../pipeline/annotationSegments';
 import { decodeRecording, preferredBatchSize, type SegmentPrediction } from '../pipeline/decode';
-import { planChannels, plannedSegments } from '../pipeline/plan';
+import { channelPlan, plannedSegments } from '../pipeline/plan';
+import { type ExportContext, predictionRows } from '../pipeline/exports';
+import { gateSpread } from '../pipeline/gateSpread';
 import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
-import { browserLaneCount, startReplicas } from './browserLanes';
-import { predictionRows, predictionsCsv, predictionsEdf } from '../pipeline/exports';
-import { findTask, load, type LoadedModel, type SpecMoE } from '../model';
-import { makeBatch } from '../train/pretrain';
-import type { BackendInfo, DecodeProgress, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, Reconstruction, ReconstructionRequest, Spectrogram } from './api';
+import { findTask, load, type LoadedModel, type SpecMoE, type TaskDefinition } from '../model';
+import { trialAgreement } from '../train/trialAgreement';
+import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, TaskSummary } from './api';
 import { BUNDLED_MODEL_URL } from './assets';
 import { browserKernelThread } from '../runtime/wasm/browserKernelThread';
+import { browserLaneCount, startReplicas } from './browserLanes';
 import { wasmPaths } from '../runtime/wasmBinaries';
 import { defaultWasmThreads } from '../runtime/environment';
+import { isSleepStaging } from './sleepService';
+
+export function taskSummary(task: TaskDefinition): TaskSummary {
+  return { id: task.id, name: task.name, classes: task.classes, channels: task.channels, segmentSec: task.segmentSec, sleepStaging: isSleepStaging(task.classes) };
+}
+
+/** The loaded model as the other services read it (never changed in place: loading another replaces it). */
+export interface ActiveModel {
+  readonly loaded: LoadedModel;
+  readonly tensors: ReadonlyMap<string, NamedTensor>;
+  /** Identity of the experts (their files' names and sizes), for the embedding cache. */
+  readonly expertsId: string;
+  /** SHA-256 of bundle.json (which pins every weight file's SHA-256), or of the weights file. */
+  readonly sha256: string;
+  readonly sha256Of: string;
+}
+
+/** Agreement of labelled rows with their labels, and the gate's spread (see DecodeAnalysis). */
+export function analyseRows(rows: readonly DecodedRow[], labels: Readonly<Record<string, string>> | null, classes: readonly string[]): DecodeAnalysis {
+  return { agreement: labels ? trialAgreement(rows, labels, classes) : null, gate: gateSpread(rows) };
+}
+
+/** The trials of a recording: one segment per annotation the model's label map knows, as `predict --annotations`. */
+function trialSegments(recording: Recording, loaded: LoadedModel): { dataSec: number; label: string }[] {
+  const labels = loaded.bundle?.labels;
+  if (!labels) throw new Error('this model has no label map (bundle.json "labels"), so it cannot tell which annotations are trials: decode back to back instead');
+  const segments = annotationSegments(recording, labels);
+  if (segments.length === 0) throw new Error(`${recording.source.name} has no annotations among ${Object.keys(labels).join(', ')} (the model's trial labels): decode back to back instead`);
+  return segments;
+}
+
+async function identify(files: readonly NamedBytes[]): Promise<{ sha256: string; sha256Of: string }> {
+  const config = files.find((f) => f.name === 'bundle.json');
+  if (config) return { sha256: await sha256Hex(config.bytes), sha256Of: 'bundle.json' };
+  const lines = await Promise.all([...files].sort((a, b) => a.name.localeCompare(b.name)).map(async (f) => `${await sha256Hex(f.bytes)}  ${f.name}\n`));
+  if (files.length === 1) return { sha256: lines[0]!.slice(0, 64), sha256Of: files[0]!.name };
+  return { sha256: await sha256Hex(new TextEncoder().encode(lines.join(''))), sha256Of: `sha256sum lines of ${files.map((f) => f.name).join(', ')}` };
+}
+
+function summary(active: ActiveModel): ModelSummary {
+  const { loaded, tensors } = active;
+  let parameterCount = 0;
+  for (const [, t] of tensors) parameterCount += t.data.length;
+  return {
+    name: loaded.bundle?.name ?? 'SpecMoE state dict',
+    description: loaded.description,
+    task: taskSummary(loaded.task),
+    trained: loaded.trained,
+    hasDecoders: loaded.experts !== null,
+    provenance: loaded.bundle ? `${loaded.bundle.provenance.source}${loaded.bundle.provenance.notes ? ` — ${loaded.bundle.provenance.notes}` : ''}` : 'user-supplied weights',
+    labels: loaded.bundle?.labels ?? null,
+    evaluation: loaded.bundle?.evaluation ?? [],
+    sha256: active.sha256,
+    parameterCount,
+  };
+}
+
+function contextOf(recording: Recording, active: ActiveModel, map: ChannelMap, warnings: readonly string[]): ExportContext {
+  const { loaded } = active;
+  return {
+    model: { name: loaded.bundle?.name ?? 'SpecMoE state dict', task: loaded.task.id, classes: loaded.task.classes, sha256: active.sha256, sha256Of: active.sha256Of },
+    recording: { fileName: recording.source.name, start: recording.header.startDate?.toISOString() ?? null, durationSec: recording.durationSec },
+    channelMapping: loaded.task.channels.map((model, i) => ({ model, source: sourceLabel(recording.header.channels, map.sources[i]!) })),
+    warnings,
+  };
+}
 
 export class ModelService {
-  loaded: LoadedModel | null = null;
-  tensors: ReadonlyMap<string, NamedTensor> | null = null;
-  /** Identity of the loaded experts (their files' names and sizes), for the embedding cache. */
-  expertsId = '';
-  private rows: SegmentPrediction[] = [];
+  private active: ActiveModel | null = null;
   /** Decoding replicas (Web Workers with a copy of the model), started by the first long decode of a model. */
   private replicas: ForwardLane[] = [];
   private abort: AbortController | null = null;
-  private recordingName = '';
 
   /**
    * wasmThreads: threads for tfjs-backend-wasm (0 = single-threaded); by default defaultWasmThreads(). On wasm the
@@ -42,33 +103,22 @@ export class ModelService {
     return initBackend(preferred, { wasmPaths: wasmPaths(), wasmThreads, kernelThread: browserKernelThread() });
   }
 
-  private adopt(loaded: LoadedModel, tensors: ReadonlyMap<string, NamedTensor>, files: readonly NamedBytes[]): ModelSummary {
-    this.closeReplicas();
-    this.loaded?.model.params.dispose();
-    for (const e of this.loaded?.experts ?? []) e.params.dispose();
-    this.loaded = loaded;
-    this.tensors = tensors;
-    this.expertsId = files.filter((f) => f.name !== 'head.safetensors').map((f) => `${f.name}:${f.bytes.length}`).join(',');
-    this.rows = [];
-    let parameterCount = 0;
-    for (const [, t] of tensors) parameterCount += t.data.length;
-    return {
-      name: loaded.bundle?.name ?? 'SpecMoE state dict',
-      description: loaded.description,
-      task: { id: loaded.task.id, name: loaded.task.name, classes: loaded.task.classes, channels: loaded.task.channels, segmentSec: loaded.task.segmentSec },
-      trained: loaded.trained,
-      hasDecoders: loaded.experts !== null,
-      provenance: loaded.bundle ? `${loaded.bundle.provenance.source}${loaded.bundle.provenance.notes ? ` — ${loaded.bundle.provenance.notes}` : ''}` : 'user-supplied weights',
-      labels: loaded.bundle?.labels ?? null,
-      parameterCount,
-    };
-  }
-
   async loadFiles(files: readonly NamedBytes[], taskId?: string): Promise<ModelSummary> {
     const weights = await readWeights(new Map(files.map((f) => [f.name, f.bytes])));
     const task = taskId ? findTask(taskId) : undefined;
     if (taskId && !task) throw new Error(`unknown task "${taskId}"`);
-    return this.adopt(load(weights, task), weights.tensors, files);
+    const loaded = load(weights, task);
+    const next: ActiveModel = {
+      loaded,
+      tensors: weights.tensors,
+      expertsId: files.filter((f) => f.name !== 'head.safetensors').map((f) => `${f.name}:${f.bytes.length}`).join(','),
+      ...(await identify(files)),
+    };
+    this.closeReplicas();
+    this.active?.loaded.model.params.dispose();
+    for (const e of this.active?.loaded.experts ?? []) e.params.dispose();
+    this.active = next;
+    return summary(next);
   }
 
   async loadBundled(): Promise<ModelSummary> {
@@ -85,9 +135,10 @@ export class ModelService {
     return this.loadFiles(files);
   }
 
-  require(): LoadedModel {
-    if (!this.loaded) throw new Error('no model is loaded');
-    return this.loaded;
+  /** The loaded model; throws when there is none. */
+  current(): ActiveModel {
+    if (!this.active) throw new Error('no model is loaded');
+    return this.active;
   }
 
   private closeReplicas(): void {
@@ -103,111 +154,72 @@ export class ModelService {
     return [localLane(model), ...this.replicas.slice(0, count - 1)];
   }
 
-  async decode(recording: Recording, channelOverrides: Readonly<Record<string, string>>, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary> {
-    const loaded = this.require();
+  /** What a decode of `recording` would do: the segments, the channel mapping, why it is refused, what to know. */
+  plan(recording: Recording, request: DecodeRequest): DecodePlan & { readonly trials?: { dataSec: number; label: string }[] } {
+    const active = this.current();
+    const { loaded } = active;
+    const errors: string[] = [];
+    let trials: { dataSec: number; label: string }[] | undefined;
+    if (request.segments === 'trials') {
+      try {
+        trials = trialSegments(recording, loaded);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    const channels = channelPlan(recording, { task: loaded.task, channelOverrides: request.channelOverrides, filter: loaded.preprocessing });
+    errors.push(...channels.errors);
+    const count = plannedSegments(recording, loaded.task.segmentSec, trials).length;
+    return { segments: request.segments, count, errors, context: contextOf(recording, active, channels.map, channels.warnings), ...(trials ? { trials } : {}) };
+  }
+
+  async decode(recording: Recording, request: DecodeRequest, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary> {
+    const active = this.current();
+    const { loaded } = active;
+    const plan = this.plan(recording, request);
+    if (plan.errors.length > 0) throw new Error(plan.errors.join('; '));
+    const labels = loaded.bundle?.labels ?? null;
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    this.rows = [];
-    this.recordingName = recording.source.name;
     const started = performance.now();
     let reported = 0;
     const toRow = (r: SegmentPrediction): DecodedRow => ({
       ...predictionRows([r], loaded.task.classes)[0]!,
       classIndex: r.classIndex,
+      ...(r.label !== undefined && labels && Object.hasOwn(labels, r.label) ? { trueClass: labels[r.label]! } : {}),
       channelGates: r.channelGates,
     });
-    const lanes = this.decodeLanes(loaded.model, plannedSegments(recording, loaded.task.segmentSec).length);
+    const lanes = this.decodeLanes(loaded.model, plan.count);
+    onProgress({ done: 0, total: plan.count, rows: [], elapsedSec: 0, lanes: lanes.length });
     const result = await decodeRecording(recording, loaded.model, {
       task: loaded.task,
       filter: loaded.preprocessing,
-      channelOverrides,
+      channelOverrides: request.channelOverrides,
+      ...(plan.trials ? { segments: plan.trials } : {}),
       lanes,
       batchSize: preferredBatchSize(loaded.model.config),
       chunkSegments: 16,
       signal: abort.signal,
       onProgress: (done, total, rows) => {
-        this.rows = [...rows];
         onProgress({ done, total, rows: rows.slice(reported).map(toRow), elapsedSec: (performance.now() - started) / 1000, lanes: lanes.length });
         reported = rows.length;
       },
     });
-    this.rows = result.rows;
-    return { rows: result.rows.map(toRow), warnings: result.warnings, cancelled: result.cancelled, channels: loaded.task.channels, lanes: lanes.length };
+    const rows = result.rows.map(toRow);
+    return {
+      rows,
+      segments: request.segments,
+      analysis: analyseRows(rows, labels, loaded.task.classes),
+      context: { ...plan.context, warnings: result.warnings },
+      warnings: result.warnings,
+      cancelled: result.cancelled,
+      channels: loaded.task.channels,
+      lanes: lanes.length,
+    };
   }
 
   cancel(): void {
     this.abort?.abort();
-  }
-
-  exportPredictions(recording: Recording | null, kind: 'csv' | 'json' | 'edf', deidentify: boolean, shown?: readonly DecodedRow[]): NamedBytes {
-    const loaded = this.require();
-    const classes = loaded.task.classes;
-    const rows: readonly SegmentPrediction[] = shown
-      ? shown.map((r) => ({
-          dataSec: r.dataOnset,
-          clockSec: r.onset,
-          durationSec: r.duration,
-          classIndex: r.classIndex,
-          className: r.class,
-          probabilities: classes.map((c) => r.probabilities[c] ?? 0),
-          gates: [r.gates[0] ?? 0, r.gates[1] ?? 0, r.gates[2] ?? 0],
-          channelGates: r.channelGates,
-          ...(r.label !== undefined ? { label: r.label } : {}),
-        }))
-      : this.rows;
-    const base = (this.recordingName || recording?.source.name || '').replace(/\.(edf|bdf)(\.gz)?$/i, '') || 'recording';
-    if (kind === 'csv') return { name: `${base}-predictions.csv`, bytes: new TextEncoder().encode(predictionsCsv(rows, classes)) };
-    if (kind === 'json') return { name: `${base}-predictions.json`, bytes: new TextEncoder().encode(JSON.stringify(predictionRows(rows, classes), null, 1)) };
-    const header = recording && !deidentify
-      ? { patientId: recording.header.patientId, recordingId: recording.header.recordingId, startDate: recording.header.startDate }
-      : { patientId: 'X X X X', recordingId: 'Startdate X X X X', startDate: recording?.header.startDate ?? null };
-    return { name: `${base}-predictions.edf`, bytes: predictionsEdf(rows, header) };
-  }
-
-  /** Expert k reconstructs one segment of the open recording from its Gaussian-masked version (§8–§9). */
-  async reconstruct(recording: Recording, request: ReconstructionRequest): Promise<Reconstruction> {
-    const loaded = this.require();
-    if (!loaded.experts) throw new Error('this model has no expert decoders, so it cannot reconstruct (only bundles from our pretraining carry them)');
-    const { map } = planChannels(recording, { task: loaded.task, maxMissingFraction: 1 });
-    const fs = loaded.model.config.sampleRateHz;
-    const segmentSec = loaded.task.segmentSec;
-    let microvolts: Float32Array | null = null;
-    let nChannels = 0;
-    let length = 0;
-    for await (const { x, times } of segmentBatches(recording, map, plannedSegments(recording, segmentSec, [{ dataSec: request.segmentDataSec }]), { segmentSec, sampleRateHz: fs, filter: loaded.preprocessing, batchSize: 1, chunkSegments: 1 })) {
-      [, nChannels, length] = x.shape;
-      microvolts = Float32Array.from(await x.data(), (v) => v * 100);
-      tf.dispose([x, times]);
-    }
-    if (!microvolts) throw new Error(`no ${segmentSec}-s segment starts at ${request.segmentDataSec} s`);
-    const expert = loaded.experts[request.expert]!;
-    // The pretraining input: the Gaussian-masked segment; positions as in pretraining for window k = 0.
-    const batch = makeBatch([{ recordingId: '', index: 0, microvolts }], nChannels, PAPER_MASK_PARAMS, fs, seededRandom(request.seed));
-    const xs = tf.tensor3d(batch.x, [1, nChannels, length]);
-    const ts = tf.tensor3d(batch.times, [1, 1, length]);
-    const out = expert.forward(xs, ts);
-    const dec1 = (await out.U3_Dec1.data()) as Float32Array;
-    const dec2 = (await out.U3_Dec2.data()) as Float32Array;
-    tf.dispose([xs, ts, ...Object.values(out)]);
-    const row = (a: Float32Array, c: number) => a.subarray(c * length, (c + 1) * length).map((v) => v * 100);
-    const c = Math.min(Math.max(0, request.channel), nChannels - 1);
-    const signals = { original: row(batch.target, c), masked: row(batch.x, c), dec1: row(dec1, c), dec2: row(dec2, c) };
-    const spectrogramOf = (s: Float32Array): Spectrogram => {
-      const z = stft(s, { sampleRateHz: fs, nperseg: 2 * fs, noverlap: fs });
-      return {
-        freqs: Float32Array.from(z.freqs),
-        times: Float32Array.from(z.times, (t) => t + request.segmentDataSec),
-        db: powerDb(z),
-        sampleRateHz: fs,
-      };
-    };
-    const channels = Array.from({ length: nChannels }, (_, ch) => ({ original: row(batch.target, ch), masked: row(batch.x, ch), dec1: row(dec1, ch), dec2: row(dec2, ch), mask: batch.masks[0]!.map }));
-    return {
-      sampleRateHz: fs,
-      ...signals,
-      spectrograms: { original: spectrogramOf(signals.original), masked: spectrogramOf(signals.masked), dec1: spectrogramOf(signals.dec1), dec2: spectrogramOf(signals.dec2) },
-      bandErrors: reconstructionBandErrors(channels, fs),
-    };
   }
 }

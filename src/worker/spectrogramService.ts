@@ -25,6 +25,12 @@ function channelsOf(recording: Recording, channel: string): { indices: number[];
   return { indices: [index], rate: channels[index]!.sampleRateHz };
 }
 
+/** Voltage channels in µV (the spectrogram's dB are then re 1 µV²); other units as they are. */
+function toMicrovolts(samples: Float32Array, unit: string): Float32Array {
+  const scale = microvoltsPerUnit(unit);
+  return scale === null || scale === 1 ? samples : samples.map((v) => v * scale);
+}
+
 function toDb(power: Float64Array): Float32Array {
   return Float32Array.from(power, (p) => 10 * Math.log10(p + 1e-20));
 }
@@ -42,7 +48,7 @@ export async function spectrogram(recording: Recording, request: SpectrogramRequ
   for (let t0 = start; t0 < end; t0 += CHUNK_SEC) {
     const dur = Math.min(CHUNK_SEC, end - t0);
     if (dur * rate < nperseg && frames.length > 0) break;
-    const data = await recording.readChannels(indices, t0, dur);
+    const data = (await recording.readChannels(indices, t0, dur)).map((d, i) => toMicrovolts(d, recording.header.channels[indices[i]!]!.unit));
     const first = frames.length;
     for (const [i, d] of data.entries()) {
       const s = stft(d, { sampleRateHz: rate, nperseg, noverlap });
@@ -65,7 +71,9 @@ export async function spectrogram(recording: Recording, request: SpectrogramRequ
     for (let k = 0; k < nFreqs; k++) grid[k * nCols + c] = members.reduce((a, m) => a + m[k]!, 0) / members.length;
     colTimes[c] = times.slice(c * group, (c + 1) * group).reduce((a, t) => a + t, 0) / members.length;
   }
-  return { freqs: Float32Array.from({ length: nFreqs }, (_, k) => (k * rate) / nperseg), times: colTimes, db: toDb(grid), sampleRateHz: rate };
+  const unit = recording.header.channels[indices[0]!]!.unit;
+  const powerUnit = microvoltsPerUnit(unit) !== null ? 'µV²' : `${unit || 'unit'}²`;
+  return { freqs: Float32Array.from({ length: nFreqs }, (_, k) => (k * rate) / nperseg), times: colTimes, db: toDb(grid), sampleRateHz: rate, powerUnit };
 }
 
 /** The channel over the span at 200 Hz in µV, masked by a seeded Gaussian mask with the given parameters (§9). */

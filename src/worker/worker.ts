@@ -1,7 +1,12 @@
 // The worker entry: one comlink API (./api.ts) over the recording, spectrogram, model and training services.
 import * as Comlink from 'comlink';
 import type { WorkerApi } from './api';
-import { ModelService } from './modelService';
+import { preferring } from '../runtime/backendNames';
+import { exportPredictions } from './exportService';
+import { analyseRows, ModelService, taskSummary } from './modelService';
+import { reconstruct } from './reconstructionService';
+import { sleepReport } from './sleepService';
+import { BUILTIN_TASKS } from '../model';
 import { RecordingService } from './recordingService';
 import { maskPreview, spectrogram } from './spectrogramService';
 import * as tf from '@tensorflow/tfjs';
@@ -16,8 +21,12 @@ const training = new TrainingService(models);
 
 const api: WorkerApi = {
   ping: async () => {},
-  init: (preferred, wasmThreads) => models.init(preferred, wasmThreads),
+  init: (preferred, wasmThreads) => models.init(preferred ? preferring(preferred) : undefined, wasmThreads),
   openRecording: (file, name) => recordings.open(file, name),
+  addAnnotations: (file, name) => recordings.addAnnotations(file, name),
+  sleepReport: async (decoded) =>
+    sleepReport(recordings.require(), decoded && { model: decoded.model, rows: decoded.rows.map((r) => ({ onsetSec: r.onset, durationSec: r.duration, className: r.class })) }),
+  tasks: async () => BUILTIN_TASKS.map(taskSummary),
   page: (request) => recordings.page(request),
   spectrogram: (request) => spectrogram(recordings.require(), request),
   maskPreview: (request) => maskPreview(recordings.require(), request),
@@ -27,7 +36,12 @@ const api: WorkerApi = {
     const files = await savedHead();
     return files ? models.loadFiles(files) : null;
   },
-  decode: (overrides, onProgress) => models.decode(recordings.require(), overrides, onProgress),
+  planDecode: async (request) => {
+    const { segments, count, errors, context } = models.plan(recordings.require(), request);
+    return { segments, count, errors, context };
+  },
+  decode: (request, onProgress) => models.decode(recordings.require(), request, onProgress),
+  analyse: (rows, labels, classes) => analyseRows(rows, labels, classes),
   cancel() {
     models.cancel();
     training.cancel();
@@ -42,10 +56,13 @@ const api: WorkerApi = {
     const { rows, sizeMismatches, unmatched } = compareOutputs(result.outputs, tensors);
     return { description: result.description, backend: tf.getBackend(), seconds, tolerance: PARITY_TOLERANCE, rows, sizeMismatches, unmatched };
   },
-  exportPredictions: async (kind, deidentify, rows) => models.exportPredictions(recordings.recording, kind, deidentify, rows),
-  reconstruct: (request) => models.reconstruct(recordings.require(), request),
+  exportPredictions: (request) => exportPredictions(recordings.recording, request),
+  reconstruct: (request) => reconstruct(recordings.require(), models.current(), request),
   addTrainingRecording: (file, name, split) => training.add(file, name, split),
+  addTrainingPair: (file, name, annotations, annotationsName, split) => training.addPair(file, name, annotations, annotationsName, split),
+  sleepLabelMap: async () => training.sleepLabelMap(),
   removeTrainingRecording: (id) => training.remove(id),
+  trainingRecordings: async () => training.list(),
   finetune: (request, onEpoch, onStage) => training.run(request, onEpoch, onStage),
   saveFinetuned: (name) => training.save(name),
   async forgetCaches() {

@@ -11,6 +11,8 @@ import { load } from '../../model';
 import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
+import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../../train/heldOut';
+import type { Metrics } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { checkReadable, openRecordingFile, reading } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
@@ -105,7 +107,10 @@ export const finetuneCommand: Command = {
       console.log(`embeddings from cache: ${result.cachedRecordings} of ${recordings.length} recordings; total ${seconds.toFixed(1)} s; best epoch ${result.trainer.bestEpoch}`);
       console.log(`validation: ${metricsLine(result.validation.metrics)}`);
       if (result.test) console.log(`test: ${metricsLine(result.test.metrics)}`);
-      console.log(`band-power reference (${result.test ? 'test' : 'validation'}): ${metricsLine(result.reference)}`);
+      console.log(`band-power reference (validation): ${metricsLine(result.references.validation)}`);
+      if (result.references.test) console.log(`band-power reference (test): ${metricsLine(result.references.test)}`);
+      const evaluation = heldOutEvaluation(result);
+      for (const w of weakHeadWarnings(evaluation, result.classes.length)) console.error(`warning: ${w}`);
       const report = {
         classes: result.classes,
         labels: Object.fromEntries(labelMap),
@@ -119,7 +124,7 @@ export const finetuneCommand: Command = {
         seconds,
       };
       const name = option(args, 'name') ?? `${base.bundle?.name ?? 'SpecMoE'} + ${result.classes.join('/')} head`;
-      const notes = `validation BA ${pct(result.validation.metrics.balancedAccuracy)}${result.test ? `, test BA ${pct(result.test.metrics.balancedAccuracy)}` : ''}; band-power reference ${pct(result.reference.balancedAccuracy)}`;
+      const notes = evaluationNotes(evaluation);
       mkdirSync(out, { recursive: true });
       for (const [file, bytes] of await saveBundle(finetunedBundle(base, weights.tensors, result, name, notes))) writeFileSync(join(out, file), bytes);
       writeFileSync(join(out, 'finetune-report.json'), JSON.stringify(report, null, 1));

@@ -79,9 +79,19 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     expect(report.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(15);
     expect(report.bandPowerReference.channels).toEqual(['C3', 'Cz', 'C4', 'CP3', 'CP4', 'FC3', 'FC4']);
     expect(report.settings.mirror).toEqual({ probability: 0.5, channels: [4, 3, 2, 1, 0, 6, 5], classes: [1, 0] });
-    const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')) as { preprocessing: { alignment: unknown }; trained: boolean; labels: Record<string, string> };
+    const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')) as {
+      preprocessing: { alignment: unknown };
+      trained: boolean;
+      labels: Record<string, string>;
+      evaluation: { split: string; subjects: string[]; segments: number; balancedAccuracy: number; bandPowerBalancedAccuracy: number | null }[];
+    };
     expect(bundle.preprocessing.alignment).toEqual({ method: 'euclidean', targetRmsUv: 100, shrinkage: 0.05 });
     expect(bundle.trained).toBe(true);
+    // The held-out evaluation, as head fine-tuning records it: each split beside band power on that same split.
+    expect(bundle.evaluation.map((e) => [e.split, e.subjects, e.segments])).toEqual([['validation', ['S003'], 45], ['test', ['S004'], 15]]);
+    expect(bundle.evaluation[1]!.balancedAccuracy).toBe(report.test.balancedAccuracy);
+    expect(bundle.evaluation[1]!.bandPowerBalancedAccuracy).toBe(report.bandPowerReference.balancedAccuracy);
+    expect(bundle.evaluation[0]!.bandPowerBalancedAccuracy).toBeGreaterThanOrEqual(0);
     const weight = (dir: string) => Array.from(readSafetensors(readFileSync(join(dir, 'expert2.safetensors'))).tensors.get('experts.1.Down2.features3.0.weight')!.data);
     expect(weight(out)).not.toEqual(weight(base));
     const decoder = (dir: string) => Array.from(readSafetensors(readFileSync(join(dir, 'expert2.safetensors'))).tensors.get('experts.1.Up1.features1.0.weight')!.data);
@@ -103,7 +113,7 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     expect(rows).toHaveLength(15);
     expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['T1', 'T2']));
     const summary = errors.find((e) => e.startsWith("agreement with the recording's labels"));
-    expect(summary).toMatch(/balanced accuracy \d+\.\d %.*15 labelled segments; confusion \(rows: true left fist \/ right fist\) \[\d+ \d+\] \[\d+ \d+\]/);
+    expect(summary).toMatch(/15 labelled trials: balanced accuracy \d+\.\d %.*; confusion \(rows: true left fist \/ right fist\) \[\d+ \d+\] \[\d+ \d+\]/);
     const confusion = [...summary!.matchAll(/\[(\d+) (\d+)\]/g)].flatMap((m) => [Number(m[1]), Number(m[2])]);
     expect(confusion.reduce((a, b) => a + b, 0)).toBe(15);
   }, 900_000);

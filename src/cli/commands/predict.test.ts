@@ -31,6 +31,21 @@ describeShared('specmoe predict (plumbing bundle)', () => {
     err2.mockRestore();
     expect(errors.join('\n')).toMatch(/--annotations needs a bundle with a label map/);
   });
+
+  it('--annotations decodes the demo\'s labelled trials with the bundled model and prints the agreement on stderr', async () => {
+    const out: string[] = [];
+    const errors: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    const err = vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(s));
+    const code = await main(['predict', `${REPO_ROOT}/public/demo/S001R04.edf.gz`, '--annotations', '--json', '--workers', '1']);
+    log.mockRestore();
+    err.mockRestore();
+    expect(code).toBe(0);
+    const rows = JSON.parse(out.join('\n')) as { label: string; class: string }[];
+    expect(rows).toHaveLength(15);
+    expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['T1', 'T2']));
+    expect(errors.join('\n')).toMatch(/agreement with the recording's labels: 15 labelled trials: balanced accuracy \d+\.\d % \(chance 50\.0 %\)/);
+  });
 });
 
 describeShared('specmoe predict on recordings with gaps (EDF+D, BDF+D)', () => {

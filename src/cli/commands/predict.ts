@@ -8,7 +8,7 @@ import { closeLanes, nodeLaneCount, nodeLanes } from '../decodeLanes';
 import { predictionRows } from '../../pipeline/exports';
 import { BUILTIN_TASKS, findTask, load } from '../../model';
 import { readWeights } from '../../io/weights';
-import { labelAgreement } from '../../train/metrics';
+import { agreementLine, trialAgreement } from '../../train/trialAgreement';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { checkReadable, openRecordingFile, reading } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
@@ -19,7 +19,8 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
                    needed); default: the bundled demo model
   --task TASK      ${BUILTIN_TASKS.map((t) => t.id).join(', ')}
   --annotations    one segment per annotation whose text is in the bundle's label map, starting at its onset,
-                   instead of back-to-back segments; each row also carries "label" (the annotation text)
+                   instead of back-to-back segments; each row also carries "label" (the annotation text), and
+                   the agreement with those labels (balanced accuracy, chance, κ, confusion) goes to stderr
   --json           a JSON array of rows: onset (s after the header's start time), dataOnset (s of data from the
                    first sample; differs across the gaps of EDF+D/BDF+D), duration (s), class, probabilities
                    (class -> p), gates (mean gate of experts 1-3)
@@ -71,15 +72,8 @@ export const predictCommand: Command = {
       for (const w of result.warnings) console.error(`warning: ${w}`);
       if (!loaded.trained) console.error('warning: this model is UNTRAINED: its predictions mean nothing');
       const rows = predictionRows(result.rows, loaded.task.classes);
-      const labels = loaded.bundle?.labels;
-      const agreement = segments && labels ? labelAgreement(result.rows, labels, loaded.task.classes) : null;
-      if (agreement) {
-        const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-        console.error(
-          `agreement with the recording's labels: balanced accuracy ${pct(agreement.balancedAccuracy)}, accuracy ${pct(agreement.accuracy)}, ` +
-            `kappa ${agreement.kappa.toFixed(3)}, ${agreement.count} labelled segments; confusion (rows: true ${loaded.task.classes.join(' / ')}) ${agreement.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`,
-        );
-      }
+      const agreement = segments && loaded.bundle?.labels ? trialAgreement(result.rows, loaded.bundle.labels, loaded.task.classes) : null;
+      if (agreement) console.error(`agreement with the recording's labels: ${agreementLine(agreement, loaded.task.classes)}`);
       if (args.flags.has('json')) console.log(JSON.stringify(rows, null, 1));
       else {
         console.log(`${loaded.description}\n${file}: ${rows.length} segments`);

@@ -1,26 +1,26 @@
-// A Plotly chart. Plotly (the cartesian bundle, ~1 MB) is loaded on first use so the viewer starts without it.
+// A Plotly chart (Plotly itself is loaded by plotlyLoader.ts, in idle time after the first paint, or on first use).
 import { useEffect, useRef } from 'react';
+import { loadPlotly } from './plotlyLoader';
 
-type PlotlyModule = typeof import('plotly.js-cartesian-dist-min');
-let plotly: Promise<PlotlyModule['default']> | null = null;
-const loadPlotly = () => (plotly ??= import('plotly.js-cartesian-dist-min').then((m) => m.default));
-
-/** Starts loading Plotly ahead of need (parsing it is one long main-thread task, better paid before a run). */
-export const preloadPlotly = (): Promise<unknown> => loadPlotly();
+/** The point a click landed on: its x and the customdata its trace gave it (e.g. a segment's row index). */
+export interface PlotPoint {
+  readonly x: number;
+  readonly customdata: unknown;
+}
 
 export interface PlotProps {
   readonly data: object[];
   readonly layout: object;
   readonly label: string;
   readonly height?: number;
-  readonly onClickX?: (x: number) => void;
+  readonly onClick?: (point: PlotPoint) => void;
   readonly testId?: string;
 }
 
-export function Plot({ data, layout, label, height = 320, onClickX, testId }: PlotProps) {
+export function Plot({ data, layout, label, height = 320, onClick, testId }: PlotProps) {
   const ref = useRef<HTMLDivElement>(null);
-  const clickRef = useRef(onClickX);
-  clickRef.current = onClickX;
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
   useEffect(() => {
     let cancelled = false;
     const el = ref.current;
@@ -30,8 +30,9 @@ export function Plot({ data, layout, label, height = 320, onClickX, testId }: Pl
       const root = await Plotly.react(el, data, { height, margin: { l: 60, r: 20, t: 30, b: 45 }, font: { size: 11 }, ...layout }, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] });
       root.removeAllListeners?.('plotly_click');
       root.on('plotly_click', (e) => {
-        const x = Number(e.points[0]?.x);
-        if (Number.isFinite(x)) clickRef.current?.(x);
+        const point = e.points[0];
+        const x = Number(point?.x);
+        if (point && Number.isFinite(x)) clickRef.current?.({ x, customdata: (point as { customdata?: unknown }).customdata });
       });
       el.dataset.rendered = 'true';
     });
