@@ -61,11 +61,12 @@ describeShared('specmoe predict on recordings with gaps (EDF+D, BDF+D)', () => {
       for (const [name, bytes] of await plumbingBundleFiles(channels)) writeFileSync(join(dir, name), bytes);
       const out: string[] = [];
       const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-      const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const errors: string[] = [];
+      const err = vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(String(s)));
       const code = await main(['predict', path, '--model', dir, '--json', '--workers', '1']);
       log.mockRestore();
       err.mockRestore();
-      expect(code).toBe(0);
+      expect(code, errors.join('\n')).toBe(0);
       const rows = JSON.parse(out.join('\n')) as { onset: number; dataOnset: number; duration: number }[];
       const times = expectedRecordTimes(file);
       expect(rows.length).toBe(Math.floor(durationSec / 4));
