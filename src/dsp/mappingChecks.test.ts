@@ -32,6 +32,12 @@ describe('channel mapping checks', () => {
     ]);
   });
 
+  it('lets a model input named for another kind of signal take a non-EEG channel (a model trained on ECG)', () => {
+    const channels = ['ECG', 'pulse'];
+    const overrides = { ECG: 'EOG horizontal', pulse: 'EMG submental' };
+    expect(checkChannelMap(psg, channels, mapChannels(psg, channels, 'referential', overrides), band, overrides).errors).toEqual([]);
+  });
+
   it('passes a sensible mapping: distinct EEG channels at a rate that holds the model\'s band', () => {
     const eegmmidb = motor.map((c) => ({ label: `${c}.`, unit: 'uV', sampleRateHz: 160 }));
     expect(checkChannelMap(eegmmidb, motor, mapChannels(eegmmidb, motor, 'referential'), band)).toEqual({ errors: [], warnings: [] });

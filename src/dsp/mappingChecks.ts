@@ -63,6 +63,8 @@ export function checkChannelMap(
     );
   }
   map.sources.forEach((s, i) => {
+    // A model input named for another kind of signal (a model trained on "ECG") takes that kind; EEG inputs take EEG.
+    if (channelType(modelChannels[i]!, 'uV') !== 'eeg') return;
     const indices = s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [];
     for (const index of indices) {
       const c = recording[index]!;
