@@ -209,7 +209,7 @@ recordings (it aligns each recording's channels on that recording's own covarian
 - Channels: ${MOTOR_16.join(', ')}; 160 → 200 Hz (FFT resampling), band-pass ${PREPROCESSING.lowHz}–${PREPROCESSING.highHz} Hz, then per-recording Euclidean
   alignment (each recording's channels times s·R^-1/2, R its shrunk covariance, s = ${PREPROCESSING.alignment!.targetRmsUv} µV; He & Wu 2020), µV/100.
 - Subjects (scripts/demo/split.json, drawn once at random): train ${SPLIT.train.join(', ')}; validation ${SPLIT.validation.join(', ')};
-  test ${SPLIT.test.join(', ')}. Test subjects are seen by no stage. S014 and S016–S023 are reserved for an independent check.
+  test ${SPLIT.test.join(', ')}. Test subjects are seen by no stage. The subjects reserved for an independent check are never read.
 - Pretraining (self-supervised): every shared run of the train and validation subjects (all 14 runs of S001, 8 of S015
   and S042, 3 of the others), 6-s windows, three experts on three disjoint partitions by recording: ${windows.join(', ')} windows.
 
