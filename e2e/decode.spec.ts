@@ -166,7 +166,8 @@ test('cancelling a long run keeps the segments decoded so far', async ({ page })
   const long = await repeatedEdf(demoBytes(), 900, 'long.edf'); // 15 min: 225 segments
   await openFile(page, 'long.edf', await long.read(0, long.size));
   await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
-  await expect(page.getByTestId('decode-progress')).toContainText(/\d+ \/ 225 segments/);
+  // Cancel once some segments are decoded (not while it says "starting: 0 / 225").
+  await expect(page.getByTestId('decode-progress')).toContainText(/^([1-9]\d*) \/ 225 segments/, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('decode-progress')).toContainText('cancelled; results so far kept');
   const summary = await page.getByTestId('decode-summary').textContent();
@@ -229,7 +230,8 @@ test('a worker crash mid-run is reported, the worker restarts, and the recording
   expect(readFileSync((await download.path())!, 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'))).toHaveLength(n + 1);
   // The restarted worker decodes again.
   await page.getByRole('button', { name: /^Decode long\.edf/ }).click();
-  await expect(page.getByTestId('decode-progress')).toContainText(/\d+ \/ 225 segments/);
+  // Cancel once some segments are decoded (not while it says "starting: 0 / 225").
+  await expect(page.getByTestId('decode-progress')).toContainText(/^([1-9]\d*) \/ 225 segments/, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('decode-progress')).toContainText('cancelled; results so far kept');
 });

@@ -57,7 +57,7 @@ test('fine-tunes a head on two annotated recordings, shows curves and confusion 
 
   // The third recording (the demo, S001R04) decoded with the new head.
   await page.getByRole('tab', { name: 'Decode' }).click();
-  await expect(page.getByTestId('model-card')).toContainText('head');
+  await expect(page.getByTestId('model-card')).toContainText('head fine-tuned on frozen experts');
   // The saved head keeps the label map (T1, T2), so the demo's 15 trials are decoded and compared with their labels.
   await page.getByRole('button', { name: /^Decode S001R04/ }).click();
   await waitForDecode(page, 15);
@@ -68,10 +68,10 @@ test('fine-tunes a head on two annotated recordings, shows curves and confusion 
   // The saved head survives a reload (IndexedDB), until "Forget everything".
   await page.reload();
   await page.getByRole('tab', { name: 'Decode' }).click();
-  await expect(page.getByTestId('model-card')).not.toContainText('head');
+  await expect(page.getByTestId('model-card')).not.toContainText('head fine-tuned on frozen experts');
   await openLoadModel(page);
   await page.getByRole('button', { name: 'Use the fine-tuned model saved in this browser' }).click();
-  await expect(page.getByTestId('model-card')).toContainText('head');
+  await expect(page.getByTestId('model-card')).toContainText('head fine-tuned on frozen experts');
   // "Forget everything" deletes it.
   await page.getByRole('button', { name: 'Forget everything' }).click();
   await expect(page.getByText(/Forgot everything/)).toBeVisible();

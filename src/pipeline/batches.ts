@@ -26,28 +26,50 @@ export interface BatchPlan {
   signal?: AbortSignal;
 }
 
-/** Length of the chunks the alignment pass reads (s). */
-const ALIGNMENT_CHUNK_SEC = 600;
+/** Length of the windows the alignment pass reads (s). */
+const ALIGNMENT_CHUNK_SEC = 300;
+/** Most signal the alignment pass reads (s): longer recordings are sampled in windows spread evenly over them. */
+export const ALIGNMENT_MAX_SEC = 1800;
+
+/** Starts (s) of the windows the alignment pass reads: the whole recording up to ALIGNMENT_MAX_SEC, else evenly spread. */
+export function alignmentWindows(durationSec: number): number[] {
+  if (durationSec <= ALIGNMENT_MAX_SEC) {
+    return Array.from({ length: Math.ceil(durationSec / ALIGNMENT_CHUNK_SEC) }, (_, i) => i * ALIGNMENT_CHUNK_SEC);
+  }
+  const n = Math.floor(ALIGNMENT_MAX_SEC / ALIGNMENT_CHUNK_SEC);
+  const stride = (durationSec - ALIGNMENT_CHUNK_SEC) / (n - 1);
+  return Array.from({ length: n }, (_, i) => i * stride);
+}
 
 /**
- * The recording's alignment matrix when the preprocessing asks for one (dsp/alignment.ts), else null: one pass over
- * the whole recording in chunks, each prepared (resampled, band-passed) with margins that are read but not counted,
- * so the covariance sees the same signal as the segments.
+ * The recording's alignment matrix when the preprocessing asks for one (dsp/alignment.ts), else null. The covariance
+ * is taken over the whole recording when it lasts at most ALIGNMENT_MAX_SEC (every training run does), else over
+ * windows spread evenly across it, so a multi-day file is not read twice. Each window is prepared (resampled,
+ * band-passed) with margins that are read but not counted, so the covariance sees the same signal as the segments.
+ * Returns null early when `signal` aborts.
  */
-export async function recordingAlignment(recording: Recording, map: ChannelMap, sampleRateHz: number, filter: PrepareOptions['filter']): Promise<Float64Array | null> {
+export async function recordingAlignment(
+  recording: Recording,
+  map: ChannelMap,
+  sampleRateHz: number,
+  filter: PrepareOptions['filter'],
+  signal?: AbortSignal,
+): Promise<Float64Array | null> {
   const spec = filter?.alignment;
   if (!spec) return null;
   const duration = recording.durationSec;
   const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
   const accumulator = new CovarianceAccumulator(map.sources.length);
-  for (let start = 0; start < duration; start += ALIGNMENT_CHUNK_SEC) {
+  for (const start of alignmentWindows(duration)) {
+    if (signal?.aborted) return null;
+    const end = Math.min(duration, start + ALIGNMENT_CHUNK_SEC);
     const from = Math.max(0, start - MARGIN_SEC);
-    const to = Math.min(duration, start + ALIGNMENT_CHUNK_SEC + MARGIN_SEC);
+    const to = Math.min(duration, end + MARGIN_SEC);
     const data = await recording.readChannels(sourceIndices, from, to - from);
     const byIndex = new Map(sourceIndices.map((idx, i) => [idx, data[i]!]));
     const signals = await prepareChannels(recording.header.channels, map, async (i) => byIndex.get(i)!, { sampleRateHz, filter });
     const first = Math.round((start - from) * sampleRateHz);
-    const last = Math.min(signals[0]!.length, Math.round((Math.min(duration, start + ALIGNMENT_CHUNK_SEC) - from) * sampleRateHz));
+    const last = Math.min(signals[0]!.length, Math.round((end - from) * sampleRateHz));
     accumulator.add(signals, first, last);
   }
   return alignmentMatrix(accumulator.covariance(), map.sources.length, spec);
@@ -66,7 +88,7 @@ export async function* segmentArrays(
   const { segmentSec, sampleRateHz } = options;
   const duration = recording.durationSec;
   const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
-  const spatial = wanted.length > 0 ? await recordingAlignment(recording, map, sampleRateHz, options.filter) : null;
+  const spatial = wanted.length > 0 ? await recordingAlignment(recording, map, sampleRateHz, options.filter, options.signal) : null;
   for (let first = 0; first < wanted.length; first += options.chunkSegments) {
     if (options.signal?.aborted) return;
     const chunk = wanted.slice(first, first + options.chunkSegments);
