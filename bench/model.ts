@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { option, parseArgs } from '../src/cli/command';
 import { REPO_ROOT } from '../src/cli/paths';
-import { describeLoad, loadCell, measureLoad } from './machineLoad';
+import { describeLoad, type LoadReading, loadCell, measureLoad } from './machineLoad';
 import { PEER_GRAPHS, peerGraph } from './peers/ortInputs';
 import { type StepChild, startStepChild } from './stepChild';
 
@@ -29,6 +29,45 @@ export function peerMissing(workload: string, batch: number): string | null {
   if (batch !== 1) return 'the peer graphs are exported for B = 1';
   if (!existsSync(peerGraph(workload))) return `${peerGraph(workload)} is absent`;
   return null;
+}
+
+/** A peer that times one run per call, or the reason it does not run. */
+export type Peer = { run(): Promise<number> } | string;
+
+/** What one workload's alternating runs measured: ours and the peer's times (ms), the load meanwhile. */
+export interface Alternation {
+  readonly oursMs: number[];
+  /** The peer's times, or why it has none (it was missing, or failed during the runs). */
+  readonly peer: readonly number[] | string;
+  readonly load: LoadReading | null;
+}
+
+/**
+ * Runs ours and the peer in turn `repeats` times (each call of `ours` may return several timings) while measuring
+ * the other load on the machine; a peer that fails mid-way is reported as failed and ours go on.
+ */
+export async function alternate(ours: () => Promise<readonly number[]>, peer: Peer, repeats: number): Promise<Alternation> {
+  const oursMs: number[] = [];
+  const peerMs: number[] = [];
+  let failed = typeof peer === 'string' ? peer : null;
+  const stop = measureLoad();
+  for (let r = 0; r < repeats; r++) {
+    oursMs.push(...(await ours()));
+    if (failed === null && typeof peer !== 'string') {
+      try {
+        peerMs.push(await peer.run());
+      } catch (e) {
+        failed = `failed: ${(e as Error).message}`;
+      }
+    }
+  }
+  return { oursMs, peer: failed ?? peerMs, load: stop() };
+}
+
+/** The per-run line written under a result table. */
+export function alternationNote(label: string, { oursMs, peer, load }: Alternation): string {
+  const seconds = (ms: readonly number[]) => `${ms.map((v) => (v / 1000).toFixed(2)).join(', ')} s`;
+  return `${label}: ours ${seconds(oursMs)}; onnxruntime-web ${typeof peer === 'string' ? peer : seconds(peer)}; ${describeLoad(load)}`;
 }
 
 /** Debian's python3 with torch, for the PyTorch column; this repository does not ship a PyTorch model to run. */
@@ -63,24 +102,12 @@ export async function run(argv: string[]): Promise<void> {
             peer = `failed: ${(e as Error).message}`;
           }
         }
-        const oursMs: number[] = [];
-        const peerMs: number[] = [];
-        const stop = measureLoad();
-        for (let r = 0; r < repeats; r++) {
-          oursMs.push(await ours.run());
-          if (typeof peer !== 'string') {
-            try {
-              peerMs.push(await peer.run());
-            } catch (e) {
-              peer = `failed: ${(e as Error).message}`;
-            }
-          }
-        }
-        const load = stop();
+        const measured = await alternate(async () => [await ours.run()], peer, repeats);
         const oursRss = await ours.end();
-        const peerRss = typeof peer === 'string' ? '—' : (await peer.end()).toFixed(0);
-        const peerCell = typeof peer === 'string' ? peer : peerMs;
-        notes.push(`${label}: ours ${oursMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; onnxruntime-web ${typeof peerCell === 'string' ? peerCell : `${peerCell.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`}; ${describeLoad(load)}`);
+        const peerEnd = typeof peer === 'string' ? null : await peer.end().catch(() => null);
+        const peerRss = peerEnd === null || typeof measured.peer === 'string' ? '—' : peerEnd.toFixed(0);
+        const { oursMs, peer: peerCell, load } = measured;
+        notes.push(alternationNote(label, measured));
         rows.push(
           `| ${workload} | ${batch} | ${threads} | ${secondsCell(oursMs)} | ${(median(oursMs) / 1000 / batch).toFixed(2)} | ${secondsCell(peerCell)} | ${ratioCell(oursMs, peerCell)} | ` +
             `${oursRss.toFixed(0)} | ${peerRss} | ${loadCell(load)} |`,

@@ -9,8 +9,8 @@
 import { option, parseArgs } from '../src/cli/command';
 import type { ModelWorkload } from './workloads/model';
 import { BENCH_PORT, openBenchPage } from './browserHarness';
-import { describeLoad, loadCell, measureLoad } from './machineLoad';
-import { peerMissing, ratioCell, secondsCell } from './model';
+import { loadCell } from './machineLoad';
+import { alternate, alternationNote, peerMissing, ratioCell, secondsCell } from './model';
 import { openPeer, type PeerPage } from './peers/ortBrowser';
 
 export async function run(argv: string[]): Promise<void> {
@@ -40,24 +40,11 @@ export async function run(argv: string[]): Promise<void> {
           }
           const request = { kind: 'model-step' as const, workload, batch, channels: 19, samples: 6000 };
           await bench.call(request); // prepares the workload and its warm-up run
-          const oursMs: number[] = [];
-          const peerMs: number[] = [];
-          const stop = measureLoad();
-          for (let r = 0; r < (backend === 'wasm' ? repeats : 1); r++) {
-            oursMs.push(...(await bench.call(request)).result.runsMs);
-            if (typeof peer !== 'string') {
-              try {
-                peerMs.push(await peer.run());
-              } catch (e) {
-                peer = `failed: ${(e as Error).message}`;
-              }
-            }
-          }
-          const load = stop();
-          const peerCell = typeof peer === 'string' ? peer : peerMs;
-          const peerPeak = typeof peer === 'string' ? '—' : peer.rendererPeakMiB().toFixed(0);
+          const measured = await alternate(async () => (await bench.call(request)).result.runsMs, peer, backend === 'wasm' ? repeats : 1);
+          const { oursMs, peer: peerCell, load } = measured;
+          const peerPeak = typeof peer === 'string' || typeof peerCell === 'string' ? '—' : peer.rendererPeakMiB().toFixed(0);
           if (typeof peer !== 'string') await peer.close();
-          notes.push(`${label}: ours ${oursMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s; onnxruntime-web ${typeof peerCell === 'string' ? peerCell : `${peerCell.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`}; ${describeLoad(load)}`);
+          notes.push(alternationNote(label, measured));
           rows.push(
             `| ${workload} | ${batch} | ${backend} | ${threads} | ${secondsCell(oursMs)} | ${secondsCell(peerCell)} | ${ratioCell(oursMs, peerCell)} | ` +
               `${bench.rendererPeakMiB().toFixed(0)} | ${peerPeak} | ${loadCell(load)} |`,

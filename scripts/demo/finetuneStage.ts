@@ -15,6 +15,7 @@ import { readWeights } from '../../src/io/weights';
 import { initBackend } from '../../src/runtime/backend';
 import { specMoEConfig, type SpecMoEConfig } from '../../src/model/config';
 import { specMoEFromWeights } from '../../src/model/load';
+import { parameterCount } from '../../src/model/params';
 import type { CheckpointState } from '../../src/train/checkpoint';
 import { trialBandPowerReference, MOTOR_REFERENCE } from '../../src/train/bandPowerReference';
 import type { FullEpochRecord } from '../../src/train/fullFinetune';
@@ -137,12 +138,9 @@ export async function finetuneStage(runDir: string): Promise<void> {
       { name: 'random init: validation', values: random.history.map((h) => h.validationLoss), colour: '#E69F00' },
     ], 'epoch'),
   );
-  // Trainable parameters, as PyTorch counts them (BatchNorm's running statistics and step counters are buffers).
-  const count = (entries: Iterable<[string, { shape: readonly number[] }]>) =>
-    [...entries].filter(([k]) => !/(running_mean|running_var|num_batches_tracked)$/.test(k)).reduce((a, [, t]) => a + t.shape.reduce((x, y) => x * y, 1), 0);
   const parameters = {
-    classifier: count(loaded.model.params.entries()),
-    decoders: (loaded.experts ?? []).reduce((a, e) => a + count([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
+    classifier: parameterCount(loaded.model.params.entries()),
+    decoders: (loaded.experts ?? []).reduce((a, e) => a + parameterCount([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
   };
   const card = modelCard({ chosen, bundled, full, random, head, aligned: aligned.metrics, gates, pretrainSec, states, widths, parameters, finetuneWallSec: (Date.now() - started) / 1000, reconstruction: reconstructionSection(reconstruction) });
   writeFileSync(join(OUT_DIR, 'README.md'), card);

@@ -9,5 +9,6 @@ export { type SpecMoESnapshot, snapshotOf, specMoEFromSnapshot } from './snapsho
 export { AUTHORS_EXPERT, type ExpertConfig, ModelShapeError, type SpecMoEConfig, specMoEConfig } from './config';
 export { BUILTIN_TASKS, findTask, type PoolMode, type TaskDefinition } from './tasks';
 export { initExpertParams, initHeadParams } from './init';
+export { parameterCount } from './params';
 export { compareOutputs, forwardInputs, runForward, shapeText } from './forwardCheck';
 export { compareWithReferences, type ComparedTensor, formatComparison, PARITY_TOLERANCE } from './parityReport';

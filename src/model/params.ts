@@ -64,3 +64,13 @@ export class ParamStore {
     return store;
   }
 }
+
+/** BatchNorm's running statistics and step counter: state-dict buffers, not parameters. */
+const BUFFER_KEY = /(running_mean|running_var|num_batches_tracked)$/;
+
+/** Trainable values among named tensors, as PyTorch counts parameters (buffers left out). */
+export function parameterCount(entries: Iterable<readonly [string, { readonly shape: readonly number[] }]>): number {
+  let n = 0;
+  for (const [key, t] of entries) if (!BUFFER_KEY.test(key)) n += t.shape.reduce((a, d) => a * d, 1);
+  return n;
+}

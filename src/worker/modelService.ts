@@ -14,7 +14,7 @@ import { channelPlan, plannedSegments } from '../pipeline/plan';
 import { type ExportContext, predictionRows } from '../pipeline/exports';
 import { gateSpread } from '../pipeline/gateSpread';
 import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
-import { findTask, load, type LoadedModel, type SpecMoE, type TaskDefinition } from '../model';
+import { findTask, load, type LoadedModel, parameterCount, type SpecMoE, type TaskDefinition } from '../model';
 import { trialAgreement } from '../train/trialAgreement';
 import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, TaskSummary } from './api';
 import { BUNDLED_MODEL_URL } from './assets';
@@ -63,8 +63,6 @@ async function identify(files: readonly NamedBytes[]): Promise<{ sha256: string;
 
 function summary(active: ActiveModel): ModelSummary {
   const { loaded, tensors } = active;
-  let parameterCount = 0;
-  for (const [, t] of tensors) parameterCount += t.data.length;
   return {
     name: loaded.bundle?.name ?? 'SpecMoE state dict',
     description: loaded.description,
@@ -75,7 +73,7 @@ function summary(active: ActiveModel): ModelSummary {
     labels: loaded.bundle?.labels ?? null,
     evaluation: loaded.bundle?.evaluation ?? [],
     sha256: active.sha256,
-    parameterCount,
+    parameterCount: parameterCount(tensors),
   };
 }
 
