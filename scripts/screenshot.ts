@@ -34,7 +34,7 @@ try {
   await page.getByTestId('channel-count').waitFor();
   await page.getByRole('tab', { name: 'Decode' }).click();
   await page.getByRole('button', { name: /^Decode S001R04/ }).click();
-  await page.waitForFunction(() => /31 \/ 31 segments.*done/.test(document.querySelector('[data-testid=decode-progress]')?.textContent ?? ''), undefined, { timeout: 300_000 });
+  await page.waitForFunction(() => /(\d+) \/ \1 segments.*done/.test(document.querySelector('[data-testid=decode-progress]')?.textContent ?? ''), undefined, { timeout: 300_000 });
   await page.locator('[data-testid=timeline][data-rendered=true]').waitFor();
   await page.screenshot({ path: OUT });
   console.log(`wrote ${OUT}`);
