@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs what a fresh clone is missing, using only Node's built-ins (it runs before node_modules exists):
-// npm packages from package-lock.json, and with --browser Debian's chromium for the Playwright tests.
+// npm packages from package-lock.json, and with --browser (npm test) Debian's chromium for the Playwright tests and
+// python3-mne, the peer the EDF+ export tests read their annotations back with.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,12 +24,35 @@ function npmPackagesMissing() {
 
 if (npmPackagesMissing()) run('npm ci --no-audit --no-fund');
 
-if (wantBrowser && !existsSync(CHROMIUM)) {
-  if (typeof process.getuid === 'function' && process.getuid() === 0) {
-    run('apt-get update -qq');
+const mneMissing = () => {
+  try {
+    execSync('/usr/bin/python3 -c "import mne"', { stdio: 'ignore' });
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+if (wantBrowser) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const chromiumMissing = !existsSync(CHROMIUM);
+  const wantMne = mneMissing();
+  if ((chromiumMissing || wantMne) && isRoot) run('apt-get update -qq');
+  if (chromiumMissing) {
+    if (!isRoot) {
+      console.error(`[ensure] ${CHROMIUM} is missing and this user is not root: run "sudo apt-get install chromium" once.`);
+      process.exit(1);
+    }
     run('DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium');
-  } else {
-    console.error(`[ensure] ${CHROMIUM} is missing and this user is not root: run "sudo apt-get install chromium" once.`);
-    process.exit(1);
+  }
+  // MNE is a peer for one group of tests, not a requirement: without it they are skipped with a message.
+  const skipped = 'the MNE read-back tests will be skipped ("sudo apt-get install python3-mne" runs them)';
+  if (wantMne && !isRoot) console.error(`[ensure] python3-mne is missing and this user is not root: ${skipped}.`);
+  if (wantMne && isRoot) {
+    try {
+      run('DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-mne');
+    } catch {
+      console.error(`[ensure] installing python3-mne failed: ${skipped}.`);
+    }
   }
 }
