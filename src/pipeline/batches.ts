@@ -26,6 +26,11 @@ export interface BatchPlan {
   signal?: AbortSignal;
 }
 
+/** The recording channels a channel map reads (each once): mapped channels and both sides of derivations. */
+function recordingChannelsOf(map: ChannelMap): number[] {
+  return [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
+}
+
 /** Length of the windows the alignment pass reads (s). */
 const ALIGNMENT_CHUNK_SEC = 300;
 /** Most signal the alignment pass reads (s): longer recordings are sampled in windows spread evenly over them. */
@@ -58,7 +63,7 @@ export async function recordingAlignment(
   const spec = filter?.alignment;
   if (!spec) return null;
   const duration = recording.durationSec;
-  const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
+  const sourceIndices = recordingChannelsOf(map);
   const accumulator = new CovarianceAccumulator(map.sources.length);
   for (const start of alignmentWindows(duration)) {
     if (signal?.aborted) return null;
@@ -87,7 +92,7 @@ export async function* segmentArrays(
 ): AsyncGenerator<SegmentArrays & { readonly segments: readonly PlannedSegment[] }> {
   const { segmentSec, sampleRateHz } = options;
   const duration = recording.durationSec;
-  const sourceIndices = [...new Set(map.sources.flatMap((s) => (s.kind === 'channel' ? [s.index] : s.kind === 'derived' ? [s.plus, s.minus] : [])))];
+  const sourceIndices = recordingChannelsOf(map);
   const spatial = wanted.length > 0 ? await recordingAlignment(recording, map, sampleRateHz, options.filter, options.signal) : null;
   for (let first = 0; first < wanted.length; first += options.chunkSegments) {
     if (options.signal?.aborted) return;
