@@ -107,12 +107,12 @@ function attendFunction(headDim: number, fma: boolean): FunctionBuilder {
   const invAt = 4 * n * headDim;
   const maxAt = invAt + 4 * n;
 
-  const [blk, j0, jEnd, i, to, pq, pst, pk, pv, po, ptr] = Array.from({ length: 11 }, () => f.local('i32'));
+  const [blk, j0, jEnd, i, to, pq, pst, pk, pv, po, ptr] = f.newLocals('i32', 11);
   const rowPtr = Array.from({ length: productRows }, () => f.local('i32'));
   const acc = Array.from({ length: Math.max(scoreRows * kv, productRows * hv) }, () => f.local('v128'));
   const a = Array.from({ length: scoreRows }, () => f.local('v128'));
   const b = Array.from({ length: hv }, () => f.local('v128'));
-  const [m, z, t, y] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const [m, z, t, y] = f.newLocals('v128', 4);
   const k = new Exp2Constants(f);
 
   const madd = (sum: number, x: number, w: number) => {
