@@ -68,6 +68,7 @@ export function installWasmKernels(): void {
       if (x.dtype === 'string') return stock.kernelFunc(args);
       const attrs = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
       const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin, attrs.size);
+      if (begin === undefined || size === undefined) throw new Error(`Slice: tfjs parsed no begin or size from begin ${String(attrs.begin)}, size ${String(attrs.size)}`);
       const backend = args.backend as unknown as WasmBackendInternals;
       const out = backend.makeOutput(size, x.dtype);
       if (tf.util.sizeFromShape(size) === 0) return out;
