@@ -56,8 +56,8 @@ export function fitLogistic(features: Float64Array, labels: Int32Array, nClasses
   const l2 = options.l2 ?? 1e-2;
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += features[i * d + j]! / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] += (features[i * d + j]! - mean[j]!) ** 2 / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += features[i * d + j]! / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j]! += (features[i * d + j]! - mean[j]!) ** 2 / n;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) || 1;
   const x = Float64Array.from(features, (v, idx) => (v - mean[idx % d]!) / std[idx % d]!);
   const cw = balancedClassWeights(Array.from(labels), nClasses);
@@ -85,20 +85,20 @@ export function fitLogistic(features: Float64Array, labels: Int32Array, nClasses
       loss -= w * Math.log(z[labels[i]!]! + 1e-300);
       for (let k = 0; k < nClasses; k++) {
         const g = w * (z[k]! - (k === labels[i] ? 1 : 0));
-        gb[k] += g;
-        for (let j = 0; j < d; j++) gW[k * d + j] += g * x[i * d + j]!;
+        gb[k]! += g;
+        for (let j = 0; j < d; j++) gW[k * d + j]! += g * x[i * d + j]!;
       }
     }
     for (let q = 0; q < W.length; q++) {
       loss += 0.5 * l2 * W[q]! ** 2;
-      gW[q] += l2 * W[q]!;
+      gW[q]! += l2 * W[q]!;
     }
     [gW, gb].forEach((g, p) => {
       const param = params[p]!;
       for (let q = 0; q < g.length; q++) {
         m1[p]![q] = 0.9 * m1[p]![q]! + 0.1 * g[q]!;
         m2[p]![q] = 0.999 * m2[p]![q]! + 0.001 * g[q]! ** 2;
-        param[q] -= (0.05 * (m1[p]![q]! / (1 - 0.9 ** it))) / (Math.sqrt(m2[p]![q]! / (1 - 0.999 ** it)) + 1e-8);
+        param[q]! -= (0.05 * (m1[p]![q]! / (1 - 0.9 ** it))) / (Math.sqrt(m2[p]![q]! / (1 - 0.999 ** it)) + 1e-8);
       }
     });
     if (Math.abs(previous - loss) < (options.tolerance ?? 1e-7)) break;

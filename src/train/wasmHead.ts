@@ -398,8 +398,8 @@ export class WasmHead {
     for (let s = 0; s < n; s++) {
       for (let y = 0; y < k; y++) {
         const dl = dLogits[s * k + y]!;
-        gB2[y] += dl;
-        for (let u = 0; u < H; u++) gW2[y * H + u] += dl * hidden[s * Hp + u]!;
+        gB2[y]! += dl;
+        for (let u = 0; u < H; u++) gW2[y * H + u]! += dl * hidden[s * Hp + u]!;
       }
       for (let u = 0; u < H; u++) {
         let dHidden = 0;
@@ -407,7 +407,7 @@ export class WasmHead {
         const v = dHidden * slope[s * Hp + u]!;
         dz1[s * H + u] = v;
         this.heap[dz1T + u * evalBatch + s] = v;
-        gB1[u] += v;
+        gB1[u]! += v;
       }
     }
     // classifier.net.1: its weight's gradient and d normed (transposed), each split by feature rows [0, e) | [e, E).
@@ -432,8 +432,8 @@ export class WasmHead {
       for (let q = 0; q < E; q++) {
         const dy = dNormedT[q * evalBatch + s]!;
         const xh = xhat[o + q]!;
-        gGamma[q] += dy * xh;
-        gBeta[q] += dy;
+        gGamma[q]! += dy * xh;
+        gBeta[q]! += dy;
         const dx = dy * gamma[q]!;
         meanD += dx;
         meanDX += dx * xh;
@@ -456,7 +456,7 @@ export class WasmHead {
       [['gatesGrad', at.z, at.table, at.fused, at.dFused, at.dz, gBias.byteOffset, h, at.channelOf]],
       [['gatesGrad', at.z + h * rowBytes, at.table + 4 * h, at.fused + 4 * h * E, at.dFused + 4 * h * E, at.dz + h * dzBytes, at.gBiasRemote, n - h, at.channelOf + 4 * h * E]],
     );
-    for (let q = 0; q < E; q++) gBias[q] += gBiasRemote[q]!;
+    for (let q = 0; q < E; q++) gBias[q]! += gBiasRemote[q]!;
     const gGateT = this.offset('gateT', true);
     if (max) {
       // One PSD row per segment and feature: ~1/C of the dense product's work. Features [0, e) here, [e, E) there.
