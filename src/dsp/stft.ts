@@ -154,8 +154,8 @@ export function istft(spec: Pick<Stft, 'nFreqs' | 'nFrames' | 'data'>, options: 
     const base = f * step;
     for (let n = 0; n < nperseg; n++) {
       const w = window[n]!;
-      sum[base + n] += (frame[n]! / nperseg) * windowSum * w;
-      norm[base + n] += w * w;
+      sum[base + n]! += (frame[n]! / nperseg) * windowSum * w;
+      norm[base + n]! += w * w;
     }
   }
   const edge = Math.floor(nperseg / 2);

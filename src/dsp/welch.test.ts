@@ -26,8 +26,8 @@ describe('fft', () => {
       for (let k = 0; k < n; k++) {
         for (let t = 0; t < n; t++) {
           const a = (-2 * Math.PI * ((k * t) % n)) / n;
-          wantRe[k] += re[t]! * Math.cos(a) - im[t]! * Math.sin(a);
-          wantIm[k] += re[t]! * Math.sin(a) + im[t]! * Math.cos(a);
+          wantRe[k]! += re[t]! * Math.cos(a) - im[t]! * Math.sin(a);
+          wantIm[k]! += re[t]! * Math.sin(a) + im[t]! * Math.cos(a);
         }
       }
       const r = re.slice();

@@ -61,9 +61,9 @@ export function welchPsd(signal: ArrayLike<number>, sampleRateHz: number, nperse
     const start = s * step;
     for (let i = 0; i < nperseg; i++) segment[i] = (signal[start + i]! - mean) * window[i]!;
     rfftInto(segment, re, im);
-    for (let f = 0; f < nFreqs; f++) psd[f] += re[f]! * re[f]! + im[f]! * im[f]!;
+    for (let f = 0; f < nFreqs; f++) psd[f]! += re[f]! * re[f]! + im[f]! * im[f]!;
   }
   const scale = 1 / ((sampleRateHz * windowPower + 1e-12) * nSegments);
-  for (let f = 0; f < nFreqs; f++) psd[f] *= scale;
+  for (let f = 0; f < nFreqs; f++) psd[f]! *= scale;
   return psd;
 }

@@ -56,7 +56,7 @@ export async function spectrogram(recording: Recording, request: SpectrogramRequ
       // Each frame's bins are contiguous in s.data (frame-major): add its mean power over the channels.
       for (let f = 0; f < s.nFrames; f++) {
         const col = frames[first + f]!;
-        for (let k = 0, j = 2 * f * nFreqs; k < nFreqs; k++, j += 2) col[k] += (s.data[j]! * s.data[j]! + s.data[j + 1]! * s.data[j + 1]!) / indices.length;
+        for (let k = 0, j = 2 * f * nFreqs; k < nFreqs; k++, j += 2) col[k]! += (s.data[j]! * s.data[j]! + s.data[j + 1]! * s.data[j + 1]!) / indices.length;
       }
     }
   }
