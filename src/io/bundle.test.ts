@@ -115,7 +115,7 @@ describe('model bundle validation names the JSON path', () => {
   it('names a weight file that is missing, replaced, or holds another dtype than declared', async () => {
     await failsWith((j) => ((j.weights as Record<string, unknown>[])[0]!.file = 'other.safetensors'), 'config.weights[0].file', /names "other\.safetensors", which is not among the bundle's files/);
     const replaced = await editedBundle(() => {});
-    replaced.get('model.safetensors')![200] ^= 1;
+    replaced.get('model.safetensors')![200]! ^= 1;
     await expect(loadBundle(replaced)).rejects.toThrow(/model\.safetensors has SHA-256 [0-9a-f]{64} but config\.weights\[0\]\.sha256 says/);
     const f16 = await saveBundle({ config: specMoEConfig, tensors: tinyTensors, dtype: 'F16' });
     const json = JSON.parse(new TextDecoder().decode(f16.get('bundle.json')));

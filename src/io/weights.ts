@@ -30,10 +30,11 @@ export async function readWeights(files: ReadonlyMap<string, Uint8Array>, option
     if (model !== bundle.config.model) throw new WeightsError(`bundle: config.model says ${bundle.config.model} but the weights are a ${model} state dict`);
     return { format: 'bundle', model, tensors: bundle.tensors, bundle: bundle.config };
   }
-  if (files.size !== 1) {
+  const [only] = files;
+  if (files.size !== 1 || only === undefined) {
     throw new WeightsError(`weights: expected one .pth or .safetensors file, or a bundle with ${BUNDLE_CONFIG_FILE}; got ${[...files.keys()].join(', ') || 'no files'}`);
   }
-  const [[name, bytes]] = [...files];
+  const [name, bytes] = only;
   const format: WeightsFormat = looksLikeZip(bytes) ? 'pth' : 'safetensors';
   const tensors = format === 'pth' ? readPthStateDict(bytes, options).tensors : stripModulePrefix(readSafetensorsNamed(name, bytes));
   return { format, model: modelKindOf(tensors), tensors };

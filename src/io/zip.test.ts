@@ -38,7 +38,7 @@ describe('zip', () => {
 
   it('names the entry whose bytes fail the CRC check', () => {
     const bytes = new Uint8Array(zipSync({ 'ckpt/data/0': [text('weights!'), { level: 0 }] }));
-    bytes[30 + 'ckpt/data/0'.length] ^= 1; // first data byte after the local header
+    bytes[30 + 'ckpt/data/0'.length]! ^= 1; // first data byte after the local header
     expect(() => openZip(bytes).read('ckpt/data/0')).toThrow(/zip: entry "ckpt\/data\/0" fails its CRC-32 check/);
   });
 
