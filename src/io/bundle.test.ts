@@ -112,6 +112,24 @@ describe('model bundle validation names the JSON path', () => {
     expect(ok.config.evaluation?.map((e) => [e.split, e.balancedAccuracy, e.bandPowerBalancedAccuracy])).toEqual([['test', 0.513, 0.634], ['validation', 0.513, null]]);
   });
 
+  it('validates the optional training subjects in the provenance; bundles without them load as before', async () => {
+    const provenance = (j: Record<string, unknown>) => j.provenance as Record<string, unknown>;
+    await failsWith((j) => (provenance(j).trainingSubjects = 'S001'), 'config.provenance.trainingSubjects', /must be a list, found "S001"/);
+    await failsWith((j) => (provenance(j).trainingSubjects = []), 'config.provenance.trainingSubjects', /must have at least 1 entry/);
+    await failsWith((j) => (provenance(j).trainingSubjects = ['S001', 7]), 'config.provenance.trainingSubjects[1]', /must be a non-empty string, found 7/);
+    await failsWith((j) => (provenance(j).trainingSubjects = ['S001', 'S002', 'S001']), 'config.provenance.trainingSubjects[2]', /"S001" repeats config\.provenance\.trainingSubjects\[0\]/);
+    await failsWith((j) => (provenance(j).trainingSubject = ['S001']), 'config.provenance.trainingSubject', /is not a bundle field \(fields: source, createdAt, notes, trainingSubjects\)/);
+    const ok = await loadBundle(await editedBundle((j) => (provenance(j).trainingSubjects = ['S001', 'S002'])));
+    expect(ok.config.provenance.trainingSubjects).toEqual(['S001', 'S002']);
+    const older = await loadBundle(await editedBundle(() => {}));
+    expect(older.config.provenance).toEqual(specMoEConfig.provenance);
+    expect('trainingSubjects' in older.config.provenance).toBe(false);
+    // An expert bundle (pretraining) may record them too.
+    const { task: _task, classes: _classes, gateMode: _gate, ...rest } = specMoEConfig;
+    const expert = await saveBundle({ config: { ...rest, model: 'expert', provenance: { ...rest.provenance, trainingSubjects: ['S001'] } }, tensors: tinyTensors, dtype: 'F32' });
+    expect((await loadBundle(expert)).config.provenance.trainingSubjects).toEqual(['S001']);
+  });
+
   it('names a weight file that is missing, replaced, or holds another dtype than declared', async () => {
     await failsWith((j) => ((j.weights as Record<string, unknown>[])[0]!.file = 'other.safetensors'), 'config.weights[0].file', /names "other\.safetensors", which is not among the bundle's files/);
     const replaced = await editedBundle(() => {});

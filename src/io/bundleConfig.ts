@@ -28,6 +28,11 @@ export interface BundleProvenance {
   readonly createdAt: string;
   /** Anything else worth knowing (training data, subjects, metrics). */
   readonly notes?: string;
+  /**
+   * The subjects whose data the weights learned from (train/labels.ts subjectOf names, e.g. "S001"): so the app can
+   * tell when a decoded recording's agreement is on training data. Absent: not recorded (older bundles).
+   */
+  readonly trainingSubjects?: readonly string[];
 }
 
 export interface ModelBundleConfig {
@@ -205,11 +210,15 @@ function labelMap(value: unknown, classes: readonly string[]): Record<string, st
 }
 
 function provenance(value: unknown): BundleProvenance {
-  const p = object(value, 'config.provenance', ['source', 'createdAt', 'notes']);
+  const p = object(value, 'config.provenance', ['source', 'createdAt', 'notes', 'trainingSubjects']);
   const createdAt = text(p.createdAt, 'config.provenance.createdAt');
   if (Number.isNaN(Date.parse(createdAt))) throw new BundleConfigError('config.provenance.createdAt', `"${createdAt}" is not an ISO 8601 time`);
-  const out = { source: text(p.source, 'config.provenance.source'), createdAt };
-  return p.notes === undefined ? out : { ...out, notes: text(p.notes, 'config.provenance.notes', true) };
+  return {
+    source: text(p.source, 'config.provenance.source'),
+    createdAt,
+    ...(p.notes === undefined ? {} : { notes: text(p.notes, 'config.provenance.notes', true) }),
+    ...(p.trainingSubjects === undefined ? {} : { trainingSubjects: nameList(p.trainingSubjects, 'config.provenance.trainingSubjects') }),
+  };
 }
 
 function weightFile(value: unknown, path: string): BundleWeightFile {
@@ -248,7 +257,7 @@ function text(value: unknown, path: string, allowEmpty = false): string {
   return value;
 }
 
-/** A non-empty list of distinct, non-empty names (classes, channels). */
+/** A non-empty list of distinct, non-empty names (classes, channels, subjects). */
 function nameList(value: unknown, path: string): string[] {
   const names = list(value, path, 1).map((v, i) => text(v, `${path}[${i}]`));
   names.forEach((name, i) => {
