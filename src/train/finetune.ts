@@ -15,7 +15,7 @@ import type { HeadSettings } from './headSettings';
 import { type HeadDataset, headDataset } from './headDataset';
 import type { Evaluation } from './headStepper';
 import { type EpochRecord, HeadTrainer } from './headTraining';
-import { heldOutEvaluation } from './heldOut';
+import { heldOutEvaluation, trainingSubjects } from './heldOut';
 import { scoredEpochSegments } from './scoredEpochs';
 import type { Metrics } from './metrics';
 import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
@@ -182,7 +182,12 @@ export function finetunedBundle(base: LoadedModel, baseTensors: ReadonlyMap<stri
       sampleRateHz: c.sampleRateHz,
       segmentSec: c.segmentSec,
       trained: true,
-      provenance: { source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`, createdAt: new Date().toISOString(), notes },
+      provenance: {
+        source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`,
+        createdAt: new Date().toISOString(),
+        notes,
+        trainingSubjects: trainingSubjects(result, base.bundle?.provenance.trainingSubjects),
+      },
       ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
       labels: Object.fromEntries(result.labelMap),
       evaluation: heldOutEvaluation(result),

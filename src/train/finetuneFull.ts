@@ -12,7 +12,7 @@ import { splitDecoders } from '../model/load';
 import type { TaskDefinition } from '../model/tasks';
 import { MOTOR_REFERENCE, trialBandPowerReference } from './bandPowerReference';
 import { type FullEpochRecord, type FullFinetuneSettings, FullFinetuner, trainableSpecMoE, type TrialEvaluation } from './fullFinetune';
-import { heldOutEvaluation } from './heldOut';
+import { heldOutEvaluation, trainingSubjects } from './heldOut';
 import type { Metrics } from './metrics';
 import type { SplitName } from './splits';
 import { concatTrials, recordingTrials, type TrialSet } from './trials';
@@ -154,7 +154,12 @@ export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFi
 
 /** The fine-tuned model as a bundle: fine-tuned encoders and head, the base's decoders (for reconstructions). */
 export function fullFinetunedBundle(
-  base: { readonly tensors: ReadonlyMap<string, NamedTensor>; readonly preprocessing: BundlePreprocessing | null },
+  base: {
+    readonly tensors: ReadonlyMap<string, NamedTensor>;
+    readonly preprocessing: BundlePreprocessing | null;
+    /** The subjects the base's weights learned from (its bundle's provenance.trainingSubjects), when recorded. */
+    readonly trainingSubjects?: readonly string[];
+  },
   result: FullFinetuneResult,
   name: string,
   provenance: { readonly source: string; readonly notes: string },
@@ -176,7 +181,7 @@ export function fullFinetunedBundle(
       sampleRateHz: c.sampleRateHz,
       segmentSec: c.segmentSec,
       trained: true,
-      provenance: { source: provenance.source, createdAt: new Date().toISOString(), notes: provenance.notes },
+      provenance: { source: provenance.source, createdAt: new Date().toISOString(), notes: provenance.notes, trainingSubjects: trainingSubjects(result, base.trainingSubjects) },
       ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
       labels: Object.fromEntries(labels),
       evaluation: heldOutEvaluation(result),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from './heldOut';
+import { evaluationNotes, heldOutEvaluation, trainingSubjects, weakHeadWarnings } from './heldOut';
 import { classificationMetrics } from './metrics';
 
 const metrics = (truth: number[], predicted: number[]) => classificationMetrics(truth, predicted, 2);
@@ -24,6 +24,12 @@ describe('held-out evaluation of a head', () => {
     ]);
     expect(evaluationNotes(e)).toBe('validation: balanced accuracy 75.0 % (band power 100.0 % on the same split); test: balanced accuracy 50.0 % (band power 25.0 % on the same split)');
     expect(heldOutEvaluation({ ...result, test: null, references: { ...result.references, test: null } }).map((x) => x.split)).toEqual(['validation']);
+  });
+
+  it('records the training split\'s subjects, joined with those the base learned from, sorted and once each', () => {
+    expect(trainingSubjects(result)).toEqual(['S001']);
+    expect(trainingSubjects(result, ['S012', 'S001', 'S002'])).toEqual(['S001', 'S002', 'S012']);
+    expect(trainingSubjects({ ...result, splits: result.splits.filter((s) => s.name !== 'train') })).toEqual([]);
   });
 
   it('warns about a head at or below chance, or below band power, on any split', () => {

@@ -32,6 +32,14 @@ export function heldOutEvaluation(result: HeldOutScores): BundleEvaluation[] {
   return [entry('validation'), entry('test')].filter((e): e is BundleEvaluation => e !== null);
 }
 
+/**
+ * The bundle's `provenance.trainingSubjects`: the training split's subjects and, for the weights a fine-tuning run
+ * starts from, those its base learned from (`baseSubjects`, the base bundle's record), sorted.
+ */
+export function trainingSubjects(result: HeldOutScores, baseSubjects: readonly string[] = []): string[] {
+  return [...new Set([...baseSubjects, ...(result.splits.find((s) => s.name === 'train')?.subjects ?? [])])].sort();
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 /** "validation: balanced accuracy 57.3 % (band power 60.0 % on the same split); test: …" for provenance notes. */

@@ -126,7 +126,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     for (const w of weakHeadWarnings(evaluation, result.classes.length)) console.error(`warning: ${w}`);
     const name = option(args, 'name') ?? `${base.bundle?.name ?? 'SpecMoE'}, fully fine-tuned for ${result.classes.join('/')}`;
     const notes = evaluationNotes(evaluation);
-    const bundle = fullFinetunedBundle({ tensors: weights.tensors, preprocessing: base.preprocessing }, result, name, { source: `whole model fine-tuned (specmoe finetune --full) from ${base.bundle?.name ?? 'a SpecMoE state dict'}`, notes }, labelMap);
+    const bundle = fullFinetunedBundle({ tensors: weights.tensors, preprocessing: base.preprocessing, trainingSubjects: base.bundle?.provenance.trainingSubjects }, result, name, { source: `whole model fine-tuned (specmoe finetune --full) from ${base.bundle?.name ?? 'a SpecMoE state dict'}`, notes }, labelMap);
     mkdirSync(out, { recursive: true });
     for (const [file, bytes] of await saveBundle(bundle)) writeFileSync(join(out, file), bytes);
     const report = {
