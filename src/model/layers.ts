@@ -3,6 +3,7 @@
 // which works on every back-end including wasm (whose conv kernels lack the filter gradient).
 import * as tf from '@tensorflow/tfjs';
 import type { BatchNormSpec, ConvSpec, ConvTSpec, LayerSpec, PoolSpec } from './architecture';
+import { type FoldedBatchNorm, fusedConv, fusedConvApplies } from './fusedConv';
 import type { ParamStore } from './params';
 
 export interface LayerContext {
@@ -156,6 +157,7 @@ function convValid(x: tf.Tensor3D, filter: tf.Tensor3D, stride: number, dilation
 }
 
 export function conv1d(x: tf.Tensor3D, spec: ConvSpec, prefix: string, ctx: LayerContext): tf.Tensor3D {
+  if (fusedConvApplies(ctx.training)) return fusedConv(x, ctx.params.get(`${prefix}.${spec.idx}.weight`), spec.bias ? ctx.params.get(`${prefix}.${spec.idx}.bias`) : null, spec);
   const filter = convFilter(ctx.params.get(`${prefix}.${spec.idx}.weight`));
   const padded = spec.pad[0] || spec.pad[1] ? tf.pad(x, [[0, 0], [spec.pad[0], spec.pad[1]], [0, 0]]) : x;
   const y = convValid(padded, filter, spec.stride, spec.dilation, ctx.training);
@@ -208,6 +210,12 @@ export function batchNorm(x: tf.Tensor3D, spec: BatchNormSpec, prefix: string, c
   return tf.add(tf.mul(x, scale), shift);
 }
 
+function foldedBatchNorm(spec: BatchNormSpec, prefix: string, ctx: LayerContext): FoldedBatchNorm {
+  const key = `${prefix}.${spec.idx}`;
+  const get = (name: string) => ctx.params.get(`${key}.${name}`);
+  return { weight: get('weight'), bias: get('bias'), mean: get('running_mean'), variance: get('running_var'), epsilon: BN_EPS };
+}
+
 /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
 export function gelu<T extends tf.Tensor>(x: T): T {
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as T;
@@ -246,13 +254,20 @@ function runLayer(y: tf.Tensor3D, layer: LayerSpec, prefix: string, ctx: LayerCo
  */
 export function runStack(x: tf.Tensor3D, prefix: string, layers: readonly LayerSpec[], ctx: LayerContext): tf.Tensor3D {
   let y = x;
-  for (const layer of layers) {
+  const fused = fusedConvApplies(ctx.training);
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
     if (ctx.training) {
       y = runLayer(y, layer, prefix, ctx);
       continue;
     }
     const input = y;
-    y = tf.tidy(() => runLayer(input, layer, prefix, ctx));
+    const next = layers[i + 1];
+    if (fused && layer.kind === 'conv' && next?.kind === 'bn') {
+      // The generated kernels take the BatchNorm that follows a convolution into its filter and bias.
+      y = tf.tidy(() => fusedConv(input, ctx.params.get(`${prefix}.${layer.idx}.weight`), layer.bias ? ctx.params.get(`${prefix}.${layer.idx}.bias`) : null, layer, foldedBatchNorm(next, prefix, ctx)));
+      i++;
+    } else y = tf.tidy(() => runLayer(input, layer, prefix, ctx));
     if (input !== x) input.dispose();
   }
   return y;

@@ -244,12 +244,9 @@ function attendFunction(headDim: number, fma: boolean): FunctionBuilder {
   return f;
 }
 
-/** The module: one attend function per head width of HEAD_DIMS, on an imported memory. */
-export function attentionKernelBytes(memory: MemoryImport, fusedMultiplyAdd: boolean): Uint8Array<ArrayBuffer> {
-  return moduleBytes(
-    memory,
-    HEAD_DIMS.map((hd) => attendFunction(hd, fusedMultiplyAdd)),
-  );
+/** The module: one attend function per head width of HEAD_DIMS (and `more` functions), on an imported memory. */
+export function attentionKernelBytes(memory: MemoryImport, fusedMultiplyAdd: boolean, more: readonly FunctionBuilder[] = []): Uint8Array<ArrayBuffer> {
+  return moduleBytes(memory, [...HEAD_DIMS.map((hd) => attendFunction(hd, fusedMultiplyAdd)), ...more]);
 }
 
 export const ATTENTION_KERNELS = HEAD_DIMS.map(attendName);

@@ -1,10 +1,13 @@
-// Runs the generated attention kernels (attentionKernels.ts) for all heads of a layer: the caller fills Q, K and V
-// (after RoPE; Q scaled by queryScale) into views of the module's memory, this lays K out in blocks, zeroes the output and
-// runs one call per (batch item, head) — half of them on a kernel thread where one is attached (shared memory), the
-// rest here. One module and one memory serve every layer: shapes are arguments, the memory grows to the largest.
+// The model's generated WebAssembly kernels on one module, one memory and (where shared memory exists) a second
+// thread: attention (attentionKernels.ts) for all heads of a layer, and the product behind the 1-D convolutions
+// (convKernels.ts). For attention the caller fills Q, K and V (after RoPE; Q scaled by queryScale) into views of the
+// module's memory; this lays K out in blocks, zeroes the output and runs one call per (batch item, head) — half of
+// them on the kernel thread. A convolution copies the signal (padded) and the filter in and splits the output rows
+// between the threads. Shapes are arguments; the memory grows to the largest call.
 import { hasRelaxedSimd, hasWasmSimd } from './emit';
 import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './kernelThread';
 import { ATTENTION_KERNELS, attendName, attentionKernelBytes, BLOCK_KEYS, HEAD_DIMS, scratchFloats } from './attentionKernels';
+import { CONV_GEMM, convGemmFunction } from './convKernels';
 
 const PAGE_BYTES = 65536;
 /** 2 GiB: a shared memory needs a maximum; B = 4 at 19 × 6 000 uses ~20 MB. */
@@ -31,7 +34,29 @@ export interface AttentionShape {
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-type AttentionName = (typeof ATTENTION_KERNELS)[number];
+type AttentionName = (typeof ATTENTION_KERNELS)[number] | typeof CONV_GEMM;
+const KERNELS: readonly AttentionName[] = [...ATTENTION_KERNELS, CONV_GEMM];
+
+/** A 'valid' 1-D convolution of a [batch, length, inChannels] signal after zero padding (ARCHITECTURE.md §2). */
+export interface ConvShape {
+  readonly batch: number;
+  readonly length: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly taps: number;
+  readonly stride: number;
+  readonly dilation: number;
+  /** Zero rows before and after the signal. */
+  readonly pad: readonly [number, number];
+}
+
+/** Output rows of a convolution: ⌊(L + pads − d·(k − 1) − 1) / s⌋ + 1. */
+export function convOutputLength(s: ConvShape): number {
+  return Math.floor((s.length + s.pad[0] + s.pad[1] - s.dilation * (s.taps - 1) - 1) / s.stride) + 1;
+}
+
+/** Below this many multiply-adds per batch item a convolution stays on one thread (a hand-over costs ~0.05–0.5 ms). */
+const THREADED_CONV_MACS = 1 << 19;
 
 /** The module, its memory and the threads that run it. */
 export class WasmAttention {
@@ -45,10 +70,15 @@ export class WasmAttention {
   private readonly runner: KernelRunner<AttentionName>;
   /** Run every call on this thread even when a kernel thread is attached (e.g. while decoding lanes use the cores). */
   singleThreaded = false;
+  /** Wall milliseconds spent in run() so far (benchmarks report attention's share of a forward). */
+  elapsedMs = 0;
+  /** The same for conv(). */
+  elapsedConvMs = 0;
 
   constructor(readonly shared: boolean) {
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared });
-    this.bytes = attentionKernelBytes({ initialPages: 64, maximumPages: MAX_PAGES, shared }, hasRelaxedSimd());
+    const fusedMultiplyAdd = hasRelaxedSimd();
+    this.bytes = attentionKernelBytes({ initialPages: 64, maximumPages: MAX_PAGES, shared }, fusedMultiplyAdd, [convGemmFunction(fusedMultiplyAdd)]);
     const exports = new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports;
     this.runner = new KernelRunner(exports as unknown as Kernels<AttentionName>);
   }
@@ -57,7 +87,7 @@ export class WasmAttention {
   async attachThread(factory: KernelThreadFactory): Promise<boolean> {
     if (!this.shared) return false;
     try {
-      this.runner.attach(await KernelThread.start(factory, { bytes: this.bytes, names: ATTENTION_KERNELS, memory: this.memory, control: CONTROL_AT }));
+      this.runner.attach(await KernelThread.start(factory, { bytes: this.bytes, names: KERNELS, memory: this.memory, control: CONTROL_AT }));
       return true;
     } catch (e) {
       console.warn(`${(e as Error).message}; attention runs on one thread`);
@@ -79,6 +109,89 @@ export class WasmAttention {
    * [batch, length, heads·headDim] (a view of the module's memory, valid until the next call).
    */
   run(shape: AttentionShape, fill: (inputs: AttentionInputs) => void): Float32Array {
+    const started = performance.now();
+    const out = this.attend(shape, fill);
+    this.elapsedMs += performance.now() - started;
+    return out;
+  }
+
+  /**
+   * Regions of the module's memory after the command block, taken in order for one call; heapFor() grows the memory
+   * to the end of the last one (or throws, naming `what`) and returns a view of all of it.
+   */
+  private layout(): { take(floats: number): number; lineUp(): void; heapFor(what: string): Float32Array } {
+    let at = align16(CONTROL_AT + COMMAND_BYTES);
+    return {
+      take: (floats) => {
+        const start = at;
+        at = align16(at + 4 * floats);
+        return start;
+      },
+      lineUp: () => void (at = Math.ceil(at / 64) * 64),
+      heapFor: (what) => {
+        const pages = Math.ceil(at / PAGE_BYTES);
+        const have = this.memory.buffer.byteLength / PAGE_BYTES;
+        if (pages > MAX_PAGES) throw new RangeError(`${what} needs ${at} bytes, more than ${MAX_PAGES * PAGE_BYTES}`);
+        if (pages > have) this.memory.grow(pages - have);
+        return new Float32Array(this.memory.buffer);
+      },
+    };
+  }
+
+  /**
+   * A 'valid' convolution of x [batch, length, inChannels] (zero-padded by shape.pad) with `filter` [taps, inChannels,
+   * outChannels] and `bias` [outChannels] (null: none). Returns y [batch, outLength, outChannels] (a view of the
+   * module's memory, valid until the next call).
+   */
+  conv(shape: ConvShape, x: Float32Array, filter: Float32Array, bias: Float32Array | null): Float32Array {
+    const started = performance.now();
+    const { batch, length, inChannels: cin, outChannels: cout, taps, stride, dilation, pad } = shape;
+    const padded = length + pad[0] + pad[1];
+    const outLength = convOutputLength(shape);
+    if (outLength < 1) throw new RangeError(`a convolution of ${taps} taps (dilation ${dilation}) over ${padded} padded samples has no output`);
+    if (x.length !== batch * length * cin) throw new RangeError(`convolution input has ${x.length} values, expected ${batch} × ${length} × ${cin}`);
+    if (filter.length !== taps * cin * cout) throw new RangeError(`convolution filter has ${filter.length} values, expected ${taps} × ${cin} × ${cout}`);
+    const { take, lineUp, heapFor } = this.layout();
+    const xAt = take(batch * padded * cin);
+    const wAt = take(filter.length);
+    const biasAt = take(cout);
+    lineUp();
+    const outAt = take(batch * outLength * cout);
+    const heap = heapFor(`a convolution of ${batch} × ${padded} × ${cin} → ${outLength} × ${cout}`);
+    const xIn = heap.subarray(xAt / 4, xAt / 4 + batch * padded * cin);
+    for (let b = 0; b < batch; b++) {
+      const row0 = b * padded * cin;
+      xIn.fill(0, row0, row0 + pad[0] * cin);
+      xIn.set(x.subarray(b * length * cin, (b + 1) * length * cin), row0 + pad[0] * cin);
+      xIn.fill(0, row0 + (pad[0] + length) * cin, row0 + padded * cin);
+    }
+    heap.set(filter, wAt / 4);
+    if (bias) heap.set(bias, biasAt / 4);
+    else heap.fill(0, biasAt / 4, biasAt / 4 + cout);
+    // Taps of a row are contiguous without dilation: one product over k·Cin; otherwise one product per tap, each
+    // adding to the last (the first starts from the bias).
+    const rowStride = 4 * stride * cin;
+    const callsFor = (b: number, first: number, rows: number): KernelCall<AttentionName>[] => {
+      if (rows <= 0) return [];
+      const xRow = xAt + 4 * (b * padded + first * stride) * cin;
+      const c = outAt + 4 * (b * outLength + first) * cout;
+      if (dilation === 1) return [[CONV_GEMM, xRow, wAt, c, biasAt, 0, rows, taps * cin, cout, rowStride]];
+      return Array.from({ length: taps }, (_, t): KernelCall<AttentionName> => [CONV_GEMM, xRow + 4 * t * dilation * cin, wAt + 4 * t * cin * cout, c, t === 0 ? biasAt : c, t === 0 ? 0 : 4 * cout, rows, cin, cout, rowStride]);
+    };
+    const threaded = !this.singleThreaded && this.runner.threads > 1 && outLength * taps * cin * cout >= THREADED_CONV_MACS;
+    for (let b = 0; b < batch; b++) {
+      if (!threaded) this.runner.run(callsFor(b, 0, outLength));
+      else {
+        // Split at a multiple of 16 rows: neither thread writes a cache line of the other's rows.
+        const local = this.runner.split(outLength, 16);
+        this.runner.parallel(callsFor(b, 0, local), callsFor(b, local, outLength - local));
+      }
+    }
+    this.elapsedConvMs += performance.now() - started;
+    return heap.subarray(outAt / 4, outAt / 4 + batch * outLength * cout);
+  }
+
+  private attend(shape: AttentionShape, fill: (inputs: AttentionInputs) => void): Float32Array {
     const { batch, heads, length, headDim } = shape;
     const n = BLOCK_KEYS;
     const blocks = Math.ceil(length / n);
@@ -86,24 +199,15 @@ export class WasmAttention {
     const pairs = batch * heads;
     const inputFloats = pairs * length * headDim;
     // Layout: control block, Q, K (row-major as filled), K in blocks, V (padded rows), output, two threads' scratch.
-    let at = align16(CONTROL_AT + COMMAND_BYTES);
-    const take = (floats: number) => {
-      const start = at;
-      at = align16(at + 4 * floats);
-      return start;
-    };
+    const { take, lineUp, heapFor } = this.layout();
     const qAt = take(inputFloats);
     const kAt = take(pairs * padded * headDim);
     const kbAt = take(pairs * padded * headDim);
     const vAt = take(pairs * padded * headDim);
-    at = Math.ceil(at / 64) * 64; // output rows start on cache lines (see the split below)
+    lineUp(); // output rows start on cache lines (see the split below)
     const outAt = take(batch * length * heads * headDim);
     const scratch = [0, 1].map(() => ({ st: take(length * n), other: take(scratchFloats(headDim)) }));
-    const pages = Math.ceil(at / PAGE_BYTES);
-    const have = this.memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > MAX_PAGES) throw new RangeError(`attention over ${length} tokens × ${pairs} heads needs ${at} bytes, more than ${MAX_PAGES * PAGE_BYTES}`);
-    if (pages > have) this.memory.grow(pages - have);
-    const heap = new Float32Array(this.memory.buffer);
+    const heap = heapFor(`attention over ${length} tokens × ${pairs} heads`);
     const view = (byteOffset: number, floats: number) => heap.subarray(byteOffset / 4, byteOffset / 4 + floats);
     const k = view(kAt, pairs * padded * headDim);
     const vIn = view(vAt, pairs * padded * headDim);
