@@ -40,11 +40,20 @@ export async function run(argv: string[]): Promise<void> {
           }
           const request = { kind: 'model-step' as const, workload, batch, channels: 19, samples: 6000 };
           await bench.call(request); // prepares the workload and its warm-up run
-          const measured = await alternate(async () => (await bench.call(request)).result.runsMs, peer, backend === 'wasm' ? repeats : 1);
+          let lastNote = '';
+          const measured = await alternate(
+            async () => {
+              const { result } = await bench.call(request);
+              lastNote = result.note;
+              return result.runsMs;
+            },
+            peer,
+            backend === 'wasm' ? repeats : 1,
+          );
           const { oursMs, peer: peerCell, load } = measured;
           const peerPeak = typeof peer === 'string' || typeof peerCell === 'string' ? '—' : peer.rendererPeakMiB().toFixed(0);
           if (typeof peer !== 'string') await peer.close();
-          notes.push(alternationNote(label, measured));
+          notes.push(alternationNote(label, measured), `${label}, last run of ours: ${lastNote}`);
           rows.push(
             `| ${workload} | ${batch} | ${backend} | ${threads} | ${secondsCell(oursMs)} | ${secondsCell(peerCell)} | ${ratioCell(oursMs, peerCell)} | ` +
               `${bench.rendererPeakMiB().toFixed(0)} | ${peerPeak} | ${loadCell(load)} |`,

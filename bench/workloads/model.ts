@@ -7,6 +7,7 @@ import { Expert } from '../../src/model/expert';
 import { initExpertParams, initHeadParams } from '../../src/model/init';
 import { ParamStore } from '../../src/model/params';
 import { SpecMoE, specMoETensors } from '../../src/model/specMoE';
+import { attentionRuntime } from '../../src/runtime/wasm/wasmAttention';
 
 export type ModelWorkload = 'encoder' | 'expert' | 'specmoe';
 
@@ -104,7 +105,11 @@ export async function stepModelBench(r: Omit<ModelBenchRequest, 'repeats'>): Pro
     prepared = { key, bench: prepareModelBench(r) };
     await prepared.bench.step();
   }
+  const attention = attentionRuntime();
+  const attentionBefore = attention.elapsedMs;
   const start = performance.now();
   await prepared.bench.step();
-  return { backend: tf.getBackend(), runsMs: [performance.now() - start], note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}` };
+  const ms = performance.now() - start;
+  const attentionMs = attention.elapsedMs - attentionBefore;
+  return { backend: tf.getBackend(), runsMs: [ms], note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}; fused attention ${attentionMs.toFixed(0)} ms of ${ms.toFixed(0)} ms on ${attention.threads} thread(s)` };
 }
