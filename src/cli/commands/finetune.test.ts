@@ -41,13 +41,23 @@ describeShared('specmoe finetune on eegmmidb (subject split)', () => {
     expect(await main(args)).toBe(0);
     expect(lines.join('\n')).toMatch(/cache/i);
 
+    // The new bundle records the subjects its weights learned from: its training split and those of the base's experts.
+    const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')) as { provenance: { trainingSubjects: string[] } };
+    const base = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'bundle.json'), 'utf8')) as { provenance: { trainingSubjects: string[] } };
+    expect(bundle.provenance.trainingSubjects).toEqual([...new Set([...base.provenance.trainingSubjects, 'S002', 'S003'])].sort());
+
     const rows: string[] = [];
+    const errors: string[] = [];
     log.mockImplementation((s: string) => void rows.push(String(s)));
+    err.mockImplementation((s: string) => void errors.push(String(s)));
     expect(await main(['predict', runs('S005')[0]!, '--model', out, '--annotations', '--json'])).toBe(0);
     log.mockRestore();
     err.mockRestore();
     const predicted = JSON.parse(rows.join('\n')) as { label: string; class: string }[];
     expect(predicted).toHaveLength(15);
     expect(new Set(predicted.map((r) => r.label))).toEqual(new Set(['T1', 'T2']));
+    // S005 is a test subject of this run but trained the base's experts: the agreement says so.
+    const learned = bundle.provenance.trainingSubjects.length;
+    expect(errors.find((e) => e.startsWith("agreement with the recording's labels"))).toMatch(new RegExp(`Caveat: S005 was one of this model's ${learned} training subjects: this agreement is on data the model learned from`));
   }, 600_000);
 });

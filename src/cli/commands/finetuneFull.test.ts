@@ -80,6 +80,7 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     expect(report.bandPowerReference.channels).toEqual(['C3', 'Cz', 'C4', 'CP3', 'CP4', 'FC3', 'FC4']);
     expect(report.settings.mirror).toEqual({ probability: 0.5, channels: [4, 3, 2, 1, 0, 6, 5], classes: [1, 0] });
     const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')) as {
+      provenance: { trainingSubjects: string[] };
       preprocessing: { alignment: unknown };
       trained: boolean;
       labels: Record<string, string>;
@@ -87,6 +88,7 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     };
     expect(bundle.preprocessing.alignment).toEqual({ method: 'euclidean', targetRmsUv: 100, shrinkage: 0.05 });
     expect(bundle.trained).toBe(true);
+    expect(bundle.provenance.trainingSubjects).toEqual(['S002']); // the base records none
     // The held-out evaluation, as head fine-tuning records it: each split beside band power on that same split.
     expect(bundle.evaluation.map((e) => [e.split, e.subjects, e.segments])).toEqual([['validation', ['S003'], 45], ['test', ['S004'], 15]]);
     expect(bundle.evaluation[1]!.balancedAccuracy).toBe(report.test.balancedAccuracy);
@@ -107,8 +109,6 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     lines.length = 0;
     errors.length = 0;
     expect(await main(['predict', runs('S004', ['04'])[0]!, '--model', out, '--annotations', '--json'])).toBe(0);
-    log.mockRestore();
-    err.mockRestore();
     const rows = JSON.parse(lines.join('\n')) as { label: string; class: string }[];
     expect(rows).toHaveLength(15);
     expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['T1', 'T2']));
@@ -116,5 +116,13 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     expect(summary).toMatch(/15 labelled trials: balanced accuracy \d+\.\d %.*; confusion \(rows: true left fist \/ right fist\) \[\d+ \d+\] \[\d+ \d+\]/);
     const confusion = [...summary!.matchAll(/\[(\d+) (\d+)\]/g)].flatMap((m) => [Number(m[1]), Number(m[2])]);
     expect(confusion.reduce((a, b) => a + b, 0)).toBe(15);
+    expect(summary).not.toMatch(/Caveat/); // S004 is a test subject
+
+    // A training subject's recording: the agreement comes with the caveat.
+    errors.length = 0;
+    expect(await main(['predict', runs('S002', ['04'])[0]!, '--model', out, '--annotations'])).toBe(0);
+    expect(errors.find((e) => e.startsWith("agreement with the recording's labels"))).toMatch(/Caveat: S002 was this model's only training subject: this agreement is on data the model learned from, not a measure of how it decodes new people\. On 1 subject it never saw it scores \d+\.\d % balanced accuracy \(model card\)\.$/);
+    log.mockRestore();
+    err.mockRestore();
   }, 900_000);
 });

@@ -45,6 +45,9 @@ describeShared('specmoe predict (plumbing bundle)', () => {
     expect(rows).toHaveLength(15);
     expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['T1', 'T2']));
     expect(errors.join('\n')).toMatch(/agreement with the recording's labels: 15 labelled trials: balanced accuracy \d+\.\d % \(chance 50\.0 %\)/);
+    // S001 trained the bundled model: the agreement line says so, with the score on subjects it never saw.
+    const summary = errors.find((e) => e.startsWith("agreement with the recording's labels"))!;
+    expect(summary).toMatch(/\[\d+ \d+\] \[\d+ \d+\]\. Caveat: S001 was one of this model's 17 training subjects: this agreement is on data the model learned from, not a measure of how it decodes new people\. On 6 subjects it never saw it scores 53\.6 % balanced accuracy \(model card\)\.$/);
   });
 });
 

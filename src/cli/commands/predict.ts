@@ -8,6 +8,7 @@ import { closeLanes, nodeLaneCount, nodeLanes } from '../decodeLanes';
 import { predictionRows } from '../../pipeline/exports';
 import { BUILTIN_TASKS, findTask, load } from '../../model';
 import { readWeights } from '../../io/weights';
+import { seenSubject } from '../../train/seenSubjects';
 import { agreementLine, trialAgreement } from '../../train/trialAgreement';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { checkReadable, openRecordingFile, reading } from '../files';
@@ -20,7 +21,8 @@ const help = `usage: specmoe predict FILE [--model BUNDLE] [--task TASK] [--anno
   --task TASK      ${BUILTIN_TASKS.map((t) => t.id).join(', ')}
   --annotations    one segment per annotation whose text is in the bundle's label map, starting at its onset,
                    instead of back-to-back segments; each row also carries "label" (the annotation text), and
-                   the agreement with those labels (balanced accuracy, chance, κ, confusion) goes to stderr
+                   the agreement with those labels (balanced accuracy, chance, κ, confusion) goes to stderr,
+                   with a caveat when the recording's subject (from its file name) trained or validated the model
   --json           a JSON array of rows: onset (s after the header's start time), dataOnset (s of data from the
                    first sample; differs across the gaps of EDF+D/BDF+D), duration (s), class, probabilities
                    (class -> p), gates (mean gate of experts 1-3)
@@ -73,7 +75,10 @@ export const predictCommand: Command = {
       if (!loaded.trained) console.error('warning: this model is UNTRAINED: its predictions mean nothing');
       const rows = predictionRows(result.rows, loaded.task.classes);
       const agreement = segments && loaded.bundle?.labels ? trialAgreement(result.rows, loaded.bundle.labels, loaded.task.classes) : null;
-      if (agreement) console.error(`agreement with the recording's labels: ${agreementLine(agreement, loaded.task.classes)}`);
+      if (agreement) {
+        const seen = seenSubject(loaded.bundle, file);
+        console.error(`agreement with the recording's labels: ${agreementLine(agreement, loaded.task.classes)}${seen ? `. Caveat: ${seen.message}` : ''}`);
+      }
       if (args.flags.has('json')) console.log(JSON.stringify(rows, null, 1));
       else {
         console.log(`${loaded.description}\n${file}: ${rows.length} segments`);
