@@ -8,7 +8,7 @@ type Trace = { name?: string; type?: string; x?: (number | null)[]; width?: numb
 const traces = (page: Page, testId: string) =>
   page.getByTestId(testId).evaluate((el) => ((el as unknown as { data: unknown[] }).data ?? []).map((t) => JSON.parse(JSON.stringify(t)))) as Promise<Trace[]>;
 
-test('decodes the demo recording\'s trials and shows how they agree with its own labels: balanced accuracy, a confusion matrix of every labelled trial, a mark per trial, the gate\'s spread; the CSV carries its context', async ({ page }) => {
+test('decodes the demo recording\'s trials and shows how they agree with its own labels: balanced accuracy, that S001 trained the model, a confusion matrix of every labelled trial, a mark per trial, the gate\'s spread; the CSV carries its context', async ({ page }) => {
   await openDemoDecode(page);
   // The demo holds T1/T2 annotations and the bundle a label map: the trials are decoded by default.
   await expect(page.getByRole('radio', { name: /the trials/ })).toBeChecked();
@@ -42,6 +42,14 @@ test('decodes the demo recording\'s trials and shows how they agree with its own
   const [tl, tr, bl, br] = cells as [number, number, number, number];
   const printed = Number(/Balanced accuracy (\d+\.\d) %/.exec((await agreement.textContent())!)![1]);
   expect(printed).toBeCloseTo(50 * (tl / (tl + tr) + br / (bl + br)), 1);
+  // S001 is one of the bundled model's training subjects (issue 15): the panel says so beside the balanced accuracy,
+  // with the model card's score on subjects it never saw.
+  const seen = agreement.getByTestId('seen-subject');
+  await expect(seen).toBeVisible();
+  await expect(seen).toHaveText(
+    "S001 was one of this model's 17 training subjects: this agreement is on data the model learned from, not a measure of how it decodes new people. On 6 subjects it never saw it scores 53.6 % balanced accuracy (model card).",
+  );
+  await expect(page.getByTestId('model-accuracy')).toContainText('53.6 % balanced accuracy');
 
   // The timeline: one bar per trial per class spanning the trial, one mark per labelled trial, as many marked
   // "agrees" as the matrix's diagonal.

@@ -13,6 +13,7 @@ import type { EpochRecord } from '../train/headTraining';
 import type { Metrics } from '../train/metrics';
 import type { HeadSettings } from '../train/headSettings';
 import type { SplitReport } from '../train/finetune';
+import type { SeenSubject } from '../train/seenSubjects';
 import type { TrialAgreement } from '../train/trialAgreement';
 import type { GateSpread } from '../pipeline/gateSpread';
 
@@ -240,6 +241,8 @@ export interface DecodePlan {
   readonly errors: readonly string[];
   /** The model, the recording, the channel mapping and the warnings, as exports carry them. */
   readonly context: ExportContext;
+  /** The recording's subject trained or validated the model (so agreement with its labels is no measure); else null. */
+  readonly seenSubject: SeenSubject | null;
 }
 
 export interface DecodeSummary {
@@ -248,6 +251,8 @@ export interface DecodeSummary {
   readonly analysis: DecodeAnalysis;
   /** The plan's context with the run's warnings. */
   readonly context: ExportContext;
+  /** As the plan's. */
+  readonly seenSubject: SeenSubject | null;
   readonly warnings: readonly string[];
   readonly cancelled: boolean;
   readonly channels: readonly string[];
@@ -374,7 +379,7 @@ export interface ParityCheck {
   readonly unmatched: readonly string[];
 }
 
-export type { BundleEvaluation, ChannelType, ExportContext, GateSpread, SleepStatistics, TrialAgreement };
+export type { BundleEvaluation, ChannelType, ExportContext, GateSpread, SeenSubject, SleepStatistics, TrialAgreement };
 
 // Plain data the UI shows and edits: back-end names, the built-in tasks, head-training defaults, the paper's mask
 // settings and the EEG bands. The UI reaches the core only through this file (types and data, never code to run).

@@ -15,6 +15,7 @@ import { type ExportContext, predictionRows } from '../pipeline/exports';
 import { gateSpread } from '../pipeline/gateSpread';
 import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
 import { findTask, load, type LoadedModel, parameterCount, type SpecMoE, type TaskDefinition } from '../model';
+import { seenSubject } from '../train/seenSubjects';
 import { trialAgreement } from '../train/trialAgreement';
 import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, TaskSummary } from './api';
 import { BUNDLED_MODEL_URL } from './assets';
@@ -168,7 +169,14 @@ export class ModelService {
     const channels = channelPlan(recording, { task: loaded.task, channelOverrides: request.channelOverrides, filter: loaded.preprocessing });
     errors.push(...channels.errors);
     const count = plannedSegments(recording, loaded.task.segmentSec, trials).length;
-    return { segments: request.segments, count, errors, context: contextOf(recording, active, channels.map, channels.warnings), ...(trials ? { trials } : {}) };
+    return {
+      segments: request.segments,
+      count,
+      errors,
+      context: contextOf(recording, active, channels.map, channels.warnings),
+      seenSubject: seenSubject(loaded.bundle, recording.source.name),
+      ...(trials ? { trials } : {}),
+    };
   }
 
   async decode(recording: Recording, request: DecodeRequest, onProgress: (p: DecodeProgress) => void): Promise<DecodeSummary> {
@@ -210,6 +218,7 @@ export class ModelService {
       segments: request.segments,
       analysis: analyseRows(rows, labels, loaded.task.classes),
       context: { ...plan.context, warnings: result.warnings },
+      seenSubject: plan.seenSubject,
       warnings: result.warnings,
       cancelled: result.cancelled,
       channels: loaded.task.channels,

@@ -37,8 +37,8 @@ const api: WorkerApi = {
     return files ? models.loadFiles(files) : null;
   },
   planDecode: async (request) => {
-    const { segments, count, errors, context } = models.plan(recordings.require(), request);
-    return { segments, count, errors, context };
+    const { segments, count, errors, context, seenSubject } = models.plan(recordings.require(), request);
+    return { segments, count, errors, context, seenSubject };
   },
   decode: (request, onProgress) => models.decode(recordings.require(), request, onProgress),
   analyse: (rows, labels, classes) => analyseRows(rows, labels, classes),

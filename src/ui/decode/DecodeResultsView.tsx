@@ -45,7 +45,7 @@ export function DecodeResultsView({ api, session, results, recording, model, onJ
       {running && <LiveStrip rows={rows} total={session.progress?.total ?? rows.length} classes={classes} />}
       {!running && rows.length > 0 && (
         <>
-          {analysis?.agreement && <Agreement agreement={analysis.agreement} classes={classes} labels={results.labels} />}
+          {analysis?.agreement && <Agreement agreement={analysis.agreement} classes={classes} labels={results.labels} seenSubject={results.seenSubject} />}
           {trials && !analysis?.agreement && <p role="note">None of these trials carries a label of the model's classes, so there is nothing to compare the predictions with.</p>}
           <Timeline rows={rows} classes={classes} trials={trials} sleep={model?.task.sleepStaging ?? false} onSegment={onSegment} />
           <GateViews rows={rows} channels={context.channelMapping.length ? context.channelMapping.map((m) => m.model) : (model?.task.channels ?? [])} spread={analysis?.gate ?? null} onSegment={onSegment} />

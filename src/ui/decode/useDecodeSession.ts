@@ -3,7 +3,7 @@
 // live plan (refusals and warnings before a run), the run with its progress, and the results with their analysis
 // and context. A worker crash ends a run as "interrupted" with the rows so far kept, analysed by the new worker.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DecodeAnalysis, DecodedRow, DecodePlan, DecodeRequest, ExportContext, ModelSummary, RecordingSummary, SegmentPlan, WorkerApi } from '../../worker/api';
+import type { DecodeAnalysis, DecodedRow, DecodePlan, DecodeRequest, ExportContext, ModelSummary, RecordingSummary, SeenSubject, SegmentPlan, WorkerApi } from '../../worker/api';
 import { errorText } from '../format';
 import { useWorkerCall } from '../useWorkerCall';
 import { Comlink } from '../workerClient';
@@ -26,6 +26,8 @@ export interface DecodeResults {
   readonly labels: Readonly<Record<string, string>> | null;
   /** The model, recording, mapping and warnings of the run (exports carry them). */
   readonly context: ExportContext;
+  /** The recording's subject trained or validated the model (from the plan, so a crashed run keeps it); else null. */
+  readonly seenSubject: SeenSubject | null;
   readonly analysis: DecodeAnalysis | null;
   readonly warnings: readonly string[];
 }
@@ -108,7 +110,7 @@ export function useDecodeSession(api: Comlink.Remote<WorkerApi> | null, model: M
     // Shown at once (the worker's first report follows): the click is answered within a frame.
     setPhase('running');
     setProgress({ done: 0, total: plan?.count ?? 0, elapsedSec: 0, lanes: 1 });
-    const started: DecodeResults = { rows: [], segments, classes: model.task.classes, labels: model.labels, context: plan?.context ?? emptyContext(model, recording), analysis: null, warnings: [] };
+    const started: DecodeResults = { rows: [], segments, classes: model.task.classes, labels: model.labels, context: plan?.context ?? emptyContext(model, recording), seenSubject: plan?.seenSubject ?? null, analysis: null, warnings: [] };
     setResults(started);
     // Progress is shown at most every PROGRESS_MS: with several decoding threads reports come in bursts, and one
     // render per report would keep the main thread busier than it needs to be.
@@ -139,7 +141,7 @@ export function useDecodeSession(api: Comlink.Remote<WorkerApi> | null, model: M
       // count is the summary's.
       const last = latest as DecodeProgressState | null; // set by the callback, which TypeScript's flow analysis does not see
       setProgress({ done: summary.rows.length, total: last?.total ?? plan?.count ?? summary.rows.length, elapsedSec: (runTimes.current.end - runTimes.current.start) / 1000, lanes: summary.lanes });
-      setResults({ ...started, rows: summary.rows, context: summary.context, analysis: summary.analysis, warnings: summary.warnings });
+      setResults({ ...started, rows: summary.rows, context: summary.context, seenSubject: summary.seenSubject, analysis: summary.analysis, warnings: summary.warnings });
       setPhase(summary.cancelled ? 'cancelled' : 'done');
     } catch (e) {
       if (apiRef.current === api) {
