@@ -8,6 +8,7 @@ import { initExpertParams, initHeadParams } from '../../src/model/init';
 import { ParamStore } from '../../src/model/params';
 import { SpecMoE, specMoETensors } from '../../src/model/specMoE';
 import { attentionRuntime } from '../../src/runtime/wasm/wasmAttention';
+import { setFusedConv } from '../../src/model/fusedConv';
 
 export type ModelWorkload = 'encoder' | 'expert' | 'specmoe';
 
@@ -17,6 +18,8 @@ export interface ModelBenchRequest {
   readonly channels: number;
   readonly samples: number;
   readonly repeats: number;
+  /** False runs the convolutions on tfjs's kernels instead of the generated ones (A/B in one page). */
+  readonly generatedConv?: boolean;
 }
 
 export interface BenchResult {
@@ -106,10 +109,15 @@ export async function stepModelBench(r: Omit<ModelBenchRequest, 'repeats'>): Pro
     await prepared.bench.step();
   }
   const attention = attentionRuntime();
-  const attentionBefore = attention.elapsedMs;
+  setFusedConv(r.generatedConv ?? true);
+  const [attentionBefore, convBefore] = [attention.elapsedMs, attention.elapsedConvMs];
   const start = performance.now();
   await prepared.bench.step();
   const ms = performance.now() - start;
-  const attentionMs = attention.elapsedMs - attentionBefore;
-  return { backend: tf.getBackend(), runsMs: [ms], note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}; fused attention ${attentionMs.toFixed(0)} ms of ${ms.toFixed(0)} ms on ${attention.threads} thread(s)` };
+  const [attentionMs, convMs] = [attention.elapsedMs - attentionBefore, attention.elapsedConvMs - convBefore];
+  return {
+    backend: tf.getBackend(),
+    runsMs: [ms],
+    note: `${r.workload}, B=${r.batch}, C=${r.channels}, T=${r.samples}: of ${ms.toFixed(0)} ms, generated kernels on ${attention.threads} thread(s): attention ${attentionMs.toFixed(0)} ms, convolutions ${convMs.toFixed(0)} ms`,
+  };
 }

@@ -60,14 +60,53 @@ function prepare(weight: tf.Tensor, bias: tf.Tensor | null, bn: FoldedBatchNorm 
   return made;
 }
 
+interface ConvAttrs {
+  readonly spec: ConvSpec;
+  readonly filter: Float32Array;
+  readonly bias: Float32Array | null;
+  readonly gelu: boolean;
+}
+
+/** The tfjs-backend-wasm internals the kernel below uses (tfjs 4.22; the Slice kernel of runtime/wasmKernels.ts uses the same). */
+interface WasmBackendInternals {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+const KERNEL = 'SpecMoEConv1d';
+let registered = false;
+
+/**
+ * The convolution as a tfjs kernel of the wasm back-end: it reads x where tfjs keeps it and writes y into an output
+ * tfjs allocates, so a layer's signal is copied once in and once out (dataSync and tf.tensor would copy each twice).
+ */
+function registerKernel(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const x = inputs['x'] as tf.TensorInfo;
+      const { spec, filter, bias, gelu } = attrs as unknown as ConvAttrs;
+      const [batch, length, inChannels] = x.shape as [number, number, number];
+      const shape = { batch, length, inChannels, outChannels: spec.outCh, taps: spec.k, stride: spec.stride, dilation: spec.dilation, pad: spec.pad };
+      const heap = backend as unknown as WasmBackendInternals;
+      const y = attentionRuntime().conv(shape, heap.typedArrayFromHeap(x) as Float32Array, filter, bias, gelu);
+      const out = heap.makeOutput([batch, y.length / (batch * spec.outCh), spec.outCh], 'float32');
+      heap.typedArrayFromHeap(out).set(y); // a view taken after makeOutput, which may grow the heap
+      return out;
+    },
+  });
+}
+
 /**
  * Conv1d of x [B, L, in] (NWC) with `weight` [out, in, k] and optional `bias` [out], padding, stride and dilation of
- * `spec`, and, with `bn`, the inference BatchNorm that follows it.
+ * `spec`, and, with `bn`, the inference BatchNorm that follows it, then GELU where `gelu`.
  */
-export function fusedConv(x: tf.Tensor3D, weight: tf.Tensor, bias: tf.Tensor | null, spec: ConvSpec, bn: FoldedBatchNorm | null = null): tf.Tensor3D {
-  const [batch, length, inChannels] = x.shape;
-  const shape = { batch, length, inChannels, outChannels: spec.outCh, taps: spec.k, stride: spec.stride, dilation: spec.dilation, pad: spec.pad };
+export function fusedConv(x: tf.Tensor3D, weight: tf.Tensor, bias: tf.Tensor | null, spec: ConvSpec, bn: FoldedBatchNorm | null = null, gelu = false): tf.Tensor3D {
+  registerKernel();
   const { filter, bias: b } = prepare(weight, bias, bn);
-  const y = attentionRuntime().conv(shape, x.dataSync() as Float32Array, filter, b);
-  return tf.tensor3d(y.slice(), [batch, y.length / (batch * spec.outCh), spec.outCh]);
+  const attrs: ConvAttrs = { spec, filter, bias: b, gelu };
+  return tf.engine().runKernel(KERNEL, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D;
 }

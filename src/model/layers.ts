@@ -263,10 +263,13 @@ export function runStack(x: tf.Tensor3D, prefix: string, layers: readonly LayerS
     }
     const input = y;
     const next = layers[i + 1];
-    if (fused && layer.kind === 'conv' && next?.kind === 'bn') {
-      // The generated kernels take the BatchNorm that follows a convolution into its filter and bias.
-      y = tf.tidy(() => fusedConv(input, ctx.params.get(`${prefix}.${layer.idx}.weight`), layer.bias ? ctx.params.get(`${prefix}.${layer.idx}.bias`) : null, layer, foldedBatchNorm(next, prefix, ctx)));
-      i++;
+    if (fused && layer.kind === 'conv') {
+      // The generated kernels take a following BatchNorm into the convolution's filter and bias, and a GELU after
+      // that into the same pass.
+      const bn = next?.kind === 'bn' ? next : null;
+      const gelu = layers[i + (bn ? 2 : 1)]?.kind === 'gelu';
+      y = tf.tidy(() => fusedConv(input, ctx.params.get(`${prefix}.${layer.idx}.weight`), layer.bias ? ctx.params.get(`${prefix}.${layer.idx}.bias`) : null, layer, bn && foldedBatchNorm(bn, prefix, ctx), gelu));
+      i += (bn ? 1 : 0) + (gelu ? 1 : 0);
     } else y = tf.tidy(() => runLayer(input, layer, prefix, ctx));
     if (input !== x) input.dispose();
   }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../dsp/random';
 import { hasRelaxedSimd, moduleBytes } from './emit';
-import { CONV_GEMM, convGemmFunction } from './convKernels';
+import { CONV_GELU, CONV_GEMM, convGeluFunction, convGemmFunction } from './convKernels';
 import { nodeKernelThread } from './nodeKernelThread';
 import { type ConvShape, convOutputLength, WasmAttention } from './wasmAttention';
 
@@ -79,6 +79,50 @@ describe('the convolution product kernel', () => {
   }
 });
 
+/** erf in float64: its Taylor series up to 2.5, the continued fraction of erfc beyond. */
+function erf(x: number): number {
+  const a = Math.abs(x);
+  let value: number;
+  if (a <= 2.5) {
+    let term = a;
+    let sum = a;
+    for (let n = 1; n < 80; n++) {
+      term *= (-a * a) / n;
+      sum += term / (2 * n + 1);
+    }
+    value = (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    let t = a;
+    for (let n = 80; n >= 1; n--) t = a + n / 2 / t;
+    value = 1 - Math.exp(-a * a) / (Math.sqrt(Math.PI) * t);
+  }
+  return x < 0 ? -value : value;
+}
+
+const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+
+describe('the GELU kernel', () => {
+  it('matches the exact GELU to 3e-7 (absolute, or relative where |x| > 1), both tails included', () => {
+    expect(erf(0.5)).toBeCloseTo(0.5204998778130465, 14);
+    expect(erf(3)).toBeCloseTo(0.9999779095030014, 14);
+    for (const fma of hasRelaxedSimd() ? [false, true] : [false]) {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+      const kernel = (new WebAssembly.Instance(new WebAssembly.Module(moduleBytes({ initialPages: 1, maximumPages: 1, shared: false }, [convGeluFunction(fma)])), { env: { memory } }).exports as Record<string, (...args: number[]) => void>)[CONV_GELU]!;
+      const heap = new Float32Array(memory.buffer);
+      const xs = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) / 200); // −10 … 10
+      heap.set(xs, 4);
+      heap[4 + xs.length + 3] = 123; // past the rounded-up count: untouched
+      kernel(16, xs.length);
+      for (let i = 0; i < xs.length; i++) {
+        const want = gelu(xs[i]!);
+        expect(Math.abs(heap[4 + i]! - want)).toBeLessThanOrEqual(3e-7 * Math.max(1, Math.abs(xs[i]!)));
+      }
+      expect(heap[4 + xs.length + 3]).toBe(123);
+      kernel(16, 0); // nothing to do
+    }
+  });
+});
+
 describe('convolutions on the generated kernels', () => {
   const cases: ConvShape[] = [
     { batch: 1, length: 50, inChannels: 1, outChannels: 32, taps: 4, stride: 1, dilation: 1, pad: [1, 2] },
@@ -94,11 +138,12 @@ describe('convolutions on the generated kernels', () => {
     threaded.dispose();
   });
 
-  const run = (engine: WasmAttention, s: ConvShape, seed: number, withBias = true) => {
+  const run = (engine: WasmAttention, s: ConvShape, seed: number, withBias = true, withGelu = false) => {
     const x = random(s.batch * s.length * s.inChannels, seed);
     const w = random(s.taps * s.inChannels * s.outChannels, seed + 1);
     const bias = withBias ? random(s.outChannels, seed + 2) : null;
-    return { got: Float32Array.from(engine.conv(s, x, w, bias)), want: referenceConv(s, x, w, bias) };
+    const want = referenceConv(s, x, w, bias);
+    return { got: Float32Array.from(engine.conv(s, x, w, bias, withGelu)), want: withGelu ? want.map(gelu) : want };
   };
 
   for (const [index, s] of cases.entries()) {
@@ -107,6 +152,8 @@ describe('convolutions on the generated kernels', () => {
       expect(maxError(got, want)).toBeLessThan(1e-6);
       const bare = run(single, s, 10 * index, false);
       expect(maxError(bare.got, bare.want)).toBeLessThan(1e-6);
+      const activated = run(single, s, 10 * index, true, true);
+      expect(maxError(activated.got, activated.want)).toBeLessThan(1e-6);
     });
   }
 
@@ -115,8 +162,8 @@ describe('convolutions on the generated kernels', () => {
     // Large enough to be split (small convolutions stay on one thread).
     const big: ConvShape = { batch: 2, length: 3000, inChannels: 32, outChannels: 64, taps: 4, stride: 1, dilation: 2, pad: [3, 3] };
     for (const s of [big, { ...big, dilation: 1, stride: 2 }]) {
-      const a = run(threaded, s, 5);
-      const b = run(single, s, 5);
+      const a = run(threaded, s, 5, true, true);
+      const b = run(single, s, 5, true, true);
       expect(Array.from(a.got)).toEqual(Array.from(b.got));
       expect(maxError(a.got, a.want)).toBeLessThan(1e-5);
     }

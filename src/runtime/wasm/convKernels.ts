@@ -11,9 +11,14 @@
 // init + i·initStride (0: a bias row; 4n with init = c: accumulate). Pointers and strides in bytes; k ≥ 1.
 // Register tiles of 4 rows × 8 columns (two f32x4 accumulators per row), then 4-column and single-column tails;
 // with relaxed SIMD the multiply-add is one fused instruction.
+//
+// convGelu(p, count): the exact GELU of ARCHITECTURE.md §2, 0.5·x·(1 + erf(x/√2)), in place on `count` floats from
+// byte p, four at a time (count is rounded up to a multiple of 4: the caller's region must allow it).
 import { FunctionBuilder } from './emit';
+import { exp2, Exp2Constants } from './exp2';
 
 export const CONV_GEMM = 'convGemm';
+export const CONV_GELU = 'convGelu';
 const TILE_ROWS = 4;
 
 export function convGemmFunction(fusedMultiplyAdd: boolean): FunctionBuilder {
@@ -116,5 +121,59 @@ export function convGemmFunction(fusedMultiplyAdd: boolean): FunctionBuilder {
     rowBlock(1);
     advance(1);
   });
+  return f;
+}
+
+/**
+ * erfc(a) = 1 − erf(a) for a ≥ 0 as t·P(t)·e^(−a²) with t = 1/(1 + p·a): Abramowitz & Stegun 7.1.26 (|error| of erf
+ * ≤ 1.5e-7). GELU takes 1 + erf(z) as erfc(|z|) for z < 0 and 2 − erfc(z) otherwise, so that the negative side,
+ * where 1 + erf(z) is tiny, is computed without cancellation.
+ */
+const ERFC_P = 0.3275911;
+const ERFC_POLY = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+
+export function convGeluFunction(fusedMultiplyAdd: boolean): FunctionBuilder {
+  const f = new FunctionBuilder(CONV_GELU, ['i32', 'i32']);
+  const [P, COUNT] = [0, 1];
+  const end = f.local('i32');
+  const [x, z, a, t, poly, e, y] = f.newLocals('v128', 7);
+  const k = new Exp2Constants(f);
+  const [zero, half, one, two, invSqrt2, p, minusLog2e] = f.newLocals('v128', 7);
+  const c = ERFC_POLY.map(() => f.local('v128'));
+  k.set();
+  f.f32x4(0).set(zero).f32x4(0.5).set(half).f32x4(1).set(one).f32x4(2).set(two).f32x4(Math.SQRT1_2).set(invSqrt2).f32x4(ERFC_P).set(p).f32x4(-Math.LOG2E).set(minusLog2e);
+  ERFC_POLY.forEach((v, i) => f.f32x4(v).set(c[i]!));
+  const madd = (acc: number, mul: number, add: number) => {
+    // acc·mul + add
+    if (fusedMultiplyAdd) f.get(acc).get(mul).get(add).op('f32x4.relaxed_madd');
+    else f.get(acc).get(mul).op('f32x4.mul').get(add).op('f32x4.add');
+  };
+  f.get(COUNT).i32(4).op('i32.mul').get(P).op('i32.add').set(end);
+  f.get(P).get(end).op('i32.lt_s');
+  f.ifThen(() =>
+    f.loop(() => {
+      f.get(P).v128Load().tee(x).get(invSqrt2).op('f32x4.mul').tee(z).op('f32x4.abs').set(a);
+      // t = 1 / (1 + p·a)
+      f.get(one);
+      madd(a, p, one);
+      f.op('f32x4.div').set(t);
+      // P(t) by Horner, times t
+      f.get(c[4]!).set(poly);
+      for (let i = 3; i >= 0; i--) {
+        madd(poly, t, c[i]!);
+        f.set(poly);
+      }
+      f.get(poly).get(t).op('f32x4.mul').set(poly);
+      // e^(−a²) = 2^(−a²·log2 e)
+      f.get(a).get(a).op('f32x4.mul').get(minusLog2e).op('f32x4.mul').set(e);
+      exp2(f, k, e, y, fusedMultiplyAdd);
+      f.get(poly).op('f32x4.mul').set(e); // erfc(|z|)
+      // 1 + erf(z): erfc(|z|) where z < 0, else 2 − erfc(|z|)
+      f.get(e).get(two).get(e).op('f32x4.sub').get(z).get(zero).op('f32x4.lt', 'v128.bitselect').set(y);
+      f.get(P).get(x).get(half).op('f32x4.mul').get(y).op('f32x4.mul').v128Store();
+      f.add(P, 16);
+      f.get(P).get(end).op('i32.lt_s').brIf(0);
+    }),
+  );
   return f;
 }

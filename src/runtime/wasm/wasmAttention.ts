@@ -7,7 +7,7 @@
 import { hasRelaxedSimd, hasWasmSimd } from './emit';
 import { COMMAND_BYTES, type KernelCall, KernelRunner, type Kernels, KernelThread, type KernelThreadFactory } from './kernelThread';
 import { ATTENTION_KERNELS, attendName, attentionKernelBytes, BLOCK_KEYS, HEAD_DIMS, scratchFloats } from './attentionKernels';
-import { CONV_GEMM, convGemmFunction } from './convKernels';
+import { CONV_GELU, CONV_GEMM, convGeluFunction, convGemmFunction } from './convKernels';
 
 const PAGE_BYTES = 65536;
 /** 2 GiB: a shared memory needs a maximum; B = 4 at 19 × 6 000 uses ~20 MB. */
@@ -34,8 +34,8 @@ export interface AttentionShape {
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-type AttentionName = (typeof ATTENTION_KERNELS)[number] | typeof CONV_GEMM;
-const KERNELS: readonly AttentionName[] = [...ATTENTION_KERNELS, CONV_GEMM];
+type AttentionName = (typeof ATTENTION_KERNELS)[number] | typeof CONV_GEMM | typeof CONV_GELU;
+const KERNELS: readonly AttentionName[] = [...ATTENTION_KERNELS, CONV_GEMM, CONV_GELU];
 
 /** A 'valid' 1-D convolution of a [batch, length, inChannels] signal after zero padding (ARCHITECTURE.md §2). */
 export interface ConvShape {
@@ -78,7 +78,7 @@ export class WasmAttention {
   constructor(readonly shared: boolean) {
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared });
     const fusedMultiplyAdd = hasRelaxedSimd();
-    this.bytes = attentionKernelBytes({ initialPages: 64, maximumPages: MAX_PAGES, shared }, fusedMultiplyAdd, [convGemmFunction(fusedMultiplyAdd)]);
+    this.bytes = attentionKernelBytes({ initialPages: 64, maximumPages: MAX_PAGES, shared }, fusedMultiplyAdd, [convGemmFunction(fusedMultiplyAdd), convGeluFunction(fusedMultiplyAdd)]);
     const exports = new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports;
     this.runner = new KernelRunner(exports as unknown as Kernels<AttentionName>);
   }
@@ -140,10 +140,10 @@ export class WasmAttention {
 
   /**
    * A 'valid' convolution of x [batch, length, inChannels] (zero-padded by shape.pad) with `filter` [taps, inChannels,
-   * outChannels] and `bias` [outChannels] (null: none). Returns y [batch, outLength, outChannels] (a view of the
-   * module's memory, valid until the next call).
+   * outChannels] and `bias` [outChannels] (null: none), then GELU where `gelu`. Returns y [batch, outLength,
+   * outChannels] (a view of the module's memory, valid until the next call).
    */
-  conv(shape: ConvShape, x: Float32Array, filter: Float32Array, bias: Float32Array | null): Float32Array {
+  conv(shape: ConvShape, x: Float32Array, filter: Float32Array, bias: Float32Array | null, gelu = false): Float32Array {
     const started = performance.now();
     const { batch, length, inChannels: cin, outChannels: cout, taps, stride, dilation, pad } = shape;
     const padded = length + pad[0] + pad[1];
@@ -171,12 +171,17 @@ export class WasmAttention {
     // Taps of a row are contiguous without dilation: one product over k·Cin; otherwise one product per tap, each
     // adding to the last (the first starts from the bias).
     const rowStride = 4 * stride * cin;
+    const geluPerRows = gelu && cout % 4 === 0;
     const callsFor = (b: number, first: number, rows: number): KernelCall<AttentionName>[] => {
       if (rows <= 0) return [];
       const xRow = xAt + 4 * (b * padded + first * stride) * cin;
       const c = outAt + 4 * (b * outLength + first) * cout;
-      if (dilation === 1) return [[CONV_GEMM, xRow, wAt, c, biasAt, 0, rows, taps * cin, cout, rowStride]];
-      return Array.from({ length: taps }, (_, t): KernelCall<AttentionName> => [CONV_GEMM, xRow + 4 * t * dilation * cin, wAt + 4 * t * cin * cout, c, t === 0 ? biasAt : c, t === 0 ? 0 : 4 * cout, rows, cin, cout, rowStride]);
+      const products: KernelCall<AttentionName>[] =
+        dilation === 1
+          ? [[CONV_GEMM, xRow, wAt, c, biasAt, 0, rows, taps * cin, cout, rowStride]]
+          : Array.from({ length: taps }, (_, t): KernelCall<AttentionName> => [CONV_GEMM, xRow + 4 * t * dilation * cin, wAt + 4 * t * cin * cout, c, t === 0 ? biasAt : c, t === 0 ? 0 : 4 * cout, rows, cin, cout, rowStride]);
+      // GELU four values at a time: per block of rows where a row is whole vectors, else once over everything below.
+      return geluPerRows ? [...products, [CONV_GELU, c, rows * cout]] : products;
     };
     const threaded = !this.singleThreaded && this.runner.threads > 1 && outLength * taps * cin * cout >= THREADED_CONV_MACS;
     for (let b = 0; b < batch; b++) {
@@ -187,6 +192,8 @@ export class WasmAttention {
         this.runner.parallel(callsFor(b, 0, local), callsFor(b, local, outLength - local));
       }
     }
+    // The region after the output is aligned to 16 bytes: rounding the count up to vectors stays inside it.
+    if (gelu && !geluPerRows) this.runner.run([[CONV_GELU, outAt, batch * outLength * cout]]);
     this.elapsedConvMs += performance.now() - started;
     return heap.subarray(outAt / 4, outAt / 4 + batch * outLength * cout);
   }
