@@ -19,16 +19,59 @@ export function fusedAttentionApplies(headDim: number, training: boolean): boole
   return enabled && !training && tf.getBackend() === 'wasm' && WasmAttention.supports(headDim);
 }
 
+interface AttentionAttrs {
+  readonly heads: number;
+  readonly omega: Float32Array;
+}
+
+/** The tfjs-backend-wasm internals the kernel below uses (as in fusedConv.ts). */
+interface WasmBackendInternals {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+const KERNEL = 'SpecMoEAttention';
+let registered = false;
+
+/**
+ * Attention as a tfjs kernel of the wasm back-end: Q, K, V and the positions are read where tfjs keeps them and the
+ * output is written into a tensor tfjs allocates (dataSync and tf.tensor would copy each of them twice).
+ */
+function registerKernel(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const heap = backend as unknown as WasmBackendInternals;
+      const [q, k, v, positions] = (['q', 'k', 'v', 'positions'] as const).map((name) => inputs[name] as tf.TensorInfo) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+      const { heads, omega } = attrs as unknown as AttentionAttrs;
+      const [batch, length, dim] = q.shape as [number, number, number];
+      const views = [q, k, v, positions].map((t) => heap.typedArrayFromHeap(t) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const y = attend(...views, batch, length, dim, heads, omega);
+      const out = heap.makeOutput([batch, length, dim], 'float32');
+      heap.typedArrayFromHeap(out).set(y); // a view taken after makeOutput, which may grow the heap
+      return out;
+    },
+  });
+}
+
 /**
  * q, k, v: the lin_1 / k_proj / v_proj outputs [B, L, D]; positions [B, L]; omega: RoPE frequencies [hd/2].
  * Returns the heads-merged attention output [B, L, D] (the input of out_proj).
  */
 export function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, positions: tf.Tensor2D, heads: number, omega: Float32Array): tf.Tensor3D {
-  const [batch, length, dim] = q.shape;
+  registerKernel();
+  const attrs: AttentionAttrs = { heads, omega };
+  return tf.engine().runKernel(KERNEL, { q, k, v, positions }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+}
+
+/** The attention of flat [B, L, D] arrays (see fusedAttention); returns a view of the kernels' memory. */
+function attend(qIn: Float32Array, kIn: Float32Array, vIn: Float32Array, pos: Float32Array, batch: number, length: number, dim: number, heads: number, omega: Float32Array): Float32Array {
   const headDim = dim / heads;
   const half = headDim / 2;
   const scale = queryScale(headDim);
-  const [qIn, kIn, vIn, pos] = [q, k, v, positions].map((t) => t.dataSync() as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
   // cos and sin of the float32 angles P[b, l]·ω_m, as the reference takes them (§5).
   const cos = new Float64Array(batch * length * half);
   const sin = new Float64Array(batch * length * half);
@@ -39,7 +82,7 @@ export function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, p
       sin[bl * half + m] = Math.fround(Math.sin(angle));
     }
   }
-  const out = attentionRuntime().run({ batch, heads, length, headDim }, (dst) => {
+  return attentionRuntime().run({ batch, heads, length, headDim }, (dst) => {
     // Head split by raw reinterpretation (§4 step 2): pair p = b·H + h is the p-th [L, hd] chunk of the buffer, and
     // its row l takes the angles of position l.
     for (let p = 0; p < batch * heads; p++) {
@@ -67,5 +110,4 @@ export function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, p
       }
     }
   });
-  return tf.tensor3d(out.slice(), [batch, length, dim]);
 }
