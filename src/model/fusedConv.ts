@@ -41,12 +41,13 @@ interface Prepared {
  */
 const prepared = new WeakMap<object, Prepared>();
 
-function prepare(weight: tf.Tensor, bias: tf.Tensor | null, bn: FoldedBatchNorm | null): Prepared {
+function prepare(weight: tf.Tensor, bias: tf.Tensor | null, bn: FoldedBatchNorm | null, taps: number): Prepared {
   const tensors = [weight, bias, bn?.weight, bn?.bias, bn?.mean, bn?.variance].filter((t): t is tf.Tensor => t != null);
   const from = tensors.map((t) => t.dataId);
   const known = prepared.get(weight.dataId);
   if (known && known.from.length === from.length && known.from.every((d, i) => d === from[i])) return known;
-  const [out, inCh, k] = weight.shape as [number, number, number];
+  const [out, inCh] = weight.shape as [number, number];
+  const k = taps;
   const w = weight.dataSync() as Float32Array;
   const read = (t: tf.Tensor | undefined | null) => (t ? (t.dataSync() as Float32Array) : null);
   const [b, gamma, beta, mean, variance] = [bias, bn?.weight, bn?.bias, bn?.mean, bn?.variance].map(read);
@@ -106,7 +107,15 @@ function registerKernel(): void {
  */
 export function fusedConv(x: tf.Tensor3D, weight: tf.Tensor, bias: tf.Tensor | null, spec: ConvSpec, bn: FoldedBatchNorm | null = null, gelu = false): tf.Tensor3D {
   registerKernel();
-  const { filter, bias: b } = prepare(weight, bias, bn);
+  const { filter, bias: b } = prepare(weight, bias, bn, spec.k);
   const attrs: ConvAttrs = { spec, filter, bias: b, gelu };
   return tf.engine().runKernel(KERNEL, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+}
+
+/** Linear y = x·Wᵀ + b over the last axis (weight [out, in]), as a convolution of one tap over the rows of x. */
+export function fusedLinear(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const [outDim, inDim] = weight.shape as [number, number];
+  const spec: ConvSpec = { kind: 'conv', idx: 0, inCh: inDim, outCh: outDim, k: 1, stride: 1, dilation: 1, pad: [0, 0], bias: true };
+  const rows = tf.reshape(x, [1, -1, inDim]) as tf.Tensor3D;
+  return tf.reshape(fusedConv(rows, weight, bias, spec), [...x.shape.slice(0, -1), outDim]);
 }

@@ -3,7 +3,7 @@
 // which works on every back-end including wasm (whose conv kernels lack the filter gradient).
 import * as tf from '@tensorflow/tfjs';
 import type { BatchNormSpec, ConvSpec, ConvTSpec, LayerSpec, PoolSpec } from './architecture';
-import { type FoldedBatchNorm, fusedConv, fusedConvApplies } from './fusedConv';
+import { type FoldedBatchNorm, fusedConv, fusedConvApplies, fusedLinear } from './fusedConv';
 import type { ParamStore } from './params';
 
 export interface LayerContext {
@@ -280,6 +280,7 @@ export function runStack(x: tf.Tensor3D, prefix: string, layers: readonly LayerS
 export function linear(x: tf.Tensor, prefix: string, ctx: LayerContext): tf.Tensor {
   const weight = ctx.params.get(`${prefix}.weight`);
   const bias = ctx.params.get(`${prefix}.bias`);
+  if (fusedConvApplies(ctx.training)) return fusedLinear(x, weight, bias);
   const inDim = x.shape[x.shape.length - 1]!;
   const flat = tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
   const y = ctx.training ? linearWithGrad(flat, weight as tf.Tensor2D, bias as tf.Tensor1D) : tf.add(tf.matMul(flat, tf.transpose(weight)), bias);
