@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { queryScale } from '../runtime/wasm/attentionKernels';
 import { attentionRuntime, WasmAttention } from '../runtime/wasm/wasmAttention';
+import { registerHeapKernel } from '../runtime/wasmKernels';
 
 let enabled = true;
 
@@ -24,36 +25,13 @@ interface AttentionAttrs {
   readonly omega: Float32Array;
 }
 
-/** The tfjs-backend-wasm internals the kernel below uses (as in fusedConv.ts). */
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
 const KERNEL = 'SpecMoEAttention';
-let registered = false;
 
-/**
- * Attention as a tfjs kernel of the wasm back-end: Q, K, V and the positions are read where tfjs keeps them and the
- * output is written into a tensor tfjs allocates (dataSync and tf.tensor would copy each of them twice).
- */
+/** Attention as a tfjs kernel of the wasm back-end (Q, K, V and positions read in tfjs's heap, output into a tfjs tensor). */
 function registerKernel(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: KERNEL,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const heap = backend as unknown as WasmBackendInternals;
-      const [q, k, v, positions] = (['q', 'k', 'v', 'positions'] as const).map((name) => inputs[name] as tf.TensorInfo) as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
-      const { heads, omega } = attrs as unknown as AttentionAttrs;
-      const [batch, length, dim] = q.shape as [number, number, number];
-      const views = [q, k, v, positions].map((t) => heap.typedArrayFromHeap(t) as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
-      const y = attend(...views, batch, length, dim, heads, omega);
-      const out = heap.makeOutput([batch, length, dim], 'float32');
-      heap.typedArrayFromHeap(out).set(y); // a view taken after makeOutput, which may grow the heap
-      return out;
-    },
+  registerHeapKernel<AttentionAttrs>(KERNEL, ({ q, k, v, positions }, { heads, omega }) => {
+    const shape = [...q!.shape] as [number, number, number];
+    return { shape, values: attend(q!.values, k!.values, v!.values, positions!.values, ...shape, heads, omega) };
   });
 }
 

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hasWasmSimd } from '../runtime/wasm/emit';
 import { attentionRuntime } from '../runtime/wasm/wasmAttention';
+import { registerHeapKernel } from '../runtime/wasmKernels';
 import type { ConvSpec } from './architecture';
 
 let enabled = true;
@@ -68,36 +69,15 @@ interface ConvAttrs {
   readonly gelu: boolean;
 }
 
-/** The tfjs-backend-wasm internals the kernel below uses (tfjs 4.22; the Slice kernel of runtime/wasmKernels.ts uses the same). */
-interface WasmBackendInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
 const KERNEL = 'SpecMoEConv1d';
-let registered = false;
 
-/**
- * The convolution as a tfjs kernel of the wasm back-end: it reads x where tfjs keeps it and writes y into an output
- * tfjs allocates, so a layer's signal is copied once in and once out (dataSync and tf.tensor would copy each twice).
- */
+/** The convolution as a tfjs kernel of the wasm back-end (x read in tfjs's heap, y written into a tfjs output). */
 function registerKernel(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: KERNEL,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const x = inputs['x'] as tf.TensorInfo;
-      const { spec, filter, bias, gelu } = attrs as unknown as ConvAttrs;
-      const [batch, length, inChannels] = x.shape as [number, number, number];
-      const shape = { batch, length, inChannels, outChannels: spec.outCh, taps: spec.k, stride: spec.stride, dilation: spec.dilation, pad: spec.pad };
-      const heap = backend as unknown as WasmBackendInternals;
-      const y = attentionRuntime().conv(shape, heap.typedArrayFromHeap(x) as Float32Array, filter, bias, gelu);
-      const out = heap.makeOutput([batch, y.length / (batch * spec.outCh), spec.outCh], 'float32');
-      heap.typedArrayFromHeap(out).set(y); // a view taken after makeOutput, which may grow the heap
-      return out;
-    },
+  registerHeapKernel<ConvAttrs>(KERNEL, ({ x }, { spec, filter, bias, gelu }) => {
+    const [batch, length, inChannels] = x!.shape as [number, number, number];
+    const shape = { batch, length, inChannels, outChannels: spec.outCh, taps: spec.k, stride: spec.stride, dilation: spec.dilation, pad: spec.pad };
+    const values = attentionRuntime().conv(shape, x!.values, filter, bias, gelu);
+    return { shape: [batch, values.length / (batch * spec.outCh), spec.outCh], values };
   });
 }
 

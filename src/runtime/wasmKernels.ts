@@ -6,9 +6,41 @@
 // Slice. This one copies only the slice, from views on the heap.
 import * as tf from '@tensorflow/tfjs';
 
+/** The parts of tfjs-backend-wasm 4.22 that these kernels use. */
 interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** A float32 input of a heap kernel: a view of tfjs's wasm heap, valid while the kernel runs, and its shape. */
+export interface HeapInput {
+  readonly values: Float32Array;
+  readonly shape: readonly number[];
+}
+
+const heapKernels = new Set<string>();
+
+/**
+ * Registers (once) a float32 kernel of the wasm back-end that reads its inputs where tfjs keeps them and writes its
+ * output into a tensor tfjs allocates: `compute` gets views of the inputs and returns the output's shape and values,
+ * copied once into the output (reading with dataSync and returning tf.tensor would copy each twice). Run it with
+ * tf.engine().runKernel(name, inputs, attrs).
+ */
+export function registerHeapKernel<A>(kernelName: string, compute: (inputs: Readonly<Record<string, HeapInput>>, attrs: A) => { shape: number[]; values: Float32Array }): void {
+  if (heapKernels.has(kernelName)) return;
+  heapKernels.add(kernelName);
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const heap = backend as unknown as WasmBackendInternals;
+      const views = Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, { values: heap.typedArrayFromHeap(t as tf.TensorInfo) as Float32Array, shape: (t as tf.TensorInfo).shape }]));
+      const { shape, values } = compute(views, attrs as unknown as A);
+      const out = heap.makeOutput(shape, 'float32');
+      heap.typedArrayFromHeap(out).set(values); // a view taken after makeOutput, which may grow the heap
+      return out;
+    },
+  });
 }
 
 type HeapArray = Float32Array | Int32Array | Uint8Array;
