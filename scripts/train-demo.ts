@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../src/cli/paths';
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const stage = arg('stage', 'all');
-const steps = arg('steps', '1500');
+const steps = arg('steps', '600');
 export const RUN_DIR = resolve(arg('run-dir', join(REPO_ROOT, '.cache', 'demo-run')));
 
 /** Recording i goes to expert i mod 3 (sorted by subject and run): three disjoint partitions. */

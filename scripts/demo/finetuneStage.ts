@@ -126,7 +126,8 @@ export async function finetuneStage(runDir: string): Promise<void> {
   const pretrainSec = states.map((s) => Number(s.notes.wallSec ?? 0));
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  for (const file of ['bundle.json', 'expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors']) writeFileSync(join(OUT_DIR, file), readFileSync(join(runs[chosen], file)));
+  for (const file of ['expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors']) writeFileSync(join(OUT_DIR, file), readFileSync(join(runs[chosen], file)));
+  writeFileSync(join(OUT_DIR, 'bundle.json'), demoBundleJson(readFileSync(join(runs[chosen], 'bundle.json'), 'utf8'), { chosen, full, random, head }));
   const smooth = (xs: number[]) => xs.map((_, i) => xs.slice(Math.max(0, i - 24), i + 1).reduce((a, b) => a + b, 0) / Math.min(i + 1, 25));
   writeFileSync(join(OUT_DIR, 'pretraining-loss.svg'), lineChart('Pretraining loss (moving average of 25 steps)', states.map((s, k) => ({ name: `expert ${k + 1}`, values: smooth(s.history.map((h) => h.total)), colour: ['#0072B2', '#E69F00', '#009E73'][k]! })), 'step'));
   writeFileSync(
@@ -151,6 +152,19 @@ export async function finetuneStage(runDir: string): Promise<void> {
 interface GateSummary {
   /** Per expert: mean, standard deviation, min and max over test trials of the trial's mean gate value. */
   readonly perExpert: { mean: number; sd: number; min: number; max: number }[];
+}
+
+/** The chosen run's bundle.json under the name and provenance a user sees in the app (the CLI's writer names it after its base). */
+function demoBundleJson(text: string, r: { chosen: 'full' | 'head'; full: Report; random: Report; head: Report }): string {
+  const bundle = JSON.parse(text) as { name: string; provenance: Record<string, unknown> };
+  const bundled = r[r.chosen];
+  bundle.name = 'SpecMoE demo: motor imagery, left vs right fist (eegmmidb)';
+  bundle.provenance = {
+    ...bundle.provenance,
+    source: 'pretrained and fine-tuned by specmoe-web (npm run train-demo) on PhysioNet eegmmidb',
+    notes: `${r.chosen === 'full' ? 'whole model' : 'head only'} fine-tuned; test balanced accuracy ${pct(bundled.test.balancedAccuracy)} (subjects ${SPLIT.test.join(', ')}); band-power reference ${pct(r.full.bandPowerReference.balancedAccuracy)}; random-init experts ${pct(r.random.test.balancedAccuracy)}; ${r.chosen === 'full' ? `head only ${pct(r.head.test.balancedAccuracy)}` : `whole model ${pct(r.full.test.balancedAccuracy)}`}`,
+  };
+  return `${JSON.stringify(bundle, null, 1)}\n`;
 }
 
 /** The bundle's gates on the test trials (what the app's gate views show). */
