@@ -65,7 +65,7 @@ export interface BenchPage {
 
 /**
  * Serves the built app and opens its benchmark page on `backend`. wasmThreads: threads of tfjs-backend-wasm's
- * threaded build (0 = the single-threaded build); kernelThreads 1 keeps the generated attention kernels on the
+ * threaded build (0 = the single-threaded build); kernelThreads 1 keeps the generated model kernels on the
  * benchmark worker's thread (by default they get a second one, as in the app's model worker).
  */
 export async function openBenchPage(backend: string, query: { wasmThreads?: number; kernelThreads?: number } = {}): Promise<BenchPage> {

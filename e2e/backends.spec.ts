@@ -31,7 +31,7 @@ for (const { backend, threads, shown } of RUNS) {
     expect(warnings.filter((w) => /threaded wasm|worker sent an error|kernel thread/.test(w))).toEqual([]);
     // On wasm the attention runs on the generated kernels, on a second thread where the page has two cores.
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    if (backend === 'wasm' && cores > 1) await expect(page.getByTestId('kernel-threads')).toHaveText(' · attention kernels on 2 threads');
+    if (backend === 'wasm' && cores > 1) await expect(page.getByTestId('kernel-threads')).toHaveText(' · model kernels on 2 threads');
     await page.getByRole('tab', { name: 'Decode' }).click();
     await page.getByText('Parity check against PyTorch outputs').click();
     await page.getByLabel('Weights').setInputFiles(file(WEIGHTS));

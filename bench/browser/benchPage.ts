@@ -1,5 +1,5 @@
 // bench.html's script: starts the benchmark worker on `?backend=B&wasmThreads=N&kernelThreads=K` (K = 1: the
-// attention kernels on one thread), shows the back-end it got, and hands its `run` to the harness
+// generated kernels on one thread), shows the back-end it got, and hands its `run` to the harness
 // (bench/browserHarness.ts) as window.specmoeBench.
 import * as Comlink from 'comlink';
 import type { BackendName } from '../../src/runtime/backendNames';
@@ -12,7 +12,7 @@ const api = Comlink.wrap<BenchWorkerApi>(worker);
 try {
   const kernelThreads = params.get('kernelThreads');
   const info = await api.init((params.get('backend') ?? 'wasm') as BackendName, Number(params.get('wasmThreads') ?? 0), kernelThreads === null ? undefined : Number(kernelThreads));
-  const kernels = info.kernelThreads > 1 ? ` · attention kernels on ${info.kernelThreads} threads` : '';
+  const kernels = info.kernelThreads > 1 ? ` · model kernels on ${info.kernelThreads} threads` : '';
   status.textContent = `Back-end: ${info.backend}${info.threads > 1 ? ` (${info.threads} threads)` : ''}${kernels}`;
   (window as unknown as { specmoeBench: BenchWorkerApi['run'] }).specmoeBench = (request) => api.run(request);
 } catch (e) {

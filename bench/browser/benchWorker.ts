@@ -32,7 +32,7 @@ async function demoRecordingBytes(): Promise<Uint8Array> {
 const api = {
   /**
    * Starts `backend` alone (no fallback: a benchmark measures the back-end it names). kernelThreads 1 keeps the
-   * generated attention kernels on this thread; otherwise they get a second one where the page can, as in the app.
+   * generated model kernels on this thread; otherwise they get a second one where the page can, as in the app.
    */
   init: (backend: BackendName, wasmThreads: number, kernelThreads?: number): Promise<BackendChoice> =>
     initBackend([backend], { wasmPaths: wasmPaths(), wasmThreads, kernelThread: kernelThreads === 1 ? undefined : browserKernelThread() }),

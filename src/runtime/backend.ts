@@ -36,7 +36,7 @@ export interface BackendOptions {
    */
   readonly wasmThreads?: number;
   /**
-   * Starts a second thread for the generated attention kernels on wasm (where shared memory exists): a Node worker
+   * Starts a second thread for the generated model kernels on wasm (where shared memory exists): a Node worker
    * thread or a Web Worker. Leave it out where lanes of their own already use every core.
    */
   readonly kernelThread?: KernelThreadFactory;

@@ -191,7 +191,7 @@ export interface BackendInfo {
   readonly tried: readonly { readonly name: BackendName; readonly error: string }[];
   /** Threads the back-end computes on (tfjs-backend-wasm's pool; 1 for the others). */
   readonly threads: number;
-  /** Threads of the generated attention kernels on wasm (2 with a kernel thread; 1 otherwise). */
+  /** Threads of the generated model kernels (attention, convolutions, linear layers) on wasm (2 with a kernel thread; 1 otherwise). */
   readonly kernelThreads: number;
 }
 
