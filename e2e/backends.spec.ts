@@ -29,7 +29,8 @@ for (const { backend, threads, shown } of RUNS) {
     await page.goto(`/?backend=${backend}&wasmThreads=${threads}`);
     await expect(page.getByTestId('backend')).toHaveText(`Back-end: ${shown}`, { timeout: 60_000 });
     expect(warnings.filter((w) => /threaded wasm|worker sent an error|kernel thread/.test(w))).toEqual([]);
-    // On wasm the attention runs on the generated kernels, on a second thread where the page has two cores.
+    // On wasm the model's attention, convolutions and linear layers run on the generated kernels, on a second thread
+    // where the page has two cores.
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     if (backend === 'wasm' && cores > 1) await expect(page.getByTestId('kernel-threads')).toHaveText(' · model kernels on 2 threads');
     await page.getByRole('tab', { name: 'Decode' }).click();

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
+import { parseBundleConfig } from '../../io/bundleConfig';
 import { openRecording } from '../../io/open';
 import { decodableGappedBytes, expectedClockSec, expectedRecordTimes, GAPPED_FILES } from '../../testing/gappedFiles';
 import { plumbingBundleFiles } from '../../testing/plumbingBundle';
@@ -47,8 +48,8 @@ describeShared('specmoe predict (plumbing bundle)', () => {
     expect(errors.join('\n')).toMatch(/agreement with the recording's labels: 15 labelled trials: balanced accuracy \d+\.\d % \(chance 50\.0 %\)/);
     // S001 trained the bundled model: the agreement line says so, with the score on subjects it never saw.
     const summary = errors.find((e) => e.startsWith("agreement with the recording's labels"))!;
-    const card = JSON.parse(readFileSync(join(REPO_ROOT, 'models/specmoe-demo-mi/bundle.json'), 'utf8')) as { evaluation: { split: string; balancedAccuracy: number }[] };
-    const testScore = (100 * card.evaluation.find((e) => e.split === 'test')!.balancedAccuracy).toFixed(1);
+    const card = parseBundleConfig(readFileSync(join(REPO_ROOT, 'models/specmoe-demo-mi/bundle.json'), 'utf8'));
+    const testScore = (100 * card.evaluation!.find((e) => e.split === 'test')!.balancedAccuracy).toFixed(1);
     expect(summary).toMatch(/\[\d+ \d+\] \[\d+ \d+\]\. Caveat: S001 was one of this model's 17 training subjects: this agreement is on data the model learned from, not a measure of how it decodes new people\. On 6 subjects it never saw it scores /);
     expect(summary.endsWith(`it scores ${testScore} % balanced accuracy (model card).`)).toBe(true);
   });
