@@ -31,7 +31,8 @@ export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
 const LABEL_ARG = [...LABELS].map(([a, c]) => `${a}=${c}`).join(',');
 const MIRROR_ARG = `${CLASSES[0]}=${CLASSES[1]}`;
 /** Fine-tuning settings of the bundle and of the random-init ablation (the CLI's options). */
-export const FULL_ARGS = ['--epochs', '20', '--batch', '16', '--experts-lr', '5e-4', '--lr', '1e-3', '--gate-lr', '5e-2', '--patience', '6', '--shift', '0.5', '--channel-dropout', '0.1', '--mirror', MIRROR_ARG, '--seed', '1'];
+export const FULL_ARGS = ['--epochs', '20', '--batch', '16', '--experts-lr', '5e-4', '--lr', '1e-3', '--gate-lr', '5e-2', '--patience', '8', '--shift', '0.5', '--channel-dropout', '0.1', '--mirror', MIRROR_ARG, '--average-from', '8', '--seed', '1'];
+const AVERAGE_FROM = Number(FULL_ARGS[FULL_ARGS.indexOf('--average-from') + 1]);
 
 function config(expert: SpecMoEConfig['expert']): SpecMoEConfig {
   return specMoEConfig({ expert, nClasses: CLASSES.length, segmentSec: SEGMENT_SEC, clfHidden: 32, lPool: 'mean', cPool: 'max' });
@@ -233,7 +234,9 @@ recordings (it aligns each recording's channels on that recording's own covarian
 - Fine-tuning of the whole model (\`specmoe finetune --full ${FULL_ARGS.join(' ')}\`): experts, gate
   and classifier trained together (AdamW, experts at a lower rate), class-weighted cross-entropy, classifier dropout 0.2,
   random time shifts of ±0.5 s, channel dropout 0.1, left-right mirroring (C3 ↔ C4 …, classes swapped) half the time,
-  cosine schedule, early stopping on the validation loss (best epoch ${r.full.bestEpoch} of ${r.full.history.length}).
+  cosine schedule, the weights averaged over the epochs from ${AVERAGE_FROM} on (stochastic weight averaging: validation,
+  early stopping and the kept weights use the average), early stopping on the validation loss (best epoch
+  ${r.full.bestEpoch} of ${r.full.history.length}).
 - Parameters: ${r.parameters.classifier.toLocaleString('en')} in the classifying model (three expert encoders, gate and classifier), plus
   ${r.parameters.decoders.toLocaleString('en')} in the experts' decoders, used only for the reconstruction views.
 - SpecMoE head: gate mode 1 (Welch PSD → linear → sigmoid per expert), L-pool mean, C-pool max, classifier hidden 3 × 32.

@@ -1,6 +1,6 @@
 // Fine-tuning the whole SpecMoE on a tiny configuration: the loss goes down on a learnable synthetic task, the
 // experts' weights change (and stay put when the experts are frozen), running statistics move, and a checkpoint
-// restores the trainer exactly where it stopped.
+// restores the trainer exactly where it stopped; weight averaging holds the mean of the epochs it covers.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleSpecMoEStateDict } from '../io/stateDict';
 import type { NamedTensor } from '../io/safetensors';
@@ -8,7 +8,8 @@ import { initBackend } from '../runtime/backend';
 import { type ExpertConfig, specMoEConfig } from '../model/config';
 import { initExpertParams, initHeadParams } from '../model/init';
 import type { ParamStore } from '../model/params';
-import { DEFAULT_FULL_FINETUNE, FullFinetuner, trainableSpecMoE } from './fullFinetune';
+import { readSafetensors } from '../io/safetensors';
+import { DEFAULT_FULL_FINETUNE, FULL_FINETUNE_FILES, FullFinetuner, trainableSpecMoE } from './fullFinetune';
 import type { TrialSet } from './trials';
 
 const EXPERT: ExpertConfig = { d1: 4, d2: 8, d3: 16, up3Mid: 4, heads: 2, auxChannels: 4 };
@@ -84,6 +85,35 @@ describe('FullFinetuner', () => {
     expect(values(trainer, running)).toEqual(before[1]);
     expect(values(trainer, 'classifier.net.4.weight')).not.toEqual(before[2]);
     trainer.dispose();
+  }, 300_000);
+
+  it('averages the weights of the epochs from averageFrom on, validates that average and resumes it', async () => {
+    const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 3, batchSize: 8, shiftSec: 0.1, patience: 10, averageFrom: 2 };
+    const train = synthetic(16, 11);
+    const validation = synthetic(8, 12);
+    const key = 'experts.1.Down2.features1.0.weight';
+    const trainer = new FullFinetuner(trainableSpecMoE(stateDict(6), CONFIG), settings);
+    // onEpoch sees the epoch's own weights (training goes on from them, not from the average).
+    const perEpoch: number[][] = [];
+    await trainer.fit(train, validation, { onEpoch: () => void perEpoch.push(values(trainer, key)) });
+    expect(trainer.history.map((h) => h.averaged)).toEqual([undefined, 1, 2]);
+    const average = readSafetensors(trainer.checkpoint().get(FULL_FINETUNE_FILES.average)!).tensors.get(key)!.data;
+    const mean = perEpoch[1]!.map((v, i) => (v + perEpoch[2]![i]!) / 2);
+    expect(perEpoch[2]).not.toEqual(perEpoch[1]);
+    Array.from(average).forEach((v, i) => expect(v).toBeCloseTo(mean[i]!, 6));
+    // The weights kept are the best validation loss's: epoch 1's own or an average.
+    const kept = values(trainer, key);
+    const candidates = [perEpoch[0]!, perEpoch[1]!, Array.from(average)];
+    expect(candidates[Math.min(trainer.bestEpoch, 3) - 1]!.every((v, i) => Math.abs(v - kept[i]!) < 1e-6)).toBe(true);
+    // A resumed run continues the same average with the same count.
+    const again = new FullFinetuner(trainableSpecMoE(stateDict(7), CONFIG), { ...settings, epochs: 4 });
+    again.restore(trainer.checkpoint());
+    expect(again.averaged).toBe(2);
+    const history = await again.fit(train, validation);
+    expect(history.at(-1)!.averaged).toBe(3);
+    const other = new FullFinetuner(trainableSpecMoE(stateDict(8), CONFIG), { ...settings, averageFrom: 0 });
+    expect(() => other.restore(trainer.checkpoint())).toThrow(/averageFrom = 2, this run has 0/);
+    for (const t of [trainer, again, other]) t.dispose();
   }, 300_000);
 
   it('resumes from a checkpoint with the same weights, moments, epoch and history, and refuses a different setup', async () => {

@@ -2,7 +2,8 @@
 // the spectral gate and the classifier trained together on labelled trials, the experts at a lower learning rate
 // than the head. Class-weighted cross-entropy, the classifier's dropout, BatchNorm in training mode with running
 // statistics updated (momentum 0.1, as the pretraining), augmentation by random time shifts and channel dropout,
-// cosine learning rates, early stopping on the validation loss with the best epoch's weights kept. State (weights,
+// cosine learning rates, optionally an average of the weights over the later epochs (stochastic weight averaging),
+// early stopping on the validation loss with the best epoch's weights (or average) kept. State (weights, the average,
 // both optimisers' moments, history) goes to and comes back from checkpoint bytes, so a run can resume.
 import * as tf from '@tensorflow/tfjs';
 import { type Random, seededRandom, shuffled } from '../dsp/random';
@@ -44,6 +45,13 @@ export interface FullFinetuneSettings {
    * by `channels` (C3 ↔ C4, …) and its class by `classes` (left fist ↔ right fist); absent: none.
    */
   readonly mirror?: { readonly probability: number; readonly channels: readonly number[]; readonly classes: readonly number[] };
+  /**
+   * Weight averaging (SWA): from this epoch on (1-based; 0 = never) the weights after each epoch join a running mean
+   * (BatchNorm running statistics included), and validation, early stopping and the kept weights use that mean.
+   * The average of several points of the trajectory is flatter than any one of them: less tied to the noise of a
+   * few validation subjects.
+   */
+  readonly averageFrom: number;
 }
 
 export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
@@ -59,6 +67,7 @@ export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
   channelDropout: 0.1,
   seed: 1,
   trainExperts: true,
+  averageFrom: 0,
 };
 
 export interface FullEpochRecord {
@@ -68,6 +77,8 @@ export interface FullEpochRecord {
   readonly validationLoss: number;
   readonly validationBalancedAccuracy: number;
   readonly seconds: number;
+  /** Epochs in the weight average that validation scored (absent or 0: this epoch's own weights). */
+  readonly averaged?: number;
 }
 
 export interface TrialEvaluation {
@@ -97,7 +108,7 @@ const groupOf = (key: string): GroupName => (key.startsWith('experts.') ? 'exper
 /** Trials per forward/backward pass inside a step (see step()). */
 const MICRO_BATCH = 4;
 
-const STATE_FILES = { weights: 'model.safetensors', best: 'best.safetensors', optimizer: 'optimizer.safetensors', state: 'state.json' } as const;
+const STATE_FILES = { weights: 'model.safetensors', best: 'best.safetensors', average: 'average.safetensors', optimizer: 'optimizer.safetensors', state: 'state.json' } as const;
 
 interface SavedState {
   readonly settings: FullFinetuneSettings;
@@ -107,6 +118,7 @@ interface SavedState {
   readonly stale: number;
   readonly history: readonly FullEpochRecord[];
   readonly notes: Record<string, unknown>;
+  readonly averaged?: number;
 }
 
 export class FullFinetuner {
@@ -117,6 +129,9 @@ export class FullFinetuner {
   /** Epochs since the best one. */
   stale = 0;
   private best: Map<string, Float32Array> | null = null;
+  /** The running mean of the weights after epochs averageFrom…epoch, and how many epochs it holds. */
+  private average: Map<string, Float32Array> | null = null;
+  averaged = 0;
   /** Parameter groups, each with its own AdamW and learning rate: the experts, the spectral gate, the classifier. */
   private readonly groups: { readonly name: GroupName; readonly variables: Map<string, tf.Variable>; readonly optimizer: AdamW; readonly learningRate: number }[];
 
@@ -309,8 +324,15 @@ export class FullFinetuner {
         hooks.onBatch?.(b + 1, stepsPerEpoch, r.loss);
       }
       if (hooks.signal?.aborted) break;
-      const val = this.evaluate(validation, balancedClassWeights(Array.from(validation.labels), this.config.nClasses));
       this.epoch++;
+      const averaging = s.averageFrom > 0 && this.epoch >= s.averageFrom;
+      let current: Map<string, Float32Array> | null = null;
+      if (averaging) {
+        current = this.snapshot();
+        this.addToAverage(current);
+        this.load(this.average!);
+      }
+      const val = this.evaluate(validation, balancedClassWeights(Array.from(validation.labels), this.config.nClasses));
       const record: FullEpochRecord = {
         epoch: this.epoch,
         trainLoss: lossSum / truth.length,
@@ -318,6 +340,7 @@ export class FullFinetuner {
         validationLoss: val.loss,
         validationBalancedAccuracy: val.metrics.balancedAccuracy,
         seconds: (performance.now() - started) / 1000,
+        ...(averaging ? { averaged: this.averaged } : {}),
       };
       this.history.push(record);
       if (val.loss < this.bestLoss) {
@@ -326,10 +349,25 @@ export class FullFinetuner {
         this.stale = 0;
         this.best = this.snapshot();
       } else this.stale++;
+      if (current) this.load(current);
       await hooks.onEpoch?.(record);
     }
     if (this.best) this.load(this.best);
     return this.history;
+  }
+
+  /** average ← average + (weights − average) / n, n counting this epoch. */
+  private addToAverage(weights: ReadonlyMap<string, Float32Array>): void {
+    this.averaged++;
+    if (!this.average) {
+      this.average = new Map([...weights].map(([k, v]) => [k, Float32Array.from(v)]));
+      return;
+    }
+    for (const [key, mean] of this.average) {
+      const w = weights.get(key);
+      if (!w) throw new FinetuneStateError(`the weight average has "${key}", the model does not`);
+      for (let i = 0; i < mean.length; i++) mean[i]! += (w[i]! - mean[i]!) / this.averaged;
+    }
   }
 
   /** Every parameter's values (running statistics included). */
@@ -360,13 +398,14 @@ export class FullFinetuner {
         moments[`${name}.v.${key}`] = { dtype: 'F32', shape: v.shape, data: v.dataSync() as Float32Array };
       }
     }
-    const state: SavedState = { settings: this.settings, epoch: this.epoch, bestEpoch: this.bestEpoch, bestLoss: this.bestLoss, stale: this.stale, history: this.history, notes };
+    const state: SavedState = { settings: this.settings, epoch: this.epoch, bestEpoch: this.bestEpoch, bestLoss: this.bestLoss, stale: this.stale, history: this.history, notes, averaged: this.averaged };
     const files = new Map<string, Uint8Array>([
       [STATE_FILES.weights, weights(this.snapshot())],
       [STATE_FILES.optimizer, writeSafetensors(moments, Object.fromEntries(this.groups.map((g) => [`${g.name}Steps`, String(g.optimizer.step)])))],
       [STATE_FILES.state, new TextEncoder().encode(JSON.stringify(state, null, 1))],
     ]);
     if (this.best) files.set(STATE_FILES.best, weights(this.best));
+    if (this.average) files.set(STATE_FILES.average, weights(this.average));
     return files;
   }
 
@@ -379,13 +418,19 @@ export class FullFinetuner {
     };
     const state = JSON.parse(new TextDecoder().decode(need(STATE_FILES.state))) as SavedState;
     // More epochs than the checkpoint's run is fine (a run continued); a different batch or frozen state is another run.
-    for (const key of ['batchSize', 'trainExperts'] as const) {
-      if (state.settings[key] !== this.settings[key]) throw new FinetuneStateError(`checkpoint was made with ${key} = ${state.settings[key]}, this run has ${this.settings[key]}`);
+    // (Checkpoints from before weight averaging have no averageFrom: they did not average.)
+    const saved = { ...state.settings, averageFrom: state.settings.averageFrom ?? 0 };
+    for (const key of ['batchSize', 'trainExperts', 'averageFrom'] as const) {
+      if (saved[key] !== this.settings[key]) throw new FinetuneStateError(`checkpoint was made with ${key} = ${saved[key]}, this run has ${this.settings[key]}`);
     }
     const named = (bytes: Uint8Array) => new Map([...readSafetensors(bytes).tensors].map(([k, t]) => [k, t.data as ArrayLike<number>]));
     this.load(named(need(STATE_FILES.weights)));
     const bestBytes = files.get(STATE_FILES.best);
     this.best = bestBytes ? new Map([...named(bestBytes)].map(([k, v]) => [k, Float32Array.from(v)])) : null;
+    const averageBytes = files.get(STATE_FILES.average);
+    this.average = averageBytes ? new Map([...named(averageBytes)].map(([k, v]) => [k, Float32Array.from(v)])) : null;
+    this.averaged = this.average ? (state.averaged ?? 0) : 0;
+    if (this.average && this.averaged < 1) throw new FinetuneStateError('checkpoint has a weight average but no count of its epochs');
     const moments = readSafetensors(need(STATE_FILES.optimizer));
     for (const { name: group, optimizer } of this.groups) {
       optimizer.dispose();

@@ -21,7 +21,7 @@ import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
 import { metricsLine, pct } from './metricsLine';
 
-export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'shift', 'channel-dropout', 'mirror', 'checkpoint'] as const;
+export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'shift', 'channel-dropout', 'mirror', 'average-from', 'checkpoint'] as const;
 
 export const fullHelp = `  --full            fine-tune the whole model (experts unfrozen, as the paper does) instead of the head alone:
                     --experts-lr LR (default ${DEFAULT_FULL_FINETUNE.expertLearningRate}) --lr LR (classifier, ${DEFAULT_FULL_FINETUNE.headLearningRate})
@@ -29,6 +29,8 @@ export const fullHelp = `  --full            fine-tune the whole model (experts 
                     --patience N (${DEFAULT_FULL_FINETUNE.patience}) --weight-decay WD (${DEFAULT_FULL_FINETUNE.weightDecay}) --seed S
                     --shift SEC (random time shifts, ${DEFAULT_FULL_FINETUNE.shiftSec}) --channel-dropout P (${DEFAULT_FULL_FINETUNE.channelDropout})
                     --mirror "A=B" (left-right mirroring of 10-20 channels, swapping classes A and B, half the time)
+                    --average-from N (average the weights of epochs N, N+1, ... and validate, stop on and keep the
+                    average: stochastic weight averaging; ${DEFAULT_FULL_FINETUNE.averageFrom}: off)
                     --checkpoint DIR (default OUT/checkpoint; a run there is resumed)`;
 
 function folderCheckpoint(dir: string) {
@@ -90,6 +92,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     shiftSec: numberOption(args, 'shift', DEFAULT_FULL_FINETUNE.shiftSec),
     channelDropout: numberOption(args, 'channel-dropout', DEFAULT_FULL_FINETUNE.channelDropout),
     seed: numberOption(args, 'seed', DEFAULT_FULL_FINETUNE.seed),
+    averageFrom: numberOption(args, 'average-from', DEFAULT_FULL_FINETUNE.averageFrom),
     ...(mirror ? { mirror } : {}),
   };
   const recordings: LabelledRecordingFile[] = [];
