@@ -136,7 +136,12 @@ export async function finetuneStage(runDir: string): Promise<void> {
   const train = await splitTrials(SPLIT.train, 0);
   const refChannels = MOTOR_REFERENCE.channels.map((c) => MOTOR_16.indexOf(c));
   const aligned = { ...trialBandPowerReference(train, test, refChannels, 2, 200), name: 'the same with Euclidean alignment' };
-  const gates = await testGates(loaded, test);
+  const { gates, predicted } = await testGates(loaded, test);
+  const perSubject = SPLIT.test.map((subject) => {
+    const idx = test.subjects.flatMap((s, i) => (s === subject ? [i] : []));
+    const score = (pred: readonly number[]) => classificationMetrics(idx.map((i) => test.labels[i]!), idx.map((i) => pred[i]!), CLASSES.length).balancedAccuracy;
+    return { subject, trials: idx.length, bundle: score(predicted), bandPowerAligned: score(aligned.predicted) };
+  });
   const reconstruction = await reconstructionReport(loaded.experts!, recordingsOf(SPLIT.test, 'imagery').filter((f) => /R04\.edf\.gz$/.test(f)));
 
   const pretrainSec = states.map((s) => Number(s.notes.wallSec ?? 0));
@@ -159,9 +164,9 @@ export async function finetuneStage(runDir: string): Promise<void> {
     classifier: parameterCount(loaded.model.params.entries()),
     decoders: (loaded.experts ?? []).reduce((a, e) => a + parameterCount([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
   };
-  const card = modelCard({ chosen, bundled, full, random, head, aligned: aligned.metrics, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
+  const card = modelCard({ chosen, bundled, full, random, head, aligned: aligned.metrics, perSubject, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
   writeFileSync(join(OUT_DIR, 'README.md'), card);
-  writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify({ split: SPLIT, chosen, full, random, head, bandPowerAligned: aligned.metrics, gates, pretrainSec, reconstruction }, null, 1));
+  writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify({ split: SPLIT, chosen, full, random, head, bandPowerAligned: aligned.metrics, perSubject, gates, pretrainSec, reconstruction }, null, 1));
   console.log(`wrote ${OUT_DIR}: test balanced accuracy ${pct(bundled.test.balancedAccuracy)}, band power ${pct(full.bandPowerReference.balancedAccuracy)}`);
 }
 
@@ -184,19 +189,20 @@ function demoBundleJson(text: string, r: { chosen: 'full' | 'head'; full: Report
 }
 
 /** The bundle's gates on the test trials (what the app's gate views show). */
-async function testGates(loaded: ReturnType<typeof specMoEFromWeights>, test: Awaited<ReturnType<typeof splitTrials>>): Promise<GateSummary> {
+async function testGates(loaded: ReturnType<typeof specMoEFromWeights>, test: Awaited<ReturnType<typeof splitTrials>>): Promise<{ gates: GateSummary; predicted: number[] }> {
   const { FullFinetuner, DEFAULT_FULL_FINETUNE, trainableSpecMoE } = await import('../../src/train/fullFinetune');
   const tensors = new Map([...loaded.model.params.entries()].map(([k, t]) => [k, { dtype: 'F32' as const, shape: t.shape, data: t.dataSync() as Float32Array }]));
   const evaluation = new FullFinetuner(trainableSpecMoE(tensors, loaded.model.config), DEFAULT_FULL_FINETUNE).evaluate(test);
   const check = classificationMetrics(Array.from(test.labels), evaluation.predicted, 2);
   console.log(`bundle on test trials: BA ${pct(check.balancedAccuracy)}`);
-  return {
+  const gates = {
     perExpert: [0, 1, 2].map((k) => {
       const v = evaluation.gates.map((g) => g[k]!);
       const mean = v.reduce((a, b) => a + b, 0) / v.length;
       return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length), min: Math.min(...v), max: Math.max(...v) };
     }),
   };
+  return { gates, predicted: evaluation.predicted };
 }
 
 function modelCard(r: {
@@ -206,6 +212,7 @@ function modelCard(r: {
   random: Report;
   head: Report;
   aligned: Metrics;
+  perSubject: { subject: string; trials: number; bundle: number; bandPowerAligned: number }[];
   gates: GateSummary;
   pretrainSec: number[];
   states: CheckpointState[];
@@ -270,6 +277,8 @@ ${row('same fine-tuning from randomly initialised experts', r.random.test)}
 ${row(`${r.chosen === 'head' ? '**this bundle**: ' : ''}head only (gate + classifier) on the frozen pretrained experts`, r.head.test!)}
 ${row('log band power 8–13, 13–30 Hz on C3, Cz, C4, CP3, CP4, FC3, FC4 (Welch) + logistic regression', r.full.bandPowerReference)}
 ${row('the same band power after Euclidean alignment', r.aligned)}
+
+Per test subject (balanced accuracy of ${r.chosen === 'full' ? 'this bundle' : 'the bundled head-only model'} / of aligned band power): ${r.perSubject.map((p) => `${p.subject} ${pct(p.bundle)} / ${pct(p.bandPowerAligned)} (${p.trials} trials)`).join('; ')}.
 
 Validation balanced accuracy (which chose the bundle): whole model ${pct(r.full.validation.balancedAccuracy)}, random init ${pct(r.random.validation.balancedAccuracy)}, head only ${pct(r.head.validation.balancedAccuracy)}.
 Band power and the models are trained on the same training subjects (band power: train only; the models stop early on validation).
