@@ -55,12 +55,17 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
 - Averaging the class probabilities of this bundle and the random-init run (an ensemble of two models, which one
   bundle does not hold): 58.4 %.
 - Euclidean alignment: band power gains 1.9 points from it on the test subjects (the last two rows of the table);
-  every model here is trained and evaluated on aligned recordings.
-- How noisy these figures are: 255 test trials give a standard error of about 3 points of balanced accuracy from
+  every model here is trained and evaluated on aligned recordings.`;
+
+/** How far the figures above can be trusted: the bundle's own numbers, so a retraining keeps the bullet true. */
+function noiseBullet(r: { bundled: Report; aligned: Metrics; alignedValidation: Metrics }): string {
+  const standardError = 100 * Math.sqrt(0.25 / r.bundled.test.count);
+  return `- How noisy these figures are: ${r.bundled.test.count} test trials give a standard error of about ${standardError.toFixed(0)} points of balanced accuracy from
   the trials alone; the same recipe with another seed moved it by up to 4.3 points (56.6 → 60.9 %); the subjects
-  differ far more (per-subject figures above); and the 4 validation subjects rank runs poorly (this bundle: 67.9 % on
-  validation, 56.1 % on test; band power 60.6 % and 61.8 %). A difference of a few points between two rows here is
+  differ far more (per-subject figures above); and the ${SPLIT.validation.length} validation subjects rank runs poorly (this bundle: ${pct(r.bundled.validation.balancedAccuracy)} on
+  validation, ${pct(r.bundled.test.balancedAccuracy)} on test; aligned band power ${pct(r.alignedValidation.balancedAccuracy)} and ${pct(r.aligned.balancedAccuracy)}). A difference of a few points between two rows here is
   not evidence that one recipe is better.`;
+}
 
 function config(expert: SpecMoEConfig['expert']): SpecMoEConfig {
   return specMoEConfig({ expert, nClasses: CLASSES.length, segmentSec: SEGMENT_SEC, clfHidden: 32, lPool: 'mean', cPool: 'max' });
@@ -151,6 +156,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
   const train = await splitTrials(SPLIT.train, 0);
   const refChannels = MOTOR_REFERENCE.channels.map((c) => MOTOR_16.indexOf(c));
   const aligned = { ...trialBandPowerReference(train, test, refChannels, 2, 200), name: 'the same with Euclidean alignment' };
+  const alignedValidation = trialBandPowerReference(train, await splitTrials(SPLIT.validation, 0), refChannels, 2, 200).metrics;
   const { gates, predicted } = await testGates(loaded, test);
   const perSubject = SPLIT.test.map((subject) => {
     const idx = test.subjects.flatMap((s, i) => (s === subject ? [i] : []));
@@ -179,7 +185,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
     classifier: parameterCount(loaded.model.params.entries()),
     decoders: (loaded.experts ?? []).reduce((a, e) => a + parameterCount([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
   };
-  const card = modelCard({ chosen, bundled, full, random, head, aligned: aligned.metrics, perSubject, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
+  const card = modelCard({ chosen, bundled, full, random, head, aligned: aligned.metrics, alignedValidation, perSubject, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
   writeFileSync(join(OUT_DIR, 'README.md'), card);
   writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify({ split: SPLIT, chosen, full, random, head, bandPowerAligned: aligned.metrics, perSubject, gates, pretrainSec, reconstruction }, null, 1));
   console.log(`wrote ${OUT_DIR}: test balanced accuracy ${pct(bundled.test.balancedAccuracy)}, band power ${pct(full.bandPowerReference.balancedAccuracy)}`);
@@ -227,6 +233,7 @@ function modelCard(r: {
   random: Report;
   head: Report;
   aligned: Metrics;
+  alignedValidation: Metrics;
   perSubject: { subject: string; trials: number; bundle: number; bandPowerAligned: number }[];
   gates: GateSummary;
   pretrainSec: number[];
@@ -299,6 +306,7 @@ Band power and the models are trained on the same training subjects (band power:
 
 ## Ablations and earlier runs (same split, same test subjects)
 ${EARLIER_RUNS}
+${noiseBullet(r)}
 
 ## What the gate learned
 Mean gate value per test trial (sigmoid of the gate's linear map of the trial's Welch PSD, averaged over channels
