@@ -116,6 +116,14 @@ describe('FullFinetuner', () => {
     for (const t of [trainer, again, other]) t.dispose();
   }, 300_000);
 
+  it('refuses an averaging start that is not an epoch number, naming the option', () => {
+    const model = trainableSpecMoE(stateDict(9), CONFIG);
+    for (const averageFrom of [2.5, -1, Number.NaN]) {
+      expect(() => new FullFinetuner(model, { ...DEFAULT_FULL_FINETUNE, averageFrom })).toThrow(/--average-from.*got/);
+    }
+    model.params.dispose();
+  });
+
   it('resumes from a checkpoint with the same weights, moments, epoch and history, and refuses a different setup', async () => {
     const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 3, batchSize: 8, shiftSec: 0.1 };
     const train = synthetic(16, 5);

@@ -141,6 +141,7 @@ export class FullFinetuner {
     readonly settings: FullFinetuneSettings,
   ) {
     if (settings.batchSize < 2) throw new RangeError('BatchNorm in training mode needs batches of at least 2 trials');
+    if (!Number.isInteger(settings.averageFrom) || settings.averageFrom < 0) throw new RangeError(`averageFrom (--average-from) must be an epoch number (1, 2, …) or 0 for no averaging, got ${settings.averageFrom}`);
     const rates: Record<GroupName, number> = { experts: settings.expertLearningRate, gate: settings.gateLearningRate, classifier: settings.headLearningRate };
     this.groups = GROUPS.filter((name) => name !== 'experts' || settings.trainExperts).map((name) => ({
       name,
