@@ -50,6 +50,11 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   averaging) the random-init experts scored 56.6–60.9 % on test against 54.0–56.2 % for the
   pretrained ones, while on validation the pretrained led in two of three: at this scale pretraining does not
   measurably help.
+- Band-pass 8–30 Hz instead of 4–40 Hz (mu and beta only; pretraining and fine-tuning re-run, otherwise this bundle's
+  recipe; 2026-12-06): whole model 59.2 % (validation 65.0 %, best epoch 8 of 14; below this bundle's, so not adopted),
+  random-init experts 50.2 % (validation 63.3 %), head only 56.5 % (validation 47.3 %); band power on the same 8–30 Hz
+  recordings 58.7 %, aligned 62.1 %. Here the pretrained experts beat the random ones on both splits, the reverse of
+  the three runs above: the evidence on pretraining stays mixed.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Averaging the class probabilities of this bundle and the random-init run (an ensemble of two models, which one
