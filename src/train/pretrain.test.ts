@@ -61,6 +61,17 @@ describe('pretraining pipeline on a tiny config (vendored demo recording S001R04
     const [someKey, moment] = [...trainer.optimizer.moments][5]!;
     expect(Array.from(fresh.optimizer.moments.get(someKey)!.v.dataSync())).toEqual(Array.from(moment.v.dataSync()));
 
+    // A run stopped after 20 steps and resumed from its checkpoint goes on exactly as an uninterrupted one: the same
+    // windows and masks at every step, so the same losses.
+    const settings = { ...trainer.settings, totalSteps: 23 };
+    const uninterrupted = new Pretrainer(settings, initExpertParams(expert, 1), windows.slice(0, 8));
+    for (let i = 0; i < 23; i++) uninterrupted.trainStep();
+    const stopped = new Pretrainer(settings, initExpertParams(expert, 1), windows.slice(0, 8));
+    for (let i = 0; i < 20; i++) stopped.trainStep();
+    const resumed = new Pretrainer(settings, initExpertParams(expert, 99), windows.slice(0, 8));
+    restoreCheckpoint(checkpointFiles(stopped.expert.params, stopped.optimizer, { settings, step: stopped.step, history: [], notes: {} }), resumed.expert.params, resumed.optimizer);
+    expect([0, 1, 2].map(() => resumed.trainStep().total)).toEqual(uninterrupted.history.slice(20).map((r) => r.total));
+
     // The held-out report: both error kinds for the masked input and both branches, in every band.
     const report = evaluateReconstruction(trainer.expert, windows.slice(8, 10), CHANNELS.length, PAPER_MASK_PARAMS, 3);
     expect(report.map((b) => b.band)).toEqual(['delta', 'theta', 'alpha', 'beta', 'gamma']);
@@ -70,7 +81,7 @@ describe('pretraining pipeline on a tiny config (vendored demo recording S001R04
         expect(Number.isFinite(e.dec1) && Number.isFinite(e.dec2)).toBe(true);
       }
     }
-    for (const t of [trainer, fresh]) {
+    for (const t of [trainer, fresh, uninterrupted, stopped, resumed]) {
       t.expert.params.dispose();
       t.optimizer.dispose();
     }

@@ -84,13 +84,20 @@ export function trainableVariables(params: ParamStore): Map<string, tf.Variable>
   return out;
 }
 
+const STREAM = { shuffle: 1, masks: 2 } as const;
+
+/** The random draws of one pass (window order) or one step (masks), from the run's seed and that number alone. */
+function streamRandom(seed: number, stream: number, index: number): Random {
+  return seededRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)) >>> 0);
+}
+
 export class Pretrainer {
   readonly expert: Expert;
   readonly optimizer: AdamW;
   readonly history: LossRecord[] = [];
+  /** The shuffled window order of pass `pass` over the data. */
   private order: number[] = [];
-  private cursor = 0;
-  private readonly random: Random;
+  private pass = -1;
 
   constructor(
     readonly settings: PretrainSettings,
@@ -100,22 +107,28 @@ export class Pretrainer {
     if (windows.length < settings.batchSize) throw new RangeError(`pretraining needs at least ${settings.batchSize} windows, got ${windows.length}`);
     this.expert = new Expert(settings.expert, params);
     this.optimizer = new AdamW(settings.optimizer);
-    this.random = seededRandom(settings.seed);
   }
 
   get step(): number {
     return this.optimizer.step;
   }
 
-  /** Next batch of windows: a seeded shuffle per pass over the data. */
+  /**
+   * The windows of the coming step: a seeded shuffle per pass over the data. Like the masks, the batch is a function
+   * of the seed and the step number alone, so a run resumed from a checkpoint trains on exactly what an uninterrupted
+   * run would have.
+   */
   private nextWindows(): PretrainWindow[] {
+    const { batchSize, seed } = this.settings;
+    const n = this.windows.length;
     const out: PretrainWindow[] = [];
-    while (out.length < this.settings.batchSize) {
-      if (this.cursor >= this.order.length) {
-        this.order = shuffled(this.windows.map((_, i) => i), this.random);
-        this.cursor = 0;
+    for (let g = this.step * batchSize; out.length < batchSize; g++) {
+      const pass = Math.floor(g / n);
+      if (pass !== this.pass) {
+        this.order = shuffled(this.windows.map((_, i) => i), streamRandom(seed, STREAM.shuffle, pass));
+        this.pass = pass;
       }
-      out.push(this.windows[this.order[this.cursor++]!]!);
+      out.push(this.windows[this.order[g % n]!]!);
     }
     return out;
   }
@@ -124,7 +137,7 @@ export class Pretrainer {
   trainStep(): LossRecord {
     const started = performance.now();
     const s = this.settings;
-    const batch = makeBatch(this.nextWindows(), s.expert.auxChannels, s.mask, s.sampleRateHz, this.random);
+    const batch = makeBatch(this.nextWindows(), s.expert.auxChannels, s.mask, s.sampleRateHz, streamRandom(s.seed, STREAM.masks, this.step));
     const variables = trainableVariables(this.expert.params);
     const batchStats = new Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>();
     const x = tf.tensor3d(batch.x, batch.shape as [number, number, number]);
