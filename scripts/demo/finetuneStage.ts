@@ -55,6 +55,12 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   random-init experts 50.2 % (validation 63.3 %), head only 56.5 % (validation 47.3 %); band power on the same 8–30 Hz
   recordings 58.7 %, aligned 62.1 %. Here the pretrained experts beat the random ones on both splits, the reverse of
   the three runs above: the evidence on pretraining stays mixed.
+- Pretraining re-run with this bundle's recipe and data (2026-12-06); it did not re-create this bundle's experts (the
+  likeliest cause, a resumed pretraining drawing other windows and masks than an uninterrupted one, is fixed since).
+  From those experts and the same fresh head, the whole model fine-tuned twice (\`--seed 1\`, \`--seed 3\`) and the two
+  averaged weight for weight (a "model soup", which stays one model): seed 1 57.7 % (validation 59.5 %, best epoch 4
+  of 10), seed 3 50.9 % (validation 66.7 %, best epoch 10 of 16), their average 52.9 % (validation 55.2 %). All below
+  this bundle's validation, so not adopted; the average of two fine-tunes that ended far apart is worse than either.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Averaging the class probabilities of this bundle and the random-init run (an ensemble of two models, which one
@@ -66,7 +72,7 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
 function noiseBullet(r: { bundled: Report; aligned: Metrics; alignedValidation: Metrics }): string {
   const standardError = 100 * Math.sqrt(0.25 / r.bundled.test.count);
   return `- How noisy these figures are: ${r.bundled.test.count} test trials give a standard error of about ${standardError.toFixed(0)} points of balanced accuracy from
-  the trials alone; the same recipe with another seed moved it by up to 4.3 points (56.6 → 60.9 %); the subjects
+  the trials alone; the same recipe with another seed moved it by up to 6.8 points (50.9 → 57.7 %); the subjects
   differ far more (per-subject figures above); and the ${SPLIT.validation.length} validation subjects rank runs poorly (this bundle: ${pct(r.bundled.validation.balancedAccuracy)} on
   validation, ${pct(r.bundled.test.balancedAccuracy)} on test; aligned band power ${pct(r.alignedValidation.balancedAccuracy)} and ${pct(r.aligned.balancedAccuracy)}). A difference of a few points between two rows here is
   not evidence that one recipe is better.`;
