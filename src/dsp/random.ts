@@ -35,6 +35,15 @@ export function seededRandom(seed: number): Random {
   };
 }
 
+/**
+ * The stream numbered `index` of a run seeded `seed` (e.g. the draws of one training step): a function of the three
+ * numbers alone, so a run resumed at any index draws what an uninterrupted one would. `stream` tells apart the kinds
+ * of draws (window order, masks, …) made for the same index.
+ */
+export function keyedRandom(seed: number, stream: number, index: number): Random {
+  return seededRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)) >>> 0);
+}
+
 /** Fisher–Yates shuffle of a copy. */
 export function shuffled<T>(items: readonly T[], random: Random): T[] {
   const out = [...items];

@@ -5,7 +5,7 @@
 // running statistics updated (momentum 0.1).
 import * as tf from '@tensorflow/tfjs';
 import { applyMask, type GaussianMask, type MaskParams, randomGaussianMask } from '../dsp/masks';
-import { type Random, seededRandom, shuffled } from '../dsp/random';
+import { keyedRandom, type Random, shuffled } from '../dsp/random';
 import { stft } from '../dsp/stft';
 import type { ExpertConfig } from '../model/config';
 import { Expert } from '../model/expert';
@@ -84,12 +84,8 @@ export function trainableVariables(params: ParamStore): Map<string, tf.Variable>
   return out;
 }
 
+/** The keyed random streams of a pretraining run: the window order of each pass, the masks of each step. */
 const STREAM = { shuffle: 1, masks: 2 } as const;
-
-/** The random draws of one pass (window order) or one step (masks), from the run's seed and that number alone. */
-function streamRandom(seed: number, stream: number, index: number): Random {
-  return seededRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)) >>> 0);
-}
 
 export class Pretrainer {
   readonly expert: Expert;
@@ -125,7 +121,7 @@ export class Pretrainer {
     for (let g = this.step * batchSize; out.length < batchSize; g++) {
       const pass = Math.floor(g / n);
       if (pass !== this.pass) {
-        this.order = shuffled(this.windows.map((_, i) => i), streamRandom(seed, STREAM.shuffle, pass));
+        this.order = shuffled(this.windows.map((_, i) => i), keyedRandom(seed, STREAM.shuffle, pass));
         this.pass = pass;
       }
       out.push(this.windows[this.order[g % n]!]!);
@@ -137,7 +133,7 @@ export class Pretrainer {
   trainStep(): LossRecord {
     const started = performance.now();
     const s = this.settings;
-    const batch = makeBatch(this.nextWindows(), s.expert.auxChannels, s.mask, s.sampleRateHz, streamRandom(s.seed, STREAM.masks, this.step));
+    const batch = makeBatch(this.nextWindows(), s.expert.auxChannels, s.mask, s.sampleRateHz, keyedRandom(s.seed, STREAM.masks, this.step));
     const variables = trainableVariables(this.expert.params);
     const batchStats = new Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>();
     const x = tf.tensor3d(batch.x, batch.shape as [number, number, number]);
