@@ -52,6 +52,12 @@ export interface FullFinetuneSettings {
    * few validation subjects.
    */
   readonly averageFrom: number;
+  /**
+   * Train exactly this many epochs and keep the last one's weights (or their average), whatever validation says
+   * (0 = off: early stopping on validation loss keeps the best epoch). For a number of epochs chosen beforehand, e.g.
+   * by cross-validation over subjects; validation is then only reported.
+   */
+  readonly stopAfter: number;
 }
 
 export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
@@ -68,6 +74,7 @@ export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
   seed: 1,
   trainExperts: true,
   averageFrom: 0,
+  stopAfter: 0,
 };
 
 export interface FullEpochRecord {
@@ -142,6 +149,9 @@ export class FullFinetuner {
   ) {
     if (settings.batchSize < 2) throw new RangeError('BatchNorm in training mode needs batches of at least 2 trials');
     if (!Number.isInteger(settings.averageFrom) || settings.averageFrom < 0) throw new RangeError(`averageFrom (--average-from) must be an epoch number (1, 2, …) or 0 for no averaging, got ${settings.averageFrom}`);
+    if (!Number.isInteger(settings.stopAfter) || settings.stopAfter < 0 || settings.stopAfter > settings.epochs) {
+      throw new RangeError(`stopAfter (--stop-after) must be an epoch number from 1 to epochs (${settings.epochs}) or 0 for early stopping, got ${settings.stopAfter}`);
+    }
     const rates: Record<GroupName, number> = { experts: settings.expertLearningRate, gate: settings.gateLearningRate, classifier: settings.headLearningRate };
     this.groups = GROUPS.filter((name) => name !== 'experts' || settings.trainExperts).map((name) => ({
       name,
@@ -295,7 +305,8 @@ export class FullFinetuner {
 
   /**
    * Trains until `settings.epochs`, early stopping or `signal`; resumes from the current epoch (after restore()).
-   * `onEpoch` runs after every epoch (e.g. to write a checkpoint). Leaves the best epoch's weights in the model.
+   * `onEpoch` runs after every epoch (e.g. to write a checkpoint). Leaves the best epoch's weights in the model (with
+   * `stopAfter`, that epoch's).
    */
   async fit(
     train: TrialSet,
@@ -306,7 +317,8 @@ export class FullFinetuner {
     if (train.margin < Math.round(s.shiftSec * this.config.sampleRateHz)) throw new RangeError(`time shifts of ${s.shiftSec} s need trials read with a margin of at least that much`);
     const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
     const stepsPerEpoch = Math.ceil(train.n / s.batchSize);
-    while (this.epoch < s.epochs && this.stale < s.patience && !hooks.signal?.aborted) {
+    const fixed = s.stopAfter > 0;
+    while (this.epoch < (fixed ? s.stopAfter : s.epochs) && (fixed || this.stale < s.patience) && !hooks.signal?.aborted) {
       const started = performance.now();
       const random = seededRandom(s.seed * 1000 + this.epoch);
       const order = shuffled([...Array(train.n).keys()], random);
@@ -352,6 +364,11 @@ export class FullFinetuner {
       } else this.stale++;
       if (current) this.load(current);
       await hooks.onEpoch?.(record);
+    }
+    if (fixed && this.epoch === s.stopAfter) {
+      // The fixed epoch is the kept one: its weights (or the average up to it) stand in for "best".
+      this.best = this.average ? new Map(this.average) : this.snapshot();
+      this.bestEpoch = this.epoch;
     }
     if (this.best) this.load(this.best);
     return this.history;

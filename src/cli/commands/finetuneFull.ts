@@ -21,7 +21,7 @@ import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
 import { metricsLine, pct } from './metricsLine';
 
-export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'shift', 'channel-dropout', 'mirror', 'average-from', 'checkpoint'] as const;
+export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'shift', 'channel-dropout', 'mirror', 'average-from', 'stop-after', 'checkpoint'] as const;
 
 export const fullHelp = `  --full            fine-tune the whole model (experts unfrozen, as the paper does) instead of the head alone:
                     --experts-lr LR (default ${DEFAULT_FULL_FINETUNE.expertLearningRate}) --lr LR (classifier, ${DEFAULT_FULL_FINETUNE.headLearningRate})
@@ -31,6 +31,8 @@ export const fullHelp = `  --full            fine-tune the whole model (experts 
                     --mirror "A=B" (left-right mirroring of 10-20 channels, swapping classes A and B, half the time)
                     --average-from N (average the weights of epochs N, N+1, ... and validate, stop on and keep the
                     average: stochastic weight averaging; ${DEFAULT_FULL_FINETUNE.averageFrom}: off)
+                    --stop-after N (train epochs 1..N of the --epochs schedule and keep epoch N, no early stopping:
+                    for an epoch count chosen beforehand, e.g. by cross-validation; ${DEFAULT_FULL_FINETUNE.stopAfter}: off)
                     --checkpoint DIR (default OUT/checkpoint; a run there is resumed)`;
 
 function folderCheckpoint(dir: string) {
@@ -93,6 +95,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     channelDropout: numberOption(args, 'channel-dropout', DEFAULT_FULL_FINETUNE.channelDropout),
     seed: numberOption(args, 'seed', DEFAULT_FULL_FINETUNE.seed),
     averageFrom: numberOption(args, 'average-from', DEFAULT_FULL_FINETUNE.averageFrom),
+    stopAfter: numberOption(args, 'stop-after', DEFAULT_FULL_FINETUNE.stopAfter),
     ...(mirror ? { mirror } : {}),
   };
   const recordings: LabelledRecordingFile[] = [];
