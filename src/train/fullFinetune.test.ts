@@ -1,6 +1,7 @@
 // Fine-tuning the whole SpecMoE on a tiny configuration: the loss goes down on a learnable synthetic task, the
 // experts' weights change (and stay put when the experts are frozen), running statistics move, and a checkpoint
-// restores the trainer exactly where it stopped; weight averaging holds the mean of the epochs it covers.
+// restores the trainer exactly where it stopped; weight averaging holds the mean of the epochs it covers; a fixed
+// epoch count (stopAfter) keeps that epoch.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleSpecMoEStateDict } from '../io/stateDict';
 import type { NamedTensor } from '../io/safetensors';
@@ -115,6 +116,36 @@ describe('FullFinetuner', () => {
     expect(() => other.restore(trainer.checkpoint())).toThrow(/averageFrom = 2, this run has 0/);
     for (const t of [trainer, again, other]) t.dispose();
   }, 300_000);
+
+  it('with stopAfter trains exactly that many epochs of the schedule and keeps the last, whatever validation says', async () => {
+    // patience 1 would stop early at the first epoch without a better validation loss; stopAfter overrides it.
+    const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 5, batchSize: 8, shiftSec: 0.1, patience: 1, stopAfter: 3 };
+    const train = synthetic(16, 21);
+    const validation = synthetic(8, 22);
+    const key = 'experts.0.Down2.features1.0.weight';
+    const trainer = new FullFinetuner(trainableSpecMoE(stateDict(10), CONFIG), settings);
+    const perEpoch: number[][] = [];
+    const history = await trainer.fit(train, validation, { onEpoch: () => void perEpoch.push(values(trainer, key)) });
+    expect(history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(trainer.bestEpoch).toBe(3);
+    expect(values(trainer, key)).toEqual(perEpoch[2]);
+    // A checkpoint of an early-stopping run, resumed with stopAfter at its epoch, keeps that epoch's weights as they are.
+    const early = new FullFinetuner(trainableSpecMoE(stateDict(11), CONFIG), { ...settings, stopAfter: 0, patience: 99, epochs: 2 });
+    await early.fit(train, validation);
+    const atTwo = readSafetensors(early.checkpoint().get(FULL_FINETUNE_FILES.weights)!).tensors.get(key)!.data;
+    const resumed = new FullFinetuner(trainableSpecMoE(stateDict(12), CONFIG), { ...settings, stopAfter: 2 });
+    resumed.restore(early.checkpoint());
+    expect(await resumed.fit(train, validation)).toHaveLength(2);
+    expect(resumed.bestEpoch).toBe(2);
+    expect(values(resumed, key)).toEqual(Array.from(atTwo));
+    for (const t of [trainer, early, resumed]) t.dispose();
+  }, 300_000);
+
+  it('refuses a fixed epoch count outside the schedule, naming the option', () => {
+    const model = trainableSpecMoE(stateDict(13), CONFIG);
+    for (const stopAfter of [1.5, -1, 31]) expect(() => new FullFinetuner(model, { ...DEFAULT_FULL_FINETUNE, stopAfter })).toThrow(/--stop-after.*got/);
+    model.params.dispose();
+  });
 
   it('refuses an averaging start that is not an epoch number, naming the option', () => {
     const model = trainableSpecMoE(stateDict(9), CONFIG);
