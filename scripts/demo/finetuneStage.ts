@@ -61,6 +61,14 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   averaged weight for weight (a "model soup", which stays one model): seed 1 57.7 % (validation 59.5 %, best epoch 4
   of 10), seed 3 50.9 % (validation 66.7 %, best epoch 10 of 16), their average 52.9 % (validation 55.2 %). All below
   this bundle's validation, so not adopted; the average of two fine-tunes that ended far apart is worse than either.
+- Cross-validation over subjects instead of 4 validation subjects (2026-12-06): this bundle's recipe with a 12-epoch
+  cosine schedule and no early stopping, from the re-run pretraining above, fine-tuned in 3 subject-wise folds of the 21
+  train and validation subjects (\`scripts/demo/folds.json\`; ~300 held-out trials per fold). The mean fold balanced
+  accuracy peaked at epoch 10: 66.8 % (folds 61.1 / 71.1 / 68.3 %), against 68.2 % for aligned band power on the same
+  folds (67.9 / 66.7 / 70.1 %). The rule fixed before the run (adopt a model trained on all 21 subjects if
+  cross-validation beats band power by 3 points or more) was not met. That model (all 21 subjects, epoch 10 kept with
+  \`--stop-after 10\`) scored 53.4 % on test, against 61.3 % for band power trained on the same 21 subjects. Measured
+  on ~900 held-out trials rather than 165, the whole-model fine-tuning is about at band power's level, not above it.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Averaging the class probabilities of this bundle and the random-init run (an ensemble of two models, which one
