@@ -138,7 +138,11 @@ describe('FullFinetuner', () => {
     expect(await resumed.fit(train, validation)).toHaveLength(2);
     expect(resumed.bestEpoch).toBe(2);
     expect(values(resumed, key)).toEqual(Array.from(atTwo));
-    for (const t of [trainer, early, resumed]) t.dispose();
+    // Past the fixed epoch, its weights are gone: refused, not silently replaced by the best one.
+    const late = new FullFinetuner(trainableSpecMoE(stateDict(12), CONFIG), { ...settings, stopAfter: 1 });
+    late.restore(early.checkpoint());
+    await expect(late.fit(train, validation)).rejects.toThrow(/after epoch 2, past --stop-after 1/);
+    for (const t of [trainer, early, resumed, late]) t.dispose();
   }, 300_000);
 
   it('refuses a fixed epoch count outside the schedule, naming the option', () => {

@@ -318,6 +318,7 @@ export class FullFinetuner {
     const classWeights = balancedClassWeights(Array.from(train.labels), this.config.nClasses);
     const stepsPerEpoch = Math.ceil(train.n / s.batchSize);
     const fixed = s.stopAfter > 0;
+    if (fixed && this.epoch > s.stopAfter) throw new FinetuneStateError(`the checkpoint is after epoch ${this.epoch}, past --stop-after ${s.stopAfter}: that epoch's weights are no longer there`);
     while (this.epoch < (fixed ? s.stopAfter : s.epochs) && (fixed || this.stale < s.patience) && !hooks.signal?.aborted) {
       const started = performance.now();
       const random = seededRandom(s.seed * 1000 + this.epoch);
