@@ -50,6 +50,13 @@ function synthetic(n: number, seed: number): TrialSet {
 
 const values = (trainer: FullFinetuner, key: string) => Array.from(trainer.model.params.get(key).dataSync());
 
+/** Fits `trainer` and returns `key`'s values as each epoch left them (before any weight average is loaded for validation). */
+async function fitRecording(trainer: FullFinetuner, train: TrialSet, validation: TrialSet, key: string): Promise<number[][]> {
+  const perEpoch: number[][] = [];
+  await trainer.fit(train, validation, { onEpoch: () => void perEpoch.push(values(trainer, key)) });
+  return perEpoch;
+}
+
 describe('FullFinetuner', () => {
   beforeAll(async () => {
     await initBackend(['wasm']);
@@ -95,8 +102,7 @@ describe('FullFinetuner', () => {
     const key = 'experts.1.Down2.features1.0.weight';
     const trainer = new FullFinetuner(trainableSpecMoE(stateDict(6), CONFIG), settings);
     // onEpoch sees the epoch's own weights (training goes on from them, not from the average).
-    const perEpoch: number[][] = [];
-    await trainer.fit(train, validation, { onEpoch: () => void perEpoch.push(values(trainer, key)) });
+    const perEpoch = await fitRecording(trainer, train, validation, key);
     expect(trainer.history.map((h) => h.averaged)).toEqual([undefined, 1, 2]);
     const average = readSafetensors(trainer.checkpoint().get(FULL_FINETUNE_FILES.average)!).tensors.get(key)!.data;
     const mean = perEpoch[1]!.map((v, i) => (v + perEpoch[2]![i]!) / 2);
@@ -124,9 +130,8 @@ describe('FullFinetuner', () => {
     const validation = synthetic(8, 22);
     const key = 'experts.0.Down2.features1.0.weight';
     const trainer = new FullFinetuner(trainableSpecMoE(stateDict(10), CONFIG), settings);
-    const perEpoch: number[][] = [];
-    const history = await trainer.fit(train, validation, { onEpoch: () => void perEpoch.push(values(trainer, key)) });
-    expect(history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    const perEpoch = await fitRecording(trainer, train, validation, key);
+    expect(trainer.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     expect(trainer.bestEpoch).toBe(3);
     expect(values(trainer, key)).toEqual(perEpoch[2]);
     // A checkpoint of an early-stopping run, resumed with stopAfter at its epoch, keeps that epoch's weights as they are.
