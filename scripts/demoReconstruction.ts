@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { MOTOR_16, PREPROCESSING } from './demo/data';
+import { CHANNELS, PREPROCESSING } from './demo/data';
 import { openRecordingFile } from '../src/cli/files';
 import { readModelFiles } from '../src/cli/modelFiles';
 import type { ReconstructionBandErrors } from '../src/dsp/bandErrors';
@@ -30,7 +30,7 @@ async function heldOutWindows(files: readonly string[]): Promise<PretrainWindow[
     const recording = await openRecordingFile(file);
     try {
       // The pretraining's window spec: aligned channels have an RMS of 100 µV, so 1 000 µV is 10 σ.
-      const spec = { channels: MOTOR_16, windowSec: 6, sampleRateHz: 200, artifactUv: 1000, ...PREPROCESSING };
+      const spec = { channels: CHANNELS, windowSec: 6, sampleRateHz: 200, artifactUv: 1000, ...PREPROCESSING };
       windows.push(...(await extractWindows(recording, basename(file), spec)).windows);
     } finally {
       await recording.close();
@@ -56,7 +56,7 @@ export async function reconstructionReport(experts: readonly Expert[], files: re
   let mse = 0;
   let spectral = 0;
   for (const w of windows) {
-    const batch = makeBatch([w], MOTOR_16.length, PAPER_MASK_PARAMS, 200, random);
+    const batch = makeBatch([w], CHANNELS.length, PAPER_MASK_PARAMS, 200, random);
     const [m, sp] = tf.tidy(() => {
       const shape = batch.shape as [number, number, number];
       const [pred, target] = [tf.tensor3d(batch.x, shape), tf.tensor3d(batch.target, shape)];
@@ -67,7 +67,7 @@ export async function reconstructionReport(experts: readonly Expert[], files: re
     mse += m / windows.length;
     spectral += sp / windows.length;
   }
-  return { files: files.map((f) => basename(f)), windows: windows.length, maskedInputLoss: { mse, spectral }, experts: experts.map((e) => evaluateReconstruction(e, windows, MOTOR_16.length, PAPER_MASK_PARAMS, 12345)) };
+  return { files: files.map((f) => basename(f)), windows: windows.length, maskedInputLoss: { mse, spectral }, experts: experts.map((e) => evaluateReconstruction(e, windows, CHANNELS.length, PAPER_MASK_PARAMS, 12345)) };
 }
 
 const ratioCell = (e: { masked: number; dec1: number; dec2: number }) => `${(e.dec1 / e.masked).toFixed(2)} / ${(e.dec2 / e.masked).toFixed(2)}`;

@@ -9,7 +9,7 @@
 // run folder (default .cache/demo-run) and resumes from it when started again.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { PREPROCESSING, recordingsOf, SPLIT } from './demo/data';
+import { CHANNELS, PREPROCESSING, recordingsOf, SPLIT } from './demo/data';
 import { REPO_ROOT } from '../src/cli/paths';
 
 const args = process.argv.slice(2);
@@ -44,7 +44,7 @@ async function pretrain(): Promise<void> {
         process.execPath,
         [
           join(REPO_ROOT, 'bin', 'specmoe.mjs'), 'pretrain', '--data', ...files, '--out', join(RUN_DIR, `expert${k + 1}`),
-          '--steps', steps, '--seed', String(100 + k), '--band', `${lowHz},${highHz}`, '--notch', String(notchHz ?? 0),
+          '--steps', steps, '--seed', String(100 + k), '--channels', CHANNELS.join(','), '--band', `${lowHz},${highHz}`, '--notch', String(notchHz ?? 0),
           ...(alignment ? ['--align'] : []),
           // Aligned channels have an RMS of 100 µV: 1 000 µV is 10 σ.
           '--artifact-uv', '1000', '--resume', '--eval', ...reconstructionFiles(),

@@ -1,5 +1,5 @@
 // The bundled motor-imagery model's data: the shared eegmmidb recordings, the subject split kept in split.json, the
-// task (16 sensorimotor channels, 4-s trials from the T1/T2 onsets) and the preprocessing every stage uses.
+// task (its sensorimotor channels, 4-s trials from the T1/T2 onsets) and the preprocessing every stage uses.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -11,12 +11,13 @@ import { subjectOf } from '../../src/train/labels';
 import { concatTrials, recordingTrials, type TrialSet } from '../../src/train/trials';
 import { DATA_DIR, REPO_ROOT } from '../../src/cli/paths';
 
-export const MOTOR_16 = ['FC3', 'FC1', 'FCz', 'FC2', 'FC4', 'C5', 'C3', 'C1', 'Cz', 'C2', 'C4', 'C6', 'CP3', 'CP1', 'CP2', 'CP4'];
+/** The model's channels (every stage: pretraining windows, trials, the bundle). */
+export const CHANNELS = ['FC3', 'FC1', 'FCz', 'FC2', 'FC4', 'C5', 'C3', 'C1', 'Cz', 'C2', 'C4', 'C6', 'CP3', 'CP1', 'CP2', 'CP4'];
 export const CLASSES = ['left fist', 'right fist'];
 /** Annotation → class in imagery runs 4, 8 and 12 (T0, rest, is not a class of this model). */
 export const LABELS = new Map([['T1', 'left fist'], ['T2', 'right fist']]);
 export const SEGMENT_SEC = 4;
-export const TASK = { channels: MOTOR_16, montage: 'referential' as const, segmentSec: SEGMENT_SEC };
+export const TASK = { channels: CHANNELS, montage: 'referential' as const, segmentSec: SEGMENT_SEC };
 
 /**
  * Band-pass 4–40 Hz (the mu and beta rhythms with room on both sides; slow drifts and eye movements out), then

@@ -24,7 +24,7 @@ import { readModelFiles } from '../../src/cli/modelFiles';
 import { REPO_ROOT } from '../../src/cli/paths';
 import { reconstructionReport, reconstructionSection } from '../demoReconstruction';
 import { lineChart } from './charts';
-import { CLASSES, LABELS, MOTOR_16, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
+import { CLASSES, LABELS, CHANNELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
 import { freshExpert, specMoEStateDict } from './finetuneRun';
 
 export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
@@ -106,7 +106,7 @@ async function writeBaseBundle(dir: string, experts: Map<string, NamedTensor>[],
       task: 'motor-imagery',
       classes: CLASSES,
       gateMode: 1,
-      channels: MOTOR_16,
+      channels: CHANNELS,
       sampleRateHz: 200,
       segmentSec: SEGMENT_SEC,
       trained: false,
@@ -173,7 +173,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
   const loaded = specMoEFromWeights(await readWeights(readModelFiles(runs[chosen])));
   const test = await splitTrials(SPLIT.test, 0);
   const train = await splitTrials(SPLIT.train, 0);
-  const refChannels = MOTOR_REFERENCE.channels.map((c) => MOTOR_16.indexOf(c));
+  const refChannels = MOTOR_REFERENCE.channels.map((c) => CHANNELS.indexOf(c));
   const aligned = { ...trialBandPowerReference(train, test, refChannels, 2, 200), name: 'the same with Euclidean alignment' };
   const alignedValidation = trialBandPowerReference(train, await splitTrials(SPLIT.validation, 0), refChannels, 2, 200).metrics;
   const { gates, predicted } = await testGates(loaded, test);
@@ -276,13 +276,13 @@ Movement/Imagery (eegmmidb, ODC-By 1.0; Schalk et al. 2004, Goldberger et al. 20
 movement in ${pct(r.bundled.test.balancedAccuracy)} of trials (balanced accuracy; chance is 50 %), ${margin >= 0 ? `${margin.toFixed(1)} points above` : `${(-margin).toFixed(1)} points below`} mu/beta band power with
 logistic regression on the same trials (${pct(r.full.bandPowerReference.balancedAccuracy)}). ${margin >= 5 ? 'That is a usable demonstration of cross-subject decoding, not a clinical or BCI-grade decoder' : margin > 0 ? 'It is only slightly better than that simple baseline, and not a clinical or BCI-grade decoder' : 'A simple baseline does as well or better: treat it as a demonstration of the pipeline, not as a decoder to rely on'}: about ${Math.round(100 - 100 * r.bundled.test.accuracy)} in 100 trials are wrong, and accuracy varies widely between people.
 ${r.chosen === 'full' ? 'The whole model (experts included) was fine-tuned on the task.' : 'The bundle is the head-only variant (gate and classifier trained on the frozen pretrained experts): it scored better on the validation subjects than fine-tuning the whole model.'}
-It expects 4-s segments from the 16 sensorimotor channels below at the imagery cue (T1/T2 onsets), and whole
+It expects 4-s segments from the ${CHANNELS.length} sensorimotor channels below at the imagery cue (T1/T2 onsets), and whole
 recordings (it aligns each recording's channels on that recording's own covariance).
 
 ## Data and split
 - Task: imagined left vs right fist, eegmmidb runs 4, 8 and 12 (T1 = left fist, T2 = right fist; T0, rest, is not a
   class), one 4-s segment from each T1/T2 onset.
-- Channels: ${MOTOR_16.join(', ')}; 160 → 200 Hz (FFT resampling), band-pass ${PREPROCESSING.lowHz}–${PREPROCESSING.highHz} Hz, then per-recording Euclidean
+- Channels: ${CHANNELS.join(', ')}; 160 → 200 Hz (FFT resampling), band-pass ${PREPROCESSING.lowHz}–${PREPROCESSING.highHz} Hz, then per-recording Euclidean
   alignment (each recording's channels times s·R^-1/2, R its shrunk covariance, s = ${PREPROCESSING.alignment!.targetRmsUv} µV; He & Wu 2020), µV/100.
 - Subjects (scripts/demo/split.json, drawn once at random): train ${SPLIT.train.join(', ')}; validation ${SPLIT.validation.join(', ')};
   test ${SPLIT.test.join(', ')}. Test subjects are seen by no stage. The subjects reserved for an independent check are never read.
