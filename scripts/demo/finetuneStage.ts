@@ -24,7 +24,7 @@ import { readModelFiles } from '../../src/cli/modelFiles';
 import { REPO_ROOT } from '../../src/cli/paths';
 import { reconstructionReport, reconstructionSection } from '../demoReconstruction';
 import { lineChart } from './charts';
-import { CLASSES, LABELS, CHANNELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
+import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
 import { freshExpert, specMoEStateDict } from './finetuneRun';
 
 export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
