@@ -69,6 +69,12 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   cross-validation beats band power by 3 points or more) was not met. That model (all 21 subjects, epoch 10 kept with
   \`--stop-after 10\`) scored 53.4 % on test, against 61.3 % for band power trained on the same 21 subjects. Measured
   on ~900 held-out trials rather than 165, the whole-model fine-tuning is about at band power's level, not above it.
+- The band-power reference's seven channels (C3, Cz, C4, CP3, CP4, FC3, FC4) instead of 16 in every stage (pretraining
+  and fine-tuning re-run, otherwise this bundle's recipe; 2026-12-06; 0.8 h of training instead of 2.1 h): whole model
+  58.3 % (validation 62.8 %, best epoch 10 of 16; below this bundle's, so not adopted), random-init experts 55.1 %
+  (validation 62.1 %), head only 55.7 % (validation 50.0 %); aligned band power with the seven channels aligned on their
+  own 61.4 %. The gate stayed flat (spread below 0.01). Fewer channels cost the model nothing measurable on test and did
+  not lift it above band power either.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Averaging the class probabilities of this bundle and the random-init run (an ensemble of two models, which one
