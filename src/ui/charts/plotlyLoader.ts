@@ -1,8 +1,8 @@
 // Plotly (its cartesian bundle, 1.4 MB) without a main-thread freeze when a chart first appears. Imported as a module
 // it was compiled and run on the main thread in one task (~5 s on this loaded 2-core machine, ~1.9 s quieter). As a
 // classic async script the browser compiles it off the main thread while it downloads, leaving its execution (one
-// ~1.6-s task here), which `loadPlotlyWhenIdle` schedules after the first paint, when the main thread is idle and
-// the user is not clicking or typing.
+// ~1.6-s task here), which `loadPlotlyWhenIdle` schedules after the first contentful paint, when the main thread is
+// idle and the user is not clicking or typing.
 import plotlyUrl from 'plotly.js-cartesian-dist-min/plotly-cartesian.min.js?url';
 
 export type PlotlyApi = typeof import('plotly.js-cartesian-dist-min').default;
@@ -38,8 +38,8 @@ export function loadPlotly(): Promise<PlotlyApi> {
 const QUIET_MS = 1500;
 
 /**
- * Starts loading Plotly after the first paint, once the main thread is idle and the user has not clicked or typed for
- * QUIET_MS (a chart needed sooner loads it at once through loadPlotly).
+ * Starts loading Plotly after the first contentful paint, once the main thread is idle and the user has not clicked or
+ * typed for QUIET_MS (a chart needed sooner loads it at once through loadPlotly).
  */
 export function loadPlotlyWhenIdle(): void {
   let lastInput = -Infinity;
@@ -53,5 +53,22 @@ export function loadPlotlyWhenIdle(): void {
     for (const type of inputs) removeEventListener(type, note, { capture: true });
     void loadPlotly();
   };
-  requestAnimationFrame(() => setTimeout(() => idle(attempt)));
+  afterFirstContentfulPaint(() => idle(attempt));
+}
+
+/**
+ * Runs `then` in a task after the page first paints content (the next frame can still be a blank one, so that is not
+ * enough: the load once started 40 ms before the first contentful paint). Where paint timing is not reported, after
+ * the next frame.
+ */
+function afterFirstContentfulPaint(then: () => void): void {
+  if (typeof PerformanceObserver === 'undefined' || !PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+    return void requestAnimationFrame(() => setTimeout(then));
+  }
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntriesByName('first-contentful-paint').length === 0) return;
+    observer.disconnect();
+    setTimeout(then);
+  });
+  observer.observe({ type: 'paint', buffered: true });
 }
