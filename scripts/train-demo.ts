@@ -8,6 +8,7 @@
 // The subject split is scripts/demo/split.json; test subjects are seen by no stage. Every stage checkpoints into the
 // run folder (default .cache/demo-run) and resumes from it when started again.
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CHANNELS, PREPROCESSING, recordingsOf, SPLIT } from './demo/data';
 import { REPO_ROOT } from '../src/cli/paths';
@@ -36,6 +37,7 @@ export function reconstructionFiles(): string[] {
 }
 
 async function pretrain(): Promise<void> {
+  mkdirSync(RUN_DIR, { recursive: true }); // the experts' logs are written beside their folders
   const parts = partitions(recordingsOf([...SPLIT.train, ...SPLIT.validation], 'all'));
   const { lowHz, highHz, notchHz, alignment } = PREPROCESSING;
   await Promise.all(
