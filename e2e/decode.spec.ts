@@ -75,6 +75,12 @@ test('decodes the demo recording\'s trials and shows how they agree with its own
   await expect(page.getByTestId('gate-scale')).toContainText(/Colour scale from these values: [\d.]+ \(dark purple\) to [\d.]+ \(yellow\)/);
   const heatmap = (await traces(page, 'gate-heatmap'))[0] as Trace & { y: string[]; zmin: number; zmax: number };
   expect(heatmap.y).toHaveLength(16); // every model channel has a row, and a label
+  // What a row gates, from the bundle's own widths: 32 features per expert over 16 channels, two features per row.
+  const d3 = (card.architecture.expert as { d3: number }).d3;
+  const perRow = d3 / heatmap.y.length;
+  await expect(page.getByTestId('gate-rows')).toContainText(
+    `the ${heatmap.y[0]} row multiplies features 1–${perRow} of all ${heatmap.y.length} channels, the ${heatmap.y[1]} row features ${perRow + 1}–${2 * perRow}, and so on (${heatmap.y.length} channels, ${d3} features per expert)`,
+  );
   await expect(page.getByTestId('model-accuracy')).toContainText(/balanced accuracy, where guessing gets 50\.0 %/);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);

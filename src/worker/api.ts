@@ -184,6 +184,10 @@ export interface ModelSummary {
   /** SHA-256 of bundle.json (which pins the weights' SHA-256s), or of the weights file. */
   readonly sha256: string;
   readonly parameterCount: number;
+  /** Features per expert embedding (the experts' d3): what the head pools and the gate weighs. */
+  readonly featureWidth: number;
+  /** Channels mixed into each feature by the head's pooling over channels (1 when the channel count divides d3; model/pooling.ts). */
+  readonly channelsPerPooledFeature: number;
 }
 
 export interface BackendInfo {

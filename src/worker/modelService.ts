@@ -14,7 +14,7 @@ import { channelPlan, plannedSegments } from '../pipeline/plan';
 import { type ExportContext, predictionRows } from '../pipeline/exports';
 import { gateSpread } from '../pipeline/gateSpread';
 import { type ForwardLane, localLane } from '../pipeline/decodeLanes';
-import { findTask, load, type LoadedModel, parameterCount, type SpecMoE, type TaskDefinition } from '../model';
+import { channelsPerPooledFeature, findTask, load, type LoadedModel, parameterCount, type SpecMoE, type TaskDefinition } from '../model';
 import { seenSubject } from '../train/seenSubjects';
 import { trialAgreement } from '../train/trialAgreement';
 import type { BackendInfo, DecodeAnalysis, DecodePlan, DecodeProgress, DecodeRequest, DecodeSummary, DecodedRow, ModelSummary, NamedBytes, TaskSummary } from './api';
@@ -75,6 +75,8 @@ function summary(active: ActiveModel): ModelSummary {
     evaluation: loaded.bundle?.evaluation ?? [],
     sha256: active.sha256,
     parameterCount: parameterCount(tensors),
+    featureWidth: loaded.model.config.expert.d3,
+    channelsPerPooledFeature: channelsPerPooledFeature(loaded.task.channels.length, loaded.model.config.expert.d3),
   };
 }
 

@@ -48,7 +48,7 @@ export function DecodeResultsView({ api, session, results, recording, model, onJ
           {analysis?.agreement && <Agreement agreement={analysis.agreement} classes={classes} labels={results.labels} seenSubject={results.seenSubject} />}
           {trials && !analysis?.agreement && <p role="note">None of these trials carries a label of the model's classes, so there is nothing to compare the predictions with.</p>}
           <Timeline rows={rows} classes={classes} trials={trials} sleep={model?.task.sleepStaging ?? false} onSegment={onSegment} />
-          <GateViews rows={rows} channels={context.channelMapping.length ? context.channelMapping.map((m) => m.model) : (model?.task.channels ?? [])} spread={analysis?.gate ?? null} onSegment={onSegment} />
+          <GateViews rows={rows} channels={context.channelMapping.length ? context.channelMapping.map((m) => m.model) : (model?.task.channels ?? [])} spread={analysis?.gate ?? null} pooling={model?.sha256 === context.model.sha256 ? model : null} onSegment={onSegment} />
           <Exports api={api} results={results} recordingOpen={open} onError={onError} />
           <PredictionsTable rows={rows} onSegment={onSegment} />
           {model && open && <Reconstructions api={api} rows={rows} model={model} onError={onError} />}

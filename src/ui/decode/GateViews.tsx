@@ -2,7 +2,7 @@
 // segment as a heatmap whose colour range comes from the values (printed beside it), every channel labelled. When
 // the gate barely varies, the view says so with its spread instead of letting flat lines pass for a pattern.
 import { useMemo, useState } from 'react';
-import type { DecodedRow, GateSpread } from '../../worker/api';
+import type { DecodedRow, GateSpread, ModelSummary } from '../../worker/api';
 import { Plot } from '../charts/Plot';
 import { CLASS_COLOURS } from '../format';
 
@@ -10,6 +10,8 @@ interface Props {
   readonly rows: readonly DecodedRow[];
   readonly channels: readonly string[];
   readonly spread: GateSpread | null;
+  /** The decoding model's features per expert and channels per pooled feature; null when not known (no note on what rows gate). */
+  readonly pooling: Pick<ModelSummary, 'featureWidth' | 'channelsPerPooledFeature'> | null;
   readonly onSegment?: (index: number) => void;
 }
 
@@ -29,7 +31,24 @@ function SpreadNote({ spread }: { spread: GateSpread }) {
   );
 }
 
-export function GateViews({ rows, channels, spread, onSegment }: Props) {
+const span = (from: number, to: number) => (from === to ? `feature ${from + 1}` : `features ${from + 1}–${to + 1}`);
+
+/**
+ * What a heatmap row gates: the gate of row c is computed from channel c's spectrum, but the pooled features it
+ * multiplies come from the head's reshape without a transpose (model/pooling.ts), not from channel c.
+ */
+export function gateRowsNote(channels: readonly string[], { featureWidth: width, channelsPerPooledFeature: mixed }: NonNullable<Props['pooling']>): string {
+  const n = channels.length;
+  const head = `Each row is the gate computed from that channel's spectrum, but the model pools the experts' features after a reshape that does not transpose them (as the authors' SpecMoE does), so a row weighs features of other channels too:`;
+  if (mixed === 1 && width % n === 0) {
+    const k = width / n;
+    const second = channels[1] ? `, the ${channels[1]} row ${span(k, 2 * k - 1)}, and so on` : '';
+    return `${head} the ${channels[0]} row multiplies ${span(0, k - 1)} of all ${n} channels${second} (${n} channels, ${width} features per expert).`;
+  }
+  return `${head} each row multiplies features of several channels, and ${n} channels do not divide the ${width} features per expert, so after the head's pooling over channels each feature mixes ${mixed} of the ${n} channels: the model cannot tell those channels apart there.`;
+}
+
+export function GateViews({ rows, channels, spread, pooling, onSegment }: Props) {
   const [expert, setExpert] = useState(0);
   const centre = useMemo(() => rows.map((r) => r.onset + r.duration / 2), [rows]);
   const index = useMemo(() => rows.map((_, i) => i), [rows]);
@@ -81,6 +100,7 @@ export function GateViews({ rows, channels, spread, onSegment }: Props) {
         testId="gate-heatmap"
         onClick={click}
       />
+      {pooling && channels.length > 0 && <p role="note" data-testid="gate-rows">{gateRowsNote(channels, pooling)}</p>}
     </section>
   );
 }
