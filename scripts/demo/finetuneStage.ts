@@ -74,9 +74,17 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   58.3 % (validation 62.8 %, best epoch 10 of 16; below this bundle's, so not adopted), random-init experts 55.1 %
   (validation 62.1 %), head only 55.7 % (validation 50.0 %); aligned band power with the seven channels aligned on their
   own 61.4 %. The gate stayed flat (spread below 0.01). On test the seven channels scored 2 points above the 16 (within
-  the noise described below), on validation 5 points below; neither lifted the model above band power.
+  the noise described below), on validation 5 points below; neither lifted the model above band power. With 7
+  channels the head's pooling over channels mixes all seven in every feature (its reshape without a transpose keeps
+  channels apart only when their count divides the experts' 32 features; see the app's gate view), which throws away
+  which side a feature came from.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
+- Shift test-time averaging (each trial also decoded 0.25 and 0.5 s earlier and later, within the ±0.5 s the model
+  was trained with, the five probabilities averaged; 2026-12-06): validation 66.1 % against 67.9 % without it, so not
+  used (test: 55.0 %). Single shifts on validation: −0.5 s 66.3 %, −0.25 s 68.6 %, none 67.9 %, +0.25 s 63.0 %,
+  +0.5 s 58.7 %: windows that start later lose the first half-second after the cue, which carries much of what the
+  model uses.
 - Averaging the class probabilities of this bundle and the random-init run (an ensemble of two models, which one
   bundle does not hold): 58.4 %.
 - Euclidean alignment: band power gains 1.9 points from it on the test subjects (the last two rows of the table);
