@@ -10,6 +10,6 @@ export { AUTHORS_EXPERT, type ExpertConfig, ModelShapeError, type SpecMoEConfig,
 export { BUILTIN_TASKS, findTask, type PoolMode, type TaskDefinition } from './tasks';
 export { initExpertParams, initHeadParams } from './init';
 export { parameterCount } from './params';
-export { channelsPerPooledFeature, pooledSource } from './pooling';
+export { channelsPerPooledFeature, pooledSource, poolingNote } from './pooling';
 export { compareOutputs, forwardInputs, runForward, shapeText } from './forwardCheck';
 export { compareWithReferences, type ComparedTensor, formatComparison, PARITY_TOLERANCE } from './parityReport';

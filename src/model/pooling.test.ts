@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../runtime/backend';
-import { channelsPerPooledFeature, pooledSource } from './pooling';
+import { channelsPerPooledFeature, pooledSource, poolingNote } from './pooling';
 import { poolOverTime } from './specMoE';
 
 /** Encoded features whose value names their source: 1000·feature + channel, the same at every time step. */
@@ -33,5 +33,11 @@ describe('pooledSource', () => {
     expect(new Set(row3.map((s) => s.feature))).toEqual(new Set([6, 7]));
     expect(new Set(row3.map((s) => s.channel)).size).toBe(16);
     expect([channelsPerPooledFeature(16, 32), channelsPerPooledFeature(8, 32), channelsPerPooledFeature(7, 32), channelsPerPooledFeature(19, 128)]).toEqual([1, 1, 7, 19]);
+  });
+
+  it('poolingNote speaks only when channels are mixed', () => {
+    expect(poolingNote(16, 32)).toBeNull();
+    expect(poolingNote(7, 32)).toBe("note: 7 channels do not divide the experts' 32 features, so the head's pooling over channels mixes 7 channels in every feature and cannot tell them apart there (a count that divides 32 keeps them apart)");
+    expect(poolingNote(12, 32)).toMatch(/mixes 3 channels in every feature/);
   });
 });

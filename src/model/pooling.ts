@@ -16,3 +16,10 @@ export function pooledSource(row: number, column: number, nChannels: number, wid
 export function channelsPerPooledFeature(nChannels: number, width: number): number {
   return new Set(Array.from({ length: nChannels }, (_, row) => pooledSource(row, 0, nChannels, width).channel)).size;
 }
+
+/** A note for whoever trains a head on `nChannels` channels when the pooling mixes them (null when it keeps them apart). */
+export function poolingNote(nChannels: number, width: number): string | null {
+  const mixed = channelsPerPooledFeature(nChannels, width);
+  if (mixed === 1) return null;
+  return `note: ${nChannels} channels do not divide the experts' ${width} features, so the head's pooling over channels mixes ${mixed} channels in every feature and cannot tell them apart there (a count that divides ${width} keeps them apart)`;
+}

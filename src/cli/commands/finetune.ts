@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { saveBundle } from '../../io/bundle';
 import { readWeights } from '../../io/weights';
 import { initBackend } from '../../runtime/backend';
-import { load } from '../../model';
+import { load, poolingNote } from '../../model';
 import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
@@ -68,6 +68,8 @@ export const finetuneCommand: Command = {
     console.log(`back-end: ${backend.backend}`);
     const weights = await (modelPath ? reading(modelPath, () => readWeights(files)) : readWeights(files));
     const base = load(weights);
+    const pooling = poolingNote(base.task.channels.length, base.model.config.expert.d3);
+    if (pooling) console.log(pooling);
     const settings = {
       epochs: numberOption(args, 'epochs', DEFAULT_HEAD_SETTINGS.epochs),
       batchSize: numberOption(args, 'batch', DEFAULT_HEAD_SETTINGS.batchSize),

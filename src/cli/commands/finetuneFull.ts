@@ -10,6 +10,7 @@ import { initBackend } from '../../runtime/backend';
 import type { SpecMoEConfig } from '../../model/config';
 import { initHeadParams } from '../../model/init';
 import { specMoEFromWeights } from '../../model/load';
+import { poolingNote } from '../../model/pooling';
 import { mirrorPermutation } from '../../dsp/channels';
 import { DEFAULT_FULL_FINETUNE, FULL_FINETUNE_FILES, type FullFinetuneSettings } from '../../train/fullFinetune';
 import { finetuneFull, fullFinetunedBundle, type LabelledRecordingFile } from '../../train/finetuneFull';
@@ -69,6 +70,8 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
   console.log(`back-end: ${backend.backend}`);
   const weights = await readWeights(modelPath ? readModelFiles(modelPath) : defaultModelFiles());
   const base = specMoEFromWeights(weights);
+  const pooling = poolingNote(base.task.channels.length, base.model.config.expert.d3);
+  if (pooling) console.log(pooling);
   const segmentSec = numberOption(args, 'segment', base.task.segmentSec);
   const mirrorText = option(args, 'mirror');
   let mirror: FullFinetuneSettings['mirror'];
