@@ -101,11 +101,21 @@ test('decodes back to back: every segment, the last one drawn to the end, the ma
   await page.getByRole('radio', { name: /back to back/ }).check();
   await expect(page.getByRole('radio', { name: /back to back/ })).toHaveAccessibleName(/\(31\)/);
   await page.waitForFunction(() => document.documentElement.dataset.plotly === 'ready', undefined, { timeout: 60_000 });
-  // Long tasks on the main thread during the run.
+  // Long tasks on the main thread during the run, and the long animation frames around them: these name the scripts
+  // that ran (source, function, what invoked them) and the time spent in style and layout, so a failure says what it was.
   await page.evaluate(() => {
-    const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+    const w = window as unknown as { longTasks: { start: number; duration: number }[]; loafs: { start: number; duration: number; what: string }[] };
     w.longTasks = [];
+    w.loafs = [];
     new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: false });
+    type Script = { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number };
+    type Frame = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: Script[] };
+    const describe = (f: Frame) => {
+      const scripts = f.scripts.map((x) => `${x.invoker} → ${x.sourceFunctionName || '(anonymous)'} in ${x.sourceURL.split('/').pop() || 'an inline script'} ${x.duration.toFixed(0)} ms (forced layout ${x.forcedStyleAndLayoutDuration.toFixed(0)} ms)`);
+      const render = f.renderStart ? `render ${(f.startTime + f.duration - f.renderStart).toFixed(0)} ms, of which style and layout ${(f.startTime + f.duration - f.styleAndLayoutStart).toFixed(0)} ms` : 'no render';
+      return [...scripts, render].join('; ');
+    };
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.loafs.push({ start: e.startTime, duration: e.duration, what: describe(e as Frame) }))).observe({ type: 'long-animation-frame', buffered: false });
   });
   await page.getByRole('button', { name: /^Decode S001R04/ }).click();
   // Wait without Playwright's locator machinery, whose polling forces style and layout on the page's main thread
@@ -124,6 +134,12 @@ test('decodes back to back: every segment, the last one drawn to the end, the ma
     (t) => t.start + t.duration > runStart && t.start < runEnd,
   );
   console.log(`long tasks during the ${((runEnd - runStart) / 1000).toFixed(1)}-s decode run: ${longTasks.length} (${longTasks.map((t) => `${t.duration.toFixed(0)} ms at +${(t.start - runStart).toFixed(0)} ms`).join(', ')})`);
+  // The animation frames that hold a long task of more than 50 ms: what ran in them.
+  const frames = await page.evaluate(() => (window as unknown as { loafs: { start: number; duration: number; what: string }[] }).loafs);
+  const framesOfLongTasks = longTasks
+    .filter((t) => t.duration > 50)
+    .map((t) => `${t.duration.toFixed(0)} ms at +${(t.start - runStart).toFixed(0)} ms: ${frames.filter((f) => f.start <= t.start + t.duration && t.start <= f.start + f.duration).map((f) => f.what).join(' | ') || 'no long animation frame around it'}`);
+  if (framesOfLongTasks.length) console.log(`what ran in them: ${framesOfLongTasks.join('\n')}`);
 
   // The timeline's bars cover every segment to its end: the last one ends at 124 s.
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-rendered', 'true');
@@ -176,7 +192,7 @@ test('decodes back to back: every segment, the last one drawn to the end, the ma
     for (const value of row.slice(1)) expect(Number.isFinite(Number(value))).toBe(true);
   }
   await page.screenshot({ path: 'test-results/decode.png', fullPage: true });
-  expect(longTasks.filter((t) => t.duration > 50)).toEqual([]);
+  expect(longTasks.filter((t) => t.duration > 50), framesOfLongTasks.join('\n')).toEqual([]);
 });
 
 test('cancelling a long run keeps the segments decoded so far', async ({ page }) => {
