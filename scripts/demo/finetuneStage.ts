@@ -78,6 +78,12 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   channels the head's pooling over channels mixes all seven in every feature (its reshape without a transpose keeps
   channels apart only when their count divides the experts' 32 features; see the app's gate view), which throws away
   which side a feature came from.
+- Eight channels (FC3, FCz, FC4, C3, Cz, C4, CP3, CP4: the seven above plus FCz, so that the pooling keeps every channel
+  apart, four features per gate row) in every stage (pretraining and fine-tuning re-run, otherwise this bundle's recipe;
+  2026-12-06; 0.7 h of training): whole model 54.2 % (validation 61.6 %, best epoch 5 of 11; below this bundle's, so not
+  adopted), random-init experts 56.0 % (validation 59.5 %), head only 60.3 % (validation 57.7 %); aligned band power on
+  the same recordings 61.8 %. The gate stayed flat (spread below 0.01). Keeping the channels apart did not lift the
+  whole model (validation 61.6 % against 62.8 % with seven mixed ones): the channel mixing is not what holds it back.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Shift test-time averaging (each trial also decoded 0.25 and 0.5 s earlier and later, within the ±0.5 s the model
