@@ -8,8 +8,9 @@
 // The subject split is scripts/demo/split.json; test subjects are seen by no stage. Every stage checkpoints into the
 // run folder (default .cache/demo-run) and resumes from it when started again.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { codeVersion, PRETRAINING_CODE_FILE } from './demo/codeVersion';
 import { CHANNELS, PREPROCESSING, recordingsOf, SPLIT } from './demo/data';
 import { REPO_ROOT } from '../src/cli/paths';
 
@@ -38,6 +39,7 @@ export function reconstructionFiles(): string[] {
 
 async function pretrain(): Promise<void> {
   mkdirSync(RUN_DIR, { recursive: true }); // the experts' logs are written beside their folders
+  writeFileSync(join(RUN_DIR, PRETRAINING_CODE_FILE), `${codeVersion()}\n`); // for the model card (a resumed run records its last start)
   const parts = partitions(recordingsOf([...SPLIT.train, ...SPLIT.validation], 'all'));
   const { lowHz, highHz, notchHz, alignment } = PREPROCESSING;
   await Promise.all(

@@ -24,6 +24,7 @@ import { readModelFiles } from '../../src/cli/modelFiles';
 import { REPO_ROOT } from '../../src/cli/paths';
 import { reconstructionReport, reconstructionSection } from '../demoReconstruction';
 import { lineChart } from './charts';
+import { codeVersion, PRETRAINING_CODE_FILE } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
 import { freshExpert, specMoEStateDict } from './finetuneRun';
 
@@ -165,6 +166,11 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const row = (name: string, m: Metrics) => `| ${name} | ${pct(m.balancedAccuracy)} | ${m.kappa.toFixed(3)} | ${m.weightedF1.toFixed(3)} | ${m.recall.map(pct).join(' / ')} | ${m.confusion.map((r) => r.join(' ')).join(' / ')} | ${m.count} |`;
 
 export async function finetuneStage(runDir: string): Promise<void> {
+  // Read before the long runs, so later edits to the checkout do not pass for the code that ran; pretraining's own
+  // record comes from the run folder (it may have run at another commit, or before this record existed).
+  const pretrainedAt = existsSync(join(runDir, PRETRAINING_CODE_FILE)) ? readFileSync(join(runDir, PRETRAINING_CODE_FILE), 'utf8').trim() : 'an unrecorded commit';
+  const finetunedAt = codeVersion();
+  const code = pretrainedAt === finetunedAt ? finetunedAt : `${pretrainedAt} (pretraining) and ${finetunedAt} (fine-tuning)`;
   await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
   const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
   const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
@@ -208,7 +214,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   for (const file of ['expert1.safetensors', 'expert2.safetensors', 'expert3.safetensors', 'head.safetensors']) writeFileSync(join(OUT_DIR, file), readFileSync(join(runs[chosen], file)));
-  writeFileSync(join(OUT_DIR, 'bundle.json'), demoBundleJson(readFileSync(join(runs[chosen], 'bundle.json'), 'utf8'), { chosen, full, random, head }));
+  writeFileSync(join(OUT_DIR, 'bundle.json'), demoBundleJson(readFileSync(join(runs[chosen], 'bundle.json'), 'utf8'), { chosen, full, random, head, code }));
   const smooth = (xs: number[]) => xs.map((_, i) => xs.slice(Math.max(0, i - 24), i + 1).reduce((a, b) => a + b, 0) / Math.min(i + 1, 25));
   writeFileSync(join(OUT_DIR, 'pretraining-loss.svg'), lineChart('Pretraining loss (moving average of 25 steps)', states.map((s, k) => ({ name: `expert ${k + 1}`, values: smooth(s.history.map((h) => h.total)), colour: ['#0072B2', '#E69F00', '#009E73'][k]! })), 'step'));
   writeFileSync(
@@ -224,7 +230,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
     classifier: parameterCount(loaded.model.params.entries()),
     decoders: (loaded.experts ?? []).reduce((a, e) => a + parameterCount([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
   };
-  const card = modelCard({ chosen, bundled, full, random, head, aligned: aligned.metrics, alignedValidation, perSubject, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
+  const card = modelCard({ code, chosen, bundled, full, random, head, aligned: aligned.metrics, alignedValidation, perSubject, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
   writeFileSync(join(OUT_DIR, 'README.md'), card);
   writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify({ split: SPLIT, chosen, full, random, head, bandPowerAligned: aligned.metrics, perSubject, gates, pretrainSec, reconstruction }, null, 1));
   console.log(`wrote ${OUT_DIR}: test balanced accuracy ${pct(bundled.test.balancedAccuracy)}, band power ${pct(full.bandPowerReference.balancedAccuracy)}`);
@@ -236,13 +242,13 @@ interface GateSummary {
 }
 
 /** The chosen run's bundle.json under the name and provenance a user sees in the app (the CLI's writer names it after its base). */
-function demoBundleJson(text: string, r: { chosen: 'full' | 'head'; full: Report; random: Report; head: Report }): string {
+function demoBundleJson(text: string, r: { chosen: 'full' | 'head'; full: Report; random: Report; head: Report; code: string }): string {
   const bundle = JSON.parse(text) as { name: string; provenance: Record<string, unknown> };
   const bundled = r[r.chosen];
   bundle.name = 'SpecMoE demo: motor imagery, left vs right fist (eegmmidb)';
   bundle.provenance = {
     ...bundle.provenance,
-    source: 'pretrained and fine-tuned by specmoe-web (npm run train-demo) on PhysioNet eegmmidb',
+    source: `pretrained and fine-tuned by specmoe-web (npm run train-demo at ${r.code}) on PhysioNet eegmmidb`,
     notes: `${r.chosen === 'full' ? 'whole model' : 'head only'} fine-tuned; test balanced accuracy ${pct(bundled.test.balancedAccuracy)} (subjects ${SPLIT.test.join(', ')}); band-power reference ${pct(r.full.bandPowerReference.balancedAccuracy)}; random-init experts ${pct(r.random.test.balancedAccuracy)}; ${r.chosen === 'full' ? `head only ${pct(r.head.test.balancedAccuracy)}` : `whole model ${pct(r.full.test.balancedAccuracy)}`}`,
   };
   return `${JSON.stringify(bundle, null, 1)}\n`;
@@ -266,6 +272,7 @@ async function testGates(loaded: ReturnType<typeof specMoEFromWeights>, test: Aw
 }
 
 function modelCard(r: {
+  code: string;
   chosen: 'full' | 'head';
   bundled: Report;
   full: Report;
@@ -289,7 +296,7 @@ function modelCard(r: {
   const totalHours = (pretrainWall + r.finetuneWallSec) / 3600;
   return `# SpecMoE demo model: motor imagery (left vs right fist)
 
-Pretrained and fine-tuned by this project's own pipeline (\`npm run train-demo\`) on real EEG: PhysioNet EEG Motor
+Pretrained and fine-tuned by this project's own pipeline (\`npm run train-demo\` at ${r.code}) on real EEG: PhysioNet EEG Motor
 Movement/Imagery (eegmmidb, ODC-By 1.0; Schalk et al. 2004, Goldberger et al. 2000). Not the authors' weights.
 
 **What it can and cannot do.** On ${SPLIT.test.length} subjects it never saw, it tells imagined left-fist from right-fist

@@ -1,0 +1,16 @@
+// Which code made a demo bundle: the git commit of the checkout, and whether its tracked files differed from it.
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT } from '../../src/cli/paths';
+
+/** File in a run folder where the pretraining stage records the code it ran. */
+export const PRETRAINING_CODE_FILE = 'pretraining-code.txt';
+
+/** "commit <12 hex>", with " with uncommitted changes" when tracked files differ; said plainly outside a git checkout. */
+export function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `commit ${git('rev-parse', '--short=12', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'an unknown commit (not a git checkout)';
+  }
+}
