@@ -170,7 +170,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
   // record comes from the run folder (it may have run at another commit, or before this record existed).
   const pretrainedAt = existsSync(join(runDir, PRETRAINING_CODE_FILE)) ? readFileSync(join(runDir, PRETRAINING_CODE_FILE), 'utf8').trim() : 'an unrecorded commit';
   const finetunedAt = codeVersion();
-  const code = pretrainedAt === finetunedAt ? finetunedAt : `${pretrainedAt} (pretraining) and ${finetunedAt} (fine-tuning)`;
+  const code = pretrainedAt === finetunedAt ? `code at ${finetunedAt}` : `pretraining code at ${pretrainedAt}, fine-tuning code at ${finetunedAt}`;
   await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
   const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
   const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
@@ -248,7 +248,7 @@ function demoBundleJson(text: string, r: { chosen: 'full' | 'head'; full: Report
   bundle.name = 'SpecMoE demo: motor imagery, left vs right fist (eegmmidb)';
   bundle.provenance = {
     ...bundle.provenance,
-    source: `pretrained and fine-tuned by specmoe-web (npm run train-demo at ${r.code}) on PhysioNet eegmmidb`,
+    source: `pretrained and fine-tuned by specmoe-web (npm run train-demo; ${r.code}) on PhysioNet eegmmidb`,
     notes: `${r.chosen === 'full' ? 'whole model' : 'head only'} fine-tuned; test balanced accuracy ${pct(bundled.test.balancedAccuracy)} (subjects ${SPLIT.test.join(', ')}); band-power reference ${pct(r.full.bandPowerReference.balancedAccuracy)}; random-init experts ${pct(r.random.test.balancedAccuracy)}; ${r.chosen === 'full' ? `head only ${pct(r.head.test.balancedAccuracy)}` : `whole model ${pct(r.full.test.balancedAccuracy)}`}`,
   };
   return `${JSON.stringify(bundle, null, 1)}\n`;
@@ -296,7 +296,7 @@ function modelCard(r: {
   const totalHours = (pretrainWall + r.finetuneWallSec) / 3600;
   return `# SpecMoE demo model: motor imagery (left vs right fist)
 
-Pretrained and fine-tuned by this project's own pipeline (\`npm run train-demo\` at ${r.code}) on real EEG: PhysioNet EEG Motor
+Pretrained and fine-tuned by this project's own pipeline (\`npm run train-demo\`; ${r.code}) on real EEG: PhysioNet EEG Motor
 Movement/Imagery (eegmmidb, ODC-By 1.0; Schalk et al. 2004, Goldberger et al. 2000). Not the authors' weights.
 
 **What it can and cannot do.** On ${SPLIT.test.length} subjects it never saw, it tells imagined left-fist from right-fist
