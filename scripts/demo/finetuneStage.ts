@@ -26,7 +26,7 @@ import { reconstructionReport, reconstructionSection } from '../demoReconstructi
 import { lineChart } from './charts';
 import { codeVersion, PRETRAINING_CODE_FILE } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
-import { freshExpert, specMoEStateDict } from './finetuneRun';
+import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
 export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
 const LABEL_ARG = [...LABELS].map(([a, c]) => `${a}=${c}`).join(',');
@@ -257,8 +257,7 @@ function demoBundleJson(text: string, r: { chosen: 'full' | 'head'; full: Report
 /** The bundle's gates on the test trials (what the app's gate views show). */
 async function testGates(loaded: ReturnType<typeof specMoEFromWeights>, test: Awaited<ReturnType<typeof splitTrials>>): Promise<{ gates: GateSummary; predicted: number[] }> {
   const { FullFinetuner, DEFAULT_FULL_FINETUNE, trainableSpecMoE } = await import('../../src/train/fullFinetune');
-  const tensors = new Map([...loaded.model.params.entries()].map(([k, t]) => [k, { dtype: 'F32' as const, shape: t.shape, data: t.dataSync() as Float32Array }]));
-  const evaluation = new FullFinetuner(trainableSpecMoE(tensors, loaded.model.config), DEFAULT_FULL_FINETUNE).evaluate(test);
+  const evaluation = new FullFinetuner(trainableSpecMoE(asNamed(loaded.model.params), loaded.model.config), DEFAULT_FULL_FINETUNE).evaluate(test);
   const check = classificationMetrics(Array.from(test.labels), evaluation.predicted, 2);
   console.log(`bundle on test trials: BA ${pct(check.balancedAccuracy)}`);
   const gates = {

@@ -2,7 +2,6 @@
 // the validation and test trials of the demo split with a bundle (default: the installed one) at each of SHIFTS (s, the
 // window moved later when positive), prints each shift's balanced accuracy and that of the averaged probabilities.
 import { readModelFiles } from '../../src/cli/modelFiles';
-import { isEncoderKey } from '../../src/io/stateDict';
 import { readWeights } from '../../src/io/weights';
 import { specMoEFromWeights } from '../../src/model/load';
 import { initBackend } from '../../src/runtime/backend';
@@ -10,6 +9,7 @@ import { DEFAULT_FULL_FINETUNE, FullFinetuner, trainableSpecMoE } from '../../sr
 import { classificationMetrics } from '../../src/train/metrics';
 import type { TrialSet } from '../../src/train/trials';
 import { SPLIT, splitTrials } from './data';
+import { asNamed } from './finetuneRun';
 
 const SHIFTS = [-0.5, -0.25, 0, 0.25, 0.5];
 const dir = process.argv[2] ?? 'models/specmoe-demo-mi';
@@ -26,7 +26,7 @@ function shifted(set: TrialSet, sec: number): TrialSet {
 await initBackend(['wasm']);
 const weights = await readWeights(readModelFiles(dir));
 const base = specMoEFromWeights(weights);
-const finetuner = new FullFinetuner(trainableSpecMoE(new Map([...weights.tensors].filter(([k]) => !k.startsWith('experts.') || isEncoderKey(k.slice(10)))), base.model.config), DEFAULT_FULL_FINETUNE);
+const finetuner = new FullFinetuner(trainableSpecMoE(asNamed(base.model.params), base.model.config), DEFAULT_FULL_FINETUNE);
 for (const split of ['validation', 'test'] as const) {
   const set = await splitTrials(SPLIT[split], 0.5);
   const sum = new Array(set.n).fill(0).map(() => [0, 0]);

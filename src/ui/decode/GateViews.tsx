@@ -40,7 +40,7 @@ const span = (from: number, to: number) => (from === to ? `feature ${from + 1}` 
 export function gateRowsNote(channels: readonly string[], { featureWidth: width, channelsPerPooledFeature: mixed }: NonNullable<Props['pooling']>): string {
   const n = channels.length;
   const head = `Each row is the gate computed from that channel's spectrum, but the model pools the experts' features after a reshape that does not transpose them (as the authors' SpecMoE does), so a row weighs features of other channels too:`;
-  if (mixed === 1 && width % n === 0) {
+  if (mixed === 1) {
     const k = width / n;
     const second = channels[1] ? `, the ${channels[1]} row ${span(k, 2 * k - 1)}, and so on` : '';
     return `${head} the ${channels[0]} row multiplies ${span(0, k - 1)} of all ${n} channels${second} (${n} channels, ${width} features per expert).`;
