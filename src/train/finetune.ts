@@ -2,7 +2,7 @@
 // of the frozen experts (cached per model and recording), a split by subject or recording, head training with live
 // curves, evaluation beside the band-power reference, and a new bundle holding the trained head.
 import type { PrepareOptions } from '../dsp/segments';
-import { type BundleToSave, specMoEFileLayout } from '../io/bundle';
+import type { BundleToSave } from '../io/bundle';
 import type { NamedTensor } from '../io/safetensors';
 import type { Recording } from '../io/recording';
 import { annotationSegments } from '../pipeline/annotationSegments';
@@ -16,6 +16,7 @@ import { type HeadDataset, headDataset } from './headDataset';
 import type { Evaluation } from './headStepper';
 import { type EpochRecord, HeadTrainer } from './headTraining';
 import { heldOutEvaluation, trainingSubjects } from './heldOut';
+import { fineTunedBundle } from './savedBundle';
 import { scoredEpochSegments } from './scoredEpochs';
 import type { Metrics } from './metrics';
 import type { KernelThreadFactory } from '../runtime/wasm/kernelThread';
@@ -166,34 +167,21 @@ export async function finetune(request: FinetuneRequest): Promise<FinetuneResult
 
 /** The fine-tuned model as a bundle: the base's experts (with their decoders when present) and the new head. */
 export function finetunedBundle(base: LoadedModel, baseTensors: ReadonlyMap<string, NamedTensor>, result: FinetuneResult, name: string, notes: string): BundleToSave {
-  const tensors = new Map<string, Pick<NamedTensor, 'dtype' | 'shape' | 'data'>>();
-  for (const [key, t] of baseTensors) if (key.startsWith('experts.')) tensors.set(key, t);
-  for (const [key, t] of result.trainer.params.entries()) tensors.set(key, { dtype: 'F32', shape: t.shape, data: t.dataSync() as Float32Array });
-  const c = result.config;
-  return {
-    config: {
-      name,
-      model: 'specmoe',
-      architecture: { expert: { ...c.expert }, clfHidden: c.clfHidden, lPool: c.lPool, cPool: c.cPool },
-      task: result.task.id,
-      classes: result.classes,
-      gateMode: 1,
-      channels: [...result.task.channels],
-      sampleRateHz: c.sampleRateHz,
-      segmentSec: c.segmentSec,
-      trained: true,
-      provenance: {
-        source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`,
-        createdAt: new Date().toISOString(),
-        notes,
-        trainingSubjects: trainingSubjects(result, base.bundle?.provenance.trainingSubjects),
-      },
-      ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
-      labels: Object.fromEntries(result.labelMap),
-      evaluation: heldOutEvaluation(result),
+  return fineTunedBundle({
+    name,
+    baseTensors,
+    trained: result.trainer.params.entries(),
+    config: result.config,
+    task: result.task,
+    classes: result.classes,
+    provenance: {
+      source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`,
+      createdAt: new Date().toISOString(),
+      notes,
+      trainingSubjects: trainingSubjects(result, base.bundle?.provenance.trainingSubjects),
     },
-    tensors,
-    dtype: 'F32',
-    fileOf: specMoEFileLayout,
-  };
+    preprocessing: base.preprocessing,
+    labels: result.labelMap,
+    evaluation: heldOutEvaluation(result),
+  });
 }

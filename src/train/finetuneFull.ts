@@ -3,7 +3,6 @@
 // (fullFinetune.ts) with checkpoints a later run resumes from, evaluation on validation and test, the band-power
 // reference on each of them, and a bundle holding the fine-tuned weights and that held-out evaluation (heldOut.ts).
 import type { BundleToSave } from '../io/bundle';
-import { specMoEFileLayout } from '../io/bundle';
 import type { BundlePreprocessing } from '../io/bundleConfig';
 import type { NamedTensor } from '../io/safetensors';
 import type { Recording } from '../io/recording';
@@ -13,6 +12,7 @@ import type { TaskDefinition } from '../model/tasks';
 import { MOTOR_REFERENCE, trialBandPowerReference } from './bandPowerReference';
 import { type FullEpochRecord, type FullFinetuneSettings, FullFinetuner, trainableSpecMoE, type TrialEvaluation } from './fullFinetune';
 import { heldOutEvaluation, trainingSubjects } from './heldOut';
+import { fineTunedBundle } from './savedBundle';
 import type { Metrics } from './metrics';
 import type { SplitName } from './splits';
 import { concatTrials, recordingTrials, type TrialSet } from './trials';
@@ -165,29 +165,16 @@ export function fullFinetunedBundle(
   provenance: { readonly source: string; readonly notes: string },
   labels: ReadonlyMap<string, string>,
 ): BundleToSave {
-  const tensors = new Map<string, Pick<NamedTensor, 'dtype' | 'shape' | 'data'>>();
-  for (const [key, t] of base.tensors) if (key.startsWith('experts.')) tensors.set(key, t);
-  for (const [key, t] of result.finetuner.model.params.entries()) tensors.set(key, { dtype: 'F32', shape: t.shape, data: t.dataSync() as Float32Array });
-  const c = result.config;
-  return {
-    config: {
-      name,
-      model: 'specmoe',
-      architecture: { expert: { ...c.expert }, clfHidden: c.clfHidden, lPool: c.lPool, cPool: c.cPool },
-      task: result.task.id,
-      classes: result.classes,
-      gateMode: 1,
-      channels: [...result.task.channels],
-      sampleRateHz: c.sampleRateHz,
-      segmentSec: c.segmentSec,
-      trained: true,
-      provenance: { source: provenance.source, createdAt: new Date().toISOString(), notes: provenance.notes, trainingSubjects: trainingSubjects(result, base.trainingSubjects) },
-      ...(base.preprocessing ? { preprocessing: base.preprocessing } : {}),
-      labels: Object.fromEntries(labels),
-      evaluation: heldOutEvaluation(result),
-    },
-    tensors,
-    dtype: 'F32',
-    fileOf: specMoEFileLayout,
-  };
+  return fineTunedBundle({
+    name,
+    baseTensors: base.tensors,
+    trained: result.finetuner.model.params.entries(),
+    config: result.config,
+    task: result.task,
+    classes: result.classes,
+    provenance: { source: provenance.source, createdAt: new Date().toISOString(), notes: provenance.notes, trainingSubjects: trainingSubjects(result, base.trainingSubjects) },
+    preprocessing: base.preprocessing,
+    labels,
+    evaluation: heldOutEvaluation(result),
+  });
 }
