@@ -14,6 +14,7 @@ import { buildSpecMoE } from '../model/load';
 import type { SpecMoE } from '../model/specMoE';
 import { inputPsd, poolOverTime, specMoEHead, specMoEHeadTrainingLogits } from '../model/specMoE';
 import { AdamW, cosineLearningRate } from './adamw';
+import type { EpochRecord } from './headTraining';
 import { balancedClassWeights, classificationMetrics, type Metrics } from './metrics';
 import type { TrialSet } from './trials';
 
@@ -77,13 +78,7 @@ export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
   stopAfter: 0,
 };
 
-export interface FullEpochRecord {
-  readonly epoch: number;
-  readonly trainLoss: number;
-  readonly trainBalancedAccuracy: number;
-  readonly validationLoss: number;
-  readonly validationBalancedAccuracy: number;
-  readonly seconds: number;
+export interface FullEpochRecord extends EpochRecord {
   /** Epochs in the weight average that validation scored (absent or 0: this epoch's own weights). */
   readonly averaged?: number;
 }
