@@ -85,6 +85,17 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   adopted), random-init experts 56.0 % (validation 59.5 %), head only 60.3 % (validation 57.7 %); aligned band power on
   the same recordings 61.8 %. The gate stayed flat (spread below 0.01). Keeping the channels apart did not lift the
   whole model (validation 61.6 % against 62.8 % with seven mixed ones): the channel mixing is not what holds it back.
+- This bundle's recipe run again from scratch, every stage, at commit d680491 (2026-12-07; 2.0 h on a shared
+  machine): its pretraining did not re-create this bundle's experts (first losses differ), so it is a fresh draw of the
+  same recipe. Whole model 52.3 % (validation 60.1 %, best epoch 7 of 13; below this bundle's, so not adopted),
+  random-init experts 56.6 % (validation 66.6 %), head only 48.8 % (validation 47.7 %); the gate stayed flat. The
+  random-init run reproduced this bundle's random-init row exactly (same accuracy, κ and confusion matrix): the
+  fine-tuning is deterministic, and the runs differ only through the pretrained experts. From the same experts, the
+  whole model with the experts' learning rate at 1e-4 instead of 5e-4 (rule fixed before the run: adopt if validation
+  beats this bundle's): 59.0 % (validation 56.8 %, best epoch 12 of 18), not adopted. Over the three pretrainings of
+  this recipe, the whole model fine-tuned with seed 1 scored 56.1 % (this bundle), 57.7 % (the re-run above) and 52.3 %
+  on test, against 56.6 % for the same fine-tuning from random experts: pretraining at this scale has not measurably
+  helped, and which pretraining a run draws moves the result by more than 5 points.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Shift test-time averaging (each trial also decoded 0.25 and 0.5 s earlier and later, within the ±0.5 s the model
