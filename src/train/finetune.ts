@@ -15,7 +15,6 @@ import type { HeadSettings } from './headSettings';
 import { type HeadDataset, headDataset } from './headDataset';
 import type { Evaluation } from './headStepper';
 import { type EpochRecord, HeadTrainer } from './headTraining';
-import { heldOutEvaluation, trainingSubjects } from './heldOut';
 import { fineTunedBundle } from './savedBundle';
 import { scoredEpochSegments } from './scoredEpochs';
 import type { Metrics } from './metrics';
@@ -174,14 +173,10 @@ export function finetunedBundle(base: LoadedModel, baseTensors: ReadonlyMap<stri
     config: result.config,
     task: result.task,
     classes: result.classes,
-    provenance: {
-      source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`,
-      createdAt: new Date().toISOString(),
-      notes,
-      trainingSubjects: trainingSubjects(result, base.bundle?.provenance.trainingSubjects),
-    },
+    provenance: { source: `head fine-tuned on frozen experts of ${base.bundle?.name ?? 'a SpecMoE state dict'}`, notes },
+    baseSubjects: base.bundle?.provenance.trainingSubjects,
+    scores: result,
     preprocessing: base.preprocessing,
     labels: result.labelMap,
-    evaluation: heldOutEvaluation(result),
   });
 }

@@ -11,7 +11,6 @@ import { splitDecoders } from '../model/load';
 import type { TaskDefinition } from '../model/tasks';
 import { MOTOR_REFERENCE, trialBandPowerReference } from './bandPowerReference';
 import { type FullEpochRecord, type FullFinetuneSettings, FullFinetuner, trainableSpecMoE, type TrialEvaluation } from './fullFinetune';
-import { heldOutEvaluation, trainingSubjects } from './heldOut';
 import { fineTunedBundle } from './savedBundle';
 import type { Metrics } from './metrics';
 import type { SplitName } from './splits';
@@ -172,9 +171,10 @@ export function fullFinetunedBundle(
     config: result.config,
     task: result.task,
     classes: result.classes,
-    provenance: { source: provenance.source, createdAt: new Date().toISOString(), notes: provenance.notes, trainingSubjects: trainingSubjects(result, base.trainingSubjects) },
+    provenance,
+    baseSubjects: base.trainingSubjects,
+    scores: result,
     preprocessing: base.preprocessing,
     labels,
-    evaluation: heldOutEvaluation(result),
   });
 }

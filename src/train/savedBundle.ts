@@ -2,10 +2,11 @@
 // (train/finetuneFull.ts): the base's expert tensors, the run's trained parameters over them, and a config that
 // describes the run's model, task, labels, provenance and held-out scores.
 import { type BundleToSave, specMoEFileLayout } from '../io/bundle';
-import type { BundleEvaluation, BundlePreprocessing, ModelBundleConfig } from '../io/bundleConfig';
+import type { BundlePreprocessing } from '../io/bundleConfig';
 import type { NamedTensor } from '../io/safetensors';
 import type { SpecMoEConfig } from '../model/config';
 import type { TaskDefinition } from '../model/tasks';
+import { heldOutEvaluation, type HeldOutScores, trainingSubjects } from './heldOut';
 
 /** A trained parameter as the trainers hold it (a tf.Variable): its shape and its values. */
 interface TrainedParameter {
@@ -21,11 +22,15 @@ export interface FineTunedParts {
   readonly config: SpecMoEConfig;
   readonly task: TaskDefinition;
   readonly classes: readonly string[];
-  readonly provenance: ModelBundleConfig['provenance'];
+  /** Where the weights come from and what the run wants said of them; the save time is added. */
+  readonly provenance: { readonly source: string; readonly notes: string };
+  /** The subjects the base's weights learned from (its bundle's provenance.trainingSubjects), when recorded. */
+  readonly baseSubjects: readonly string[] | undefined;
+  /** The run's splits and held-out scores: the bundle's training subjects and `evaluation`. */
+  readonly scores: HeldOutScores;
   readonly preprocessing: BundlePreprocessing | null | undefined;
   /** Class of each recording label (annotation code → class). */
   readonly labels: ReadonlyMap<string, string>;
-  readonly evaluation: BundleEvaluation[];
 }
 
 /** The fine-tuned model as a bundle to save (experts and head in separate files, float32). */
@@ -46,10 +51,10 @@ export function fineTunedBundle(parts: FineTunedParts): BundleToSave {
       sampleRateHz: c.sampleRateHz,
       segmentSec: c.segmentSec,
       trained: true,
-      provenance: parts.provenance,
+      provenance: { ...parts.provenance, createdAt: new Date().toISOString(), trainingSubjects: trainingSubjects(parts.scores, parts.baseSubjects) },
       ...(parts.preprocessing ? { preprocessing: parts.preprocessing } : {}),
       labels: Object.fromEntries(parts.labels),
-      evaluation: parts.evaluation,
+      evaluation: heldOutEvaluation(parts.scores),
     },
     tensors,
     dtype: 'F32',
