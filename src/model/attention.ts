@@ -176,7 +176,7 @@ export function transformerLayer(
   ctx: LayerContext,
   onAttention?: (attended: tf.Tensor3D) => void,
 ): tf.Tensor3D {
-  const [batch, length, dim] = x.shape;
+  const dim = x.shape[2];
   const headDim = dim / heads;
   const q = linear(x, `${prefix}.lin_1`, ctx) as tf.Tensor3D;
   const k = linear(x, `${prefix}.MultiH_Attn.k_proj`, ctx) as tf.Tensor3D;

@@ -2,7 +2,7 @@
 // Convolutions run on NWC tensors; the spec's NCW reinterpretations and transposes are done at stage boundaries
 // with the helpers below, named after the spec's own words.
 import * as tf from '@tensorflow/tfjs';
-import { expertArchitecture, type ExpertArchitecture, transformerWidths } from './architecture';
+import { expertArchitecture, type ExpertArchitecture } from './architecture';
 import { timeSetPooling, TIMESET_POOL_1, TIMESET_POOL_2, transformerLayer } from './attention';
 import { checkInputLength, type ExpertConfig } from './config';
 import { concat, type LayerContext, linear, runStack } from './layers';
@@ -54,14 +54,12 @@ interface EncoderState {
 
 export class Expert {
   private readonly arch: ExpertArchitecture;
-  private readonly widths: ReturnType<typeof transformerWidths>;
 
   constructor(
     readonly config: ExpertConfig,
     readonly params: ParamStore,
   ) {
     this.arch = expertArchitecture(config);
-    this.widths = transformerWidths(config);
   }
 
   private stack(x: tf.Tensor3D, path: string, ctx: LayerContext): tf.Tensor3D {

@@ -157,7 +157,6 @@ export class WasmHead {
       }
       this.datasets.push({ psd: L.take(d.n * C * F), emb: L.take(d.n * C * E), data: d });
     }
-    const R = evalRows * C;
     this.at = workingBuffers(L, { C, F, E, H, maxBatch, evalRows });
     // Parameters, gradients and the optimiser's two moments as four blocks of the same layout: one AdamW call
     // updates them all.

@@ -12,7 +12,6 @@ import { DEFAULT_HEAD_SETTINGS } from '../../train/headSettings';
 import { type EmbeddingCache, finetune, finetunedBundle, type LabelledRecording, type SplitName } from '../../train/finetune';
 import { parseLabelMap, subjectOf } from '../../train/labels';
 import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../../train/heldOut';
-import type { Metrics } from '../../train/metrics';
 import { CliError, type Command, numberOption, option, parseArgs } from '../command';
 import { checkReadable, openRecordingFile, reading } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';

@@ -4,9 +4,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../../io/safetensors';
-import { type LoadedWeights, readWeights } from '../../io/weights';
+import { readWeights } from '../../io/weights';
 import { initBackend } from '../../runtime/backend';
-import { compareOutputs, compareWithReferences, type ComparedTensor, formatComparison, forwardInputs, ModelShapeError, PARITY_TOLERANCE, type PoolMode, runForward, shapeText } from '../../model';
+import { compareOutputs, formatComparison, forwardInputs, ModelShapeError, PARITY_TOLERANCE, type PoolMode, runForward, shapeText } from '../../model';
 import { CliError, type Command, option, parseArgs } from '../command';
 import { readModelFiles } from '../modelFiles';
 import { checkReadable, reading } from '../files';
