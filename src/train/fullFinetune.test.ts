@@ -150,6 +150,22 @@ describe('FullFinetuner', () => {
     for (const t of [trainer, early, resumed, late]) t.dispose();
   }, 300_000);
 
+  it('evaluates windows shifted within the trial margin: the same as trials cut at that place, and refuses a shift past it', () => {
+    const trainer = new FullFinetuner(trainableSpecMoE(stateDict(5), CONFIG), DEFAULT_FULL_FINETUNE);
+    const set = synthetic(6, 11);
+    const span = set.length + 2 * set.margin;
+    // The same trials cut 0.2 s (40 samples) later, with no margin left.
+    const x = new Float32Array(set.n * set.nChannels * set.length);
+    for (let r = 0; r < set.n * set.nChannels; r++) x.set(set.x.subarray(r * span + set.margin + 40, r * span + set.margin + 40 + set.length), r * set.length);
+    const cut = { ...set, margin: 0, x };
+    const shifted = trainer.evaluate(set, undefined, undefined, 0.2);
+    const expected = trainer.evaluate(cut);
+    // The same samples go through the same operations: equal to the last bit.
+    expect(shifted.probabilities).toEqual(expected.probabilities);
+    expect(shifted.probabilities.flat()).not.toEqual(trainer.evaluate(set).probabilities.flat());
+    expect(() => trainer.evaluate(set, undefined, undefined, -0.3)).toThrow(/shifted by -0.3 s needs trials read with a margin of at least that much \(they have 0.25 s\)/);
+  });
+
   it('refuses a fixed epoch count outside the schedule, naming the option', () => {
     const model = trainableSpecMoE(stateDict(13), CONFIG);
     for (const stopAfter of [1.5, -1, 31]) expect(() => new FullFinetuner(model, { ...DEFAULT_FULL_FINETUNE, stopAfter })).toThrow(/--stop-after.*got/);

@@ -267,8 +267,13 @@ export class FullFinetuner {
     }
   }
 
-  /** Inference-mode predictions on every trial at its onset (no shift, no dropout). */
-  evaluate(set: TrialSet, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1), batchSize = 16): TrialEvaluation {
+  /**
+   * Inference-mode predictions on every trial (no dropout), its window at the onset or `shiftSec` later (earlier when
+   * negative), within the margin the trials were read with.
+   */
+  evaluate(set: TrialSet, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1), batchSize = 16, shiftSec = 0): TrialEvaluation {
+    const shift = Math.round(shiftSec * this.config.sampleRateHz);
+    if (Math.abs(shift) > set.margin) throw new RangeError(`a window shifted by ${shiftSec} s needs trials read with a margin of at least that much (they have ${set.margin / this.config.sampleRateHz} s)`);
     const probabilities: number[][] = [];
     const gates: [number, number, number][] = [];
     let lossSum = 0;
@@ -276,7 +281,7 @@ export class FullFinetuner {
     for (let start = 0; start < set.n; start += batchSize) {
       const indices = Array.from({ length: Math.min(batchSize, set.n - start) }, (_, i) => start + i);
       const labels = set.labels.subarray(start, start + indices.length);
-      const { x, times, psd } = this.batch(set, indices, indices.map(() => set.margin), (_, c) => c);
+      const { x, times, psd } = this.batch(set, indices, indices.map(() => set.margin + shift), (_, c) => c);
       const pooled = this.model.experts.map((e) => tf.tidy(() => poolOverTime(e.encode(x, times), set.nChannels, this.config.lPool)));
       const out = tf.tidy(() => {
         const head = specMoEHead(pooled, psd, this.config, this.model.params);
