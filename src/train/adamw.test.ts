@@ -50,6 +50,26 @@ describe('AdamW', () => {
     tf.dispose([...variables.values()]);
   });
 
+  it('a step scale s on W is the same as training V = W/s on gradients s times larger (decay unchanged)', () => {
+    const s = 10;
+    const scaled = new Map([['a', tf.variable(tf.tensor1d(start.a))]]);
+    const reparametrised = new Map([['a', tf.variable(tf.tensor1d(start.a.map((w) => w / s)))]]);
+    const [byScale, byReparametrisation] = [new AdamW(options), new AdamW(options)];
+    for (let t = 1; t <= 3; t++) {
+      const g = gradsAt(t).a;
+      const grads = { plain: tf.tensor1d(g), times: tf.tensor1d(g.map((v) => v * s)) };
+      byScale.apply(scaled, { a: grads.plain }, options.learningRate, (name) => (name === 'a' ? s : 1));
+      byReparametrisation.apply(reparametrised, { a: grads.times }, options.learningRate);
+      tf.dispose(Object.values(grads));
+    }
+    const w = Array.from(scaled.get('a')!.dataSync());
+    Array.from(reparametrised.get('a')!.dataSync()).forEach((v, i) => expect(w[i]!).toBeCloseTo(v * s, 4));
+    // …and it is not the unscaled update.
+    expect(w[0]).not.toBeCloseTo(ref.a[0]!, 2);
+    for (const o of [byScale, byReparametrisation]) o.dispose();
+    tf.dispose([...scaled.values(), ...reparametrised.values()]);
+  });
+
   it('ArrayAdamW (parameters as Float32Arrays) makes the same updates', () => {
     const params = new Map([['a', Float32Array.from(start.a)], ['b', Float32Array.from(start.b)], ['frozen', Float32Array.from([7])]]);
     const optimizer = new ArrayAdamW(options);

@@ -40,8 +40,13 @@ export class AdamW {
 
   constructor(readonly options: AdamWOptions) {}
 
-  /** Applies one update to `variables` (keyed by a stable name) with `grads` (same keys) at learning rate lr. */
-  apply(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number): void {
+  /**
+   * Applies one update to `variables` (keyed by a stable name) with `grads` (same keys) at learning rate lr.
+   * `stepScale(name)` multiplies that variable's Adam step but not its decay: for Adam this is training W/s in place
+   * of W on an input s times larger (a reparametrisation; the gradient's scale cancels in m/√v), see
+   * FullFinetuneSettings.gateWeightScale.
+   */
+  apply(variables: ReadonlyMap<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr: number, stepScale: (name: string) => number = () => 1): void {
     this.step++;
     const { beta1, beta2, epsilon, weightDecay } = this.options;
     const c1 = 1 - beta1 ** this.step;
@@ -55,7 +60,7 @@ export class AdamW {
       tf.tidy(() => {
         const decayed = tf.mul(variable, 1 - lr * weightDecay);
         const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), epsilon));
-        variable.assign(tf.sub(decayed, tf.mul(update, lr)));
+        variable.assign(tf.sub(decayed, tf.mul(update, lr * stepScale(name))));
       });
       old.m.dispose();
       old.v.dispose();

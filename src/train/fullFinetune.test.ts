@@ -166,6 +166,26 @@ describe('FullFinetuner', () => {
     expect(() => trainer.evaluate(set, undefined, undefined, -0.3)).toThrow(/shifted by -0.3 s needs trials read with a margin of at least that much \(they have 0.25 s\)/);
   });
 
+  it('with gateWeightScale moves the gate weights that many times further in the first step, and keeps it in checkpoints', async () => {
+    const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 1, batchSize: 16, shiftSec: 0, channelDropout: 0 };
+    const key = 'gate_LinearT_3.weight';
+    const moved = async (gateWeightScale: number) => {
+      const trainer = new FullFinetuner(trainableSpecMoE(stateDict(21), CONFIG), { ...settings, gateWeightScale });
+      const before = values(trainer, key);
+      await trainer.fit(synthetic(16, 3), synthetic(4, 4));
+      return { trainer, step: values(trainer, key).map((v, i) => v - before[i]! * (1 - settings.gateLearningRate * settings.weightDecay)) };
+    };
+    const plain = await moved(1);
+    const scaled = await moved(10);
+    // One step (16 trials, batch 16): the same Adam step, ten times longer; the bias's step is the same.
+    scaled.step.forEach((d, i) => expect(d).toBeCloseTo(10 * plain.step[i]!, 4));
+    expect(Math.max(...plain.step.map(Math.abs))).toBeGreaterThan(1e-4);
+    expect(values(scaled.trainer, 'gate_LinearT_3.bias')).toEqual(values(plain.trainer, 'gate_LinearT_3.bias'));
+    expect(() => plain.trainer.restore(scaled.trainer.checkpoint())).toThrow(/gateWeightScale = 10, this run has 1/);
+    expect(() => new FullFinetuner(plain.trainer.model, { ...settings, gateWeightScale: 0 })).toThrow(/--gate-weight-scale.*got 0/);
+    for (const t of [plain.trainer, scaled.trainer]) t.dispose();
+  }, 120_000);
+
   it('refuses a fixed epoch count outside the schedule, naming the option', () => {
     const model = trainableSpecMoE(stateDict(13), CONFIG);
     for (const stopAfter of [1.5, -1, 31]) expect(() => new FullFinetuner(model, { ...DEFAULT_FULL_FINETUNE, stopAfter })).toThrow(/--stop-after.*got/);

@@ -29,6 +29,13 @@ export interface FullFinetuneSettings {
    * bins), so Adam's steps of ~lr per weight would need thousands of steps to make the gate vary at lr 1e-3.
    */
   readonly gateLearningRate: number;
+  /**
+   * The gate weights' Adam steps are this many times larger than the gate biases' (decay unchanged): the same as
+   * training W/s on an s-times larger PSD, i.e. a gate whose logits move with the spectrum s times faster while its
+   * mean level (the bias) does not. At 1 (the authors' parametrisation) the gate of the small demo model stays flat:
+   * its weights would need to reach tens for a unit-variance channel's PSD to move the sigmoid.
+   */
+  readonly gateWeightScale: number;
   readonly weightDecay: number;
   /** Epochs without a better validation loss before stopping. */
   readonly patience: number;
@@ -67,6 +74,7 @@ export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
   expertLearningRate: 3e-4,
   headLearningRate: 1e-3,
   gateLearningRate: 1e-2,
+  gateWeightScale: 1,
   weightDecay: 0.01,
   patience: 8,
   dropout: 0.2,
@@ -143,6 +151,7 @@ export class FullFinetuner {
     readonly settings: FullFinetuneSettings,
   ) {
     if (settings.batchSize < 2) throw new RangeError('BatchNorm in training mode needs batches of at least 2 trials');
+    if (!(settings.gateWeightScale > 0)) throw new RangeError(`gateWeightScale (--gate-weight-scale) must be a positive number, got ${settings.gateWeightScale}`);
     if (!Number.isInteger(settings.averageFrom) || settings.averageFrom < 0) throw new RangeError(`averageFrom (--average-from) must be an epoch number (1, 2, …) or 0 for no averaging, got ${settings.averageFrom}`);
     if (!Number.isInteger(settings.stopAfter) || settings.stopAfter < 0 || settings.stopAfter > settings.epochs) {
       throw new RangeError(`stopAfter (--stop-after) must be an epoch number from 1 to epochs (${settings.epochs}) or 0 for early stopping, got ${settings.stopAfter}`);
@@ -249,7 +258,8 @@ export class FullFinetuner {
     for (const g of this.groups) {
       const byKey: Record<string, tf.Tensor> = {};
       for (const [key, v] of g.variables) if (summed[v.name]) byKey[key] = summed[v.name]!;
-      g.optimizer.apply(g.variables, byKey, cosineLearningRate(this.epoch, s.epochs, g.learningRate, g.learningRate * 0.01) * lrScale);
+      const stepScale = g.name === 'gate' ? (key: string) => (key.endsWith('.weight') ? s.gateWeightScale : 1) : undefined;
+      g.optimizer.apply(g.variables, byKey, cosineLearningRate(this.epoch, s.epochs, g.learningRate, g.learningRate * 0.01) * lrScale, stepScale);
     }
     tf.dispose(Object.values(summed));
     return { loss, predicted, labels: batchLabels };
@@ -438,8 +448,9 @@ export class FullFinetuner {
     const state = JSON.parse(new TextDecoder().decode(need(STATE_FILES.state))) as SavedState;
     // More epochs than the checkpoint's run is fine (a run continued); a different batch or frozen state is another run.
     // (Checkpoints from before weight averaging have no averageFrom: they did not average.)
-    const saved = { ...state.settings, averageFrom: state.settings.averageFrom ?? 0 };
-    for (const key of ['batchSize', 'trainExperts', 'averageFrom'] as const) {
+    // (… and checkpoints from before the gate weight scale trained the gate at scale 1.)
+    const saved = { ...state.settings, averageFrom: state.settings.averageFrom ?? 0, gateWeightScale: state.settings.gateWeightScale ?? 1 };
+    for (const key of ['batchSize', 'trainExperts', 'averageFrom', 'gateWeightScale'] as const) {
       if (saved[key] !== this.settings[key]) throw new FinetuneStateError(`checkpoint was made with ${key} = ${saved[key]}, this run has ${this.settings[key]}`);
     }
     const named = (bytes: Uint8Array) => new Map([...readSafetensors(bytes).tensors].map(([k, t]) => [k, t.data as ArrayLike<number>]));

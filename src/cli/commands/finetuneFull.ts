@@ -22,11 +22,12 @@ import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
 import { metricsLine, pct } from './metricsLine';
 
-export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'shift', 'channel-dropout', 'mirror', 'average-from', 'stop-after', 'checkpoint'] as const;
+export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'gate-weight-scale', 'shift', 'channel-dropout', 'mirror', 'average-from', 'stop-after', 'checkpoint'] as const;
 
 export const fullHelp = `  --full            fine-tune the whole model (experts unfrozen, as the paper does) instead of the head alone:
                     --experts-lr LR (default ${DEFAULT_FULL_FINETUNE.expertLearningRate}) --lr LR (classifier, ${DEFAULT_FULL_FINETUNE.headLearningRate})
-                    --gate-lr LR (${DEFAULT_FULL_FINETUNE.gateLearningRate}) --epochs N (${DEFAULT_FULL_FINETUNE.epochs}) --batch N (${DEFAULT_FULL_FINETUNE.batchSize})
+                    --gate-lr LR (${DEFAULT_FULL_FINETUNE.gateLearningRate}) --gate-weight-scale S (the gate weights' steps S times
+                    the biases': a gate that follows the spectrum faster; ${DEFAULT_FULL_FINETUNE.gateWeightScale}: as the authors) --epochs N (${DEFAULT_FULL_FINETUNE.epochs}) --batch N (${DEFAULT_FULL_FINETUNE.batchSize})
                     --patience N (${DEFAULT_FULL_FINETUNE.patience}) --weight-decay WD (${DEFAULT_FULL_FINETUNE.weightDecay}) --seed S
                     --shift SEC (random time shifts, ${DEFAULT_FULL_FINETUNE.shiftSec}) --channel-dropout P (${DEFAULT_FULL_FINETUNE.channelDropout})
                     --mirror "A=B" (left-right mirroring of 10-20 channels, swapping classes A and B, half the time)
@@ -92,6 +93,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     expertLearningRate: numberOption(args, 'experts-lr', DEFAULT_FULL_FINETUNE.expertLearningRate),
     headLearningRate: numberOption(args, 'lr', DEFAULT_FULL_FINETUNE.headLearningRate),
     gateLearningRate: numberOption(args, 'gate-lr', DEFAULT_FULL_FINETUNE.gateLearningRate),
+    gateWeightScale: numberOption(args, 'gate-weight-scale', DEFAULT_FULL_FINETUNE.gateWeightScale),
     weightDecay: numberOption(args, 'weight-decay', DEFAULT_FULL_FINETUNE.weightDecay),
     patience: numberOption(args, 'patience', DEFAULT_FULL_FINETUNE.patience),
     shiftSec: numberOption(args, 'shift', DEFAULT_FULL_FINETUNE.shiftSec),
