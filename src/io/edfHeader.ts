@@ -2,7 +2,7 @@
 // each kind stored one after another for all signals (EDF spec, "header record"). Everything here is bounded by
 // the file size, so a hostile header cannot make us allocate or loop without limit.
 import { EdfFormatError } from './errors';
-import type { ByteSource, RecordingFormat } from './recording';
+import type { ByteSource, RecordingFormat, RecordingHeaderFields } from './recording';
 
 /** One signal as the header describes it, annotation signals included. */
 export interface EdfSignal {
@@ -24,20 +24,9 @@ export interface EdfSignal {
   readonly offset: number;
 }
 
-export interface EdfLayout {
-  readonly format: RecordingFormat;
-  readonly patientId: string;
-  readonly recordingId: string;
-  readonly startDateField: string;
-  readonly startTimeField: string;
-  readonly startDate: Date | null;
-  /** Where the data records start (256 × (signals + 1), whatever the header-bytes field says). */
-  readonly headerBytes: number;
+export interface EdfLayout extends RecordingHeaderFields {
   readonly bytesPerSample: 2 | 3;
   readonly recordBytes: number;
-  /** Complete data records that are read. */
-  readonly nRecords: number;
-  readonly recordDurationSec: number;
   readonly signals: readonly EdfSignal[];
   readonly warnings: string[];
 }

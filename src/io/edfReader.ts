@@ -56,18 +56,8 @@ export async function openEdf(source: ByteSource): Promise<Recording> {
     warnings.push(`${outside.length} annotations lie outside the recorded data (e.g. ${JSON.stringify(first.description)} at ${first.onsetSec} s); kept (MNE drops them)`);
   }
 
-  const header: RecordingHeader = {
-    format: layout.format,
-    patientId: layout.patientId,
-    recordingId: layout.recordingId,
-    startDateField: layout.startDateField,
-    startTimeField: layout.startTimeField,
-    startDate: layout.startDate,
-    headerBytes: layout.headerBytes,
-    nRecords: layout.nRecords,
-    recordDurationSec: layout.recordDurationSec,
-    channels,
-  };
+  const { bytesPerSample: _bytes, recordBytes: _record, signals: _signals, warnings: _warnings, ...fields } = layout;
+  const header: RecordingHeader = { ...fields, channels };
 
   const checkWindow = (start: number, length: number) => {
     if (!Number.isFinite(start) || !Number.isFinite(length)) throw new RangeError(`${source.name}: a window needs finite numbers, got start ${start}, length ${length}`);

@@ -41,7 +41,8 @@ export interface Annotation {
   readonly description: string;
 }
 
-export interface RecordingHeader {
+/** The file-wide header fields as read: what the parser's layout (edfHeader.ts) and the reader's header share. */
+export interface RecordingHeaderFields {
   readonly format: RecordingFormat;
   readonly patientId: string;
   readonly recordingId: string;
@@ -50,10 +51,14 @@ export interface RecordingHeader {
   readonly startTimeField: string;
   /** Parsed start, or null when the fields are impossible dates (a warning says so). */
   readonly startDate: Date | null;
+  /** Where the data records start (256 × (signals + 1), whatever the header-bytes field says). */
   readonly headerBytes: number;
-  /** Data records that are present and read (may differ from the header's field; see warnings). */
+  /** Complete data records that are present and read (may differ from the header's field; see warnings). */
   readonly nRecords: number;
   readonly recordDurationSec: number;
+}
+
+export interface RecordingHeader extends RecordingHeaderFields {
   readonly channels: readonly ChannelInfo[];
 }
 
