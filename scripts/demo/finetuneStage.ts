@@ -96,6 +96,16 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   this recipe, the whole model fine-tuned with seed 1 scored 56.1 % (this bundle), 57.7 % (the re-run above) and 52.3 %
   on test, against 56.6 % for the same fine-tuning from random experts: pretraining at this scale has not measurably
   helped, and which pretraining a run draws moves the result by more than 5 points.
+- A gate that follows the spectrum: the bundle's recipe with \`--gate-weight-scale 10\` (the gate weights' Adam steps
+  ten times the biases', the same as training W/10 on a ten times larger PSD; the saved weights keep the authors'
+  parametrisation), fine-tuning stage only, from the re-run's pretrained experts above (2026-12-07; rule fixed before
+  the run: adopt if validation beats this bundle's). Why: in every run the gate stayed flat; on those experts' cached
+  embeddings, the head alone reached 64.2 % on validation at scale 10 against 60.2 % at 1 and 52.6 % at 100 (a scratch
+  probe, 30 epochs, no early stopping). Whole model 56.6 % (validation 64.6 %, best epoch 10 of 16; below this bundle's,
+  so not adopted), random-init experts 57.9 % (validation 65.1 %), head only (unchanged, scale 1) 48.8 %. Paired with
+  the same experts at scale 1: whole model 52.3 → 56.6 % on test and 60.1 → 64.6 % on validation; random experts
+  56.6 → 57.9 % on test, 66.6 → 65.1 % on validation. The gate now varies from trial to trial (mean gate per trial,
+  per expert, ± 0.010–0.016 on test, against ± 0.002–0.004 for this bundle), but it did not lift the model above band power.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Shift test-time averaging (each trial also decoded 0.25 and 0.5 s earlier and later, within the ±0.5 s the model
