@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { saveBundle, specMoEFileLayout } from '../../io/bundle';
 import { readSafetensors } from '../../io/safetensors';
 import { assembleSpecMoEStateDict } from '../../io/stateDict';
@@ -53,6 +53,18 @@ async function tinyBaseBundle(dir: string): Promise<void> {
   });
   for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
 }
+
+describe('specmoe finetune --full, bad options', () => {
+  it('refuses a gate weight scale that is not positive before reading any recording, as a usage error', async () => {
+    const errors: string[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(String(s)));
+    const missing = join(tmpdir(), 'no-such-recording.edf');
+    const code = await main(['finetune', '--full', '--model', join('models', 'specmoe-demo-mi'), '--labels', 'T1=left fist,T2=right fist', '--segment', '4', '--gate-weight-scale', '0', '--out', tmpdir(), '--train', missing, '--val', missing]);
+    err.mockRestore();
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toMatch(/option --gate-weight-scale must be a positive number, got 0/);
+  });
+});
 
 describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
   it('fine-tunes every weight, resumes with more epochs, and the new bundle decodes trials with their agreement', async () => {

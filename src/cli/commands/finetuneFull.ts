@@ -103,6 +103,8 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     stopAfter: numberOption(args, 'stop-after', DEFAULT_FULL_FINETUNE.stopAfter),
     ...(mirror ? { mirror } : {}),
   };
+  // Refused before any recording is read (the trainer checks it too, after the reading).
+  if (!(settings.gateWeightScale > 0)) throw new CliError(`option --gate-weight-scale must be a positive number, got ${settings.gateWeightScale}`);
   const recordings: LabelledRecordingFile[] = [];
   const open = async (paths: readonly string[], split: SplitName) => {
     for (const path of paths) recordings.push({ recording: await openRecordingFile(path), recordingId: basename(path).replace(/\.(edf|bdf)(\.gz)?$/i, ''), subject: subjectOf(path), split });
