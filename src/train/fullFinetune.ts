@@ -100,6 +100,18 @@ export interface TrialEvaluation {
   readonly gates: [number, number, number][];
 }
 
+/** Throws a RangeError naming the setting (and its CLI option) when `settings` cannot be trained with; callers may check
+ *  before reading any recording, the trainer checks again when it is built. */
+export function checkFullFinetuneSettings(settings: FullFinetuneSettings): void {
+  if (!Number.isInteger(settings.batchSize) || settings.batchSize < 2) throw new RangeError(`batchSize (--batch) must be a whole number of at least 2 trials (BatchNorm in training mode), got ${settings.batchSize}`);
+  if (!Number.isInteger(settings.epochs) || settings.epochs < 1) throw new RangeError(`epochs (--epochs) must be a whole number of at least 1, got ${settings.epochs}`);
+  if (!(settings.gateWeightScale > 0)) throw new RangeError(`gateWeightScale (--gate-weight-scale) must be a positive number, got ${settings.gateWeightScale}`);
+  if (!Number.isInteger(settings.averageFrom) || settings.averageFrom < 0) throw new RangeError(`averageFrom (--average-from) must be an epoch number (1, 2, …) or 0 for no averaging, got ${settings.averageFrom}`);
+  if (!Number.isInteger(settings.stopAfter) || settings.stopAfter < 0 || settings.stopAfter > settings.epochs) {
+    throw new RangeError(`stopAfter (--stop-after) must be an epoch number from 1 to epochs (${settings.epochs}) or 0 for early stopping, got ${settings.stopAfter}`);
+  }
+}
+
 /** A SpecMoE whose parameters are tf.Variables (running statistics not trainable), from a state dict. */
 export function trainableSpecMoE(tensors: ReadonlyMap<string, NamedTensor>, config: SpecMoEConfig): SpecMoE {
   const model = buildSpecMoE(tensors, config);
@@ -150,12 +162,7 @@ export class FullFinetuner {
     readonly model: SpecMoE,
     readonly settings: FullFinetuneSettings,
   ) {
-    if (settings.batchSize < 2) throw new RangeError('BatchNorm in training mode needs batches of at least 2 trials');
-    if (!(settings.gateWeightScale > 0)) throw new RangeError(`gateWeightScale (--gate-weight-scale) must be a positive number, got ${settings.gateWeightScale}`);
-    if (!Number.isInteger(settings.averageFrom) || settings.averageFrom < 0) throw new RangeError(`averageFrom (--average-from) must be an epoch number (1, 2, …) or 0 for no averaging, got ${settings.averageFrom}`);
-    if (!Number.isInteger(settings.stopAfter) || settings.stopAfter < 0 || settings.stopAfter > settings.epochs) {
-      throw new RangeError(`stopAfter (--stop-after) must be an epoch number from 1 to epochs (${settings.epochs}) or 0 for early stopping, got ${settings.stopAfter}`);
-    }
+    checkFullFinetuneSettings(settings);
     const rates: Record<GroupName, number> = { experts: settings.expertLearningRate, gate: settings.gateLearningRate, classifier: settings.headLearningRate };
     this.groups = GROUPS.filter((name) => name !== 'experts' || settings.trainExperts).map((name) => ({
       name,

@@ -55,14 +55,22 @@ async function tinyBaseBundle(dir: string): Promise<void> {
 }
 
 describe('specmoe finetune --full, bad options', () => {
-  it('refuses a gate weight scale that is not positive before reading any recording, as a usage error', async () => {
+  // The recordings do not exist: each option must be refused before any of them is read, as a usage error.
+  it.each([
+    [['--gate-weight-scale', '0'], /gateWeightScale \(--gate-weight-scale\) must be a positive number, got 0/],
+    [['--stop-after', '30'], /stopAfter \(--stop-after\) must be an epoch number from 1 to epochs \(20\) or 0 for early stopping, got 30/],
+    [['--average-from', '1.5'], /averageFrom \(--average-from\) must be an epoch number .* got 1.5/],
+    [['--batch', '1'], /batchSize \(--batch\) must be a whole number of at least 2 trials .* got 1/],
+    [['--epochs', '0', '--stop-after', '0'], /epochs \(--epochs\) must be a whole number of at least 1, got 0/],
+  ])('refuses %j before reading any recording, naming the option', async (bad, message) => {
     const errors: string[] = [];
     const err = vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(String(s)));
     const missing = join(tmpdir(), 'no-such-recording.edf');
-    const code = await main(['finetune', '--full', '--model', join('models', 'specmoe-demo-mi'), '--labels', 'T1=left fist,T2=right fist', '--segment', '4', '--gate-weight-scale', '0', '--out', tmpdir(), '--train', missing, '--val', missing]);
+    const code = await main(['finetune', '--full', '--model', join('models', 'specmoe-demo-mi'), '--labels', 'T1=left fist,T2=right fist', '--segment', '4', '--epochs', '20', ...bad, '--out', tmpdir(), '--train', missing, '--val', missing]);
     err.mockRestore();
     expect(code).toBe(1);
-    expect(errors.join('\n')).toMatch(/option --gate-weight-scale must be a positive number, got 0/);
+    expect(errors.join('\n')).toMatch(message);
+    expect(errors.join('\n')).not.toMatch(/no-such-recording/);
   });
 });
 

@@ -12,7 +12,7 @@ import { initHeadParams } from '../../model/init';
 import { specMoEFromWeights } from '../../model/load';
 import { poolingNote } from '../../model/pooling';
 import { mirrorPermutation } from '../../dsp/channels';
-import { DEFAULT_FULL_FINETUNE, FULL_FINETUNE_FILES, type FullFinetuneSettings } from '../../train/fullFinetune';
+import { checkFullFinetuneSettings, DEFAULT_FULL_FINETUNE, FULL_FINETUNE_FILES, type FullFinetuneSettings } from '../../train/fullFinetune';
 import { finetuneFull, fullFinetunedBundle, type LabelledRecordingFile } from '../../train/finetuneFull';
 import { evaluationNotes, heldOutEvaluation, weakHeadWarnings } from '../../train/heldOut';
 import { parseLabelMap, subjectOf } from '../../train/labels';
@@ -103,8 +103,12 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     stopAfter: numberOption(args, 'stop-after', DEFAULT_FULL_FINETUNE.stopAfter),
     ...(mirror ? { mirror } : {}),
   };
-  // Refused before any recording is read (the trainer checks it too, after the reading).
-  if (!(settings.gateWeightScale > 0)) throw new CliError(`option --gate-weight-scale must be a positive number, got ${settings.gateWeightScale}`);
+  // Refused before any recording is read (the trainer checks again when it is built).
+  try {
+    checkFullFinetuneSettings(settings);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   const recordings: LabelledRecordingFile[] = [];
   const open = async (paths: readonly string[], split: SplitName) => {
     for (const path of paths) recordings.push({ recording: await openRecordingFile(path), recordingId: basename(path).replace(/\.(edf|bdf)(\.gz)?$/i, ''), subject: subjectOf(path), split });
