@@ -111,6 +111,11 @@ const EARLIER_RUNS = `- 1 500 pretraining steps per expert, gate learning rate 1
   adopted). In both seeds scale 10 scored higher on validation (+4.5, +3.2 points) and on test (+4.3, +3.6 points) than
   scale 1 from the same experts: a gain on both splits in both seeds, though not to 5 points
   above band power.
+- The whole recipe from scratch (pretraining and fine-tuning) with \`--gate-weight-scale 10\` (2026-12-07; rule fixed
+  before the run: adopt if validation beats this bundle's): pretraining took 25 min; the machine was reset during the
+  fine-tuning, at epoch 12 of the whole model, so there are no test figures. Its best validation loss by then was at
+  epoch 10, with a validation balanced accuracy of 64.6 % (epoch 8: 67.1 %); the random-init run stood at 64.0 % (epoch 8).
+  Below this bundle's validation, so it would not have been adopted unless a later epoch had overtaken it.
 - Mirror test-time averaging (each trial also decoded with left and right channels swapped, the classes swapped back,
   the probabilities averaged): validation 64.5 % against 67.9 % without it, so not used (test: 57.0 %).
 - Shift test-time averaging (each trial also decoded 0.25 and 0.5 s earlier and later, within the ±0.5 s the model
