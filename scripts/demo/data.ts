@@ -23,7 +23,7 @@ export const TASK = { channels: CHANNELS, montage: 'referential' as const, segme
  * Band-pass 4–40 Hz (the mu and beta rhythms with room on both sides; slow drifts and eye movements out), then
  * per-recording Euclidean alignment (band power gains ~2 points from it on held-out subjects: see the model card).
  */
-export const PREPROCESSING: BundlePreprocessing = { lowHz: 4, highHz: 40, notchHz: null, alignment: DEFAULT_ALIGNMENT };
+export const PREPROCESSING: BundlePreprocessing = { lowHz: 8, highHz: 30, notchHz: null, alignment: DEFAULT_ALIGNMENT };
 
 export type SplitName = 'train' | 'validation' | 'test';
 export const SPLIT = JSON.parse(readFileSync(join(REPO_ROOT, 'scripts', 'demo', 'split.json'), 'utf8')) as Record<SplitName, string[]>;

@@ -32,7 +32,7 @@ export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
 const LABEL_ARG = [...LABELS].map(([a, c]) => `${a}=${c}`).join(',');
 const MIRROR_ARG = `${CLASSES[0]}=${CLASSES[1]}`;
 /** Fine-tuning settings of the bundle and of the random-init ablation (the CLI's options). */
-export const FULL_ARGS = ['--epochs', '20', '--batch', '16', '--experts-lr', '5e-4', '--lr', '1e-3', '--gate-lr', '5e-2', '--patience', '6', '--shift', '0.5', '--channel-dropout', '0.1', '--mirror', MIRROR_ARG, '--seed', '1'];
+export const FULL_ARGS = ['--epochs', '20', '--batch', '16', '--experts-lr', '5e-4', '--lr', '1e-3', '--gate-lr', '5e-2', '--patience', '6', '--shift', '0.5', '--channel-dropout', '0.1', '--mirror', MIRROR_ARG, '--seed', '1', '--gate-weight-scale', '10'];
 /** The epoch from which the recipe averages weights (`--average-from`), or null when it does not. */
 const AVERAGE_FROM = FULL_ARGS.includes('--average-from') ? Number(FULL_ARGS[FULL_ARGS.indexOf('--average-from') + 1]) : null;
 
