@@ -20,8 +20,8 @@ export const SEGMENT_SEC = 4;
 export const TASK = { channels: CHANNELS, montage: 'referential' as const, segmentSec: SEGMENT_SEC };
 
 /**
- * Band-pass 4–40 Hz (the mu and beta rhythms with room on both sides; slow drifts and eye movements out), then
- * per-recording Euclidean alignment (band power gains ~2 points from it on held-out subjects: see the model card).
+ * Band-pass 8–30 Hz (the mu and beta rhythms only; 4–40 Hz until 2026-12-07: see the model card's earlier runs), then
+ * per-recording Euclidean alignment (band power gains 2–3 points from it on held-out subjects: see the model card).
  */
 export const PREPROCESSING: BundlePreprocessing = { lowHz: 8, highHz: 30, notchHz: null, alignment: DEFAULT_ALIGNMENT };
 
