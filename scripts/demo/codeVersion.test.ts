@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { codeVersion } from './codeVersion';
+import { codeVersion, describeCode } from './codeVersion';
 
 describe('codeVersion', () => {
   it("names this checkout's commit, or says plainly that there is none", () => {
@@ -12,5 +12,21 @@ describe('codeVersion', () => {
     }
     if (head) expect(codeVersion()).toMatch(new RegExp(`^commit ${head}( with uncommitted changes)?$`));
     else expect(codeVersion()).toBe('an unknown commit (not a git checkout)');
+  });
+});
+
+describe('describeCode', () => {
+  const a = 'commit aaaaaaaaaaaa';
+  const b = 'commit bbbbbbbbbbbb';
+  const c = 'commit cccccccccccc';
+  it('names one commit when every stage and the card ran at it', () => {
+    expect(describeCode({ pretraining: a, finetuning: a, card: a })).toBe(`code at ${a}`);
+  });
+  it('names each stage when they ran at different commits', () => {
+    expect(describeCode({ pretraining: a, finetuning: b, card: b })).toBe(`pretraining code at ${a}, fine-tuning code at ${b}`);
+  });
+  it('keeps the training commit when only the card was rewritten by later code', () => {
+    expect(describeCode({ pretraining: a, finetuning: a, card: c })).toBe(`code at ${a}; card and evaluation by code at ${c}`);
+    expect(describeCode({ pretraining: a, finetuning: b, card: c })).toBe(`pretraining code at ${a}, fine-tuning code at ${b}; card and evaluation by code at ${c}`);
   });
 });

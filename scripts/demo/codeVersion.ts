@@ -4,6 +4,8 @@ import { REPO_ROOT } from '../../src/cli/paths';
 
 /** File in a run folder where the pretraining stage records the code it ran. */
 export const PRETRAINING_CODE_FILE = 'pretraining-code.txt';
+/** File in a run folder where the fine-tuning stage records the code its training runs started with. */
+export const FINETUNE_CODE_FILE = 'finetune-code.txt';
 
 /** "commit <12 hex>", with " with uncommitted changes" when tracked files differ; said plainly outside a git checkout. */
 export function codeVersion(): string {
@@ -13,4 +15,14 @@ export function codeVersion(): string {
   } catch {
     return 'an unknown commit (not a git checkout)';
   }
+}
+
+/**
+ * The card's words for the code behind a bundle: the stages may have run at different commits, and a card rewritten
+ * from finished runs (after its text changed) by yet another one.
+ */
+export function describeCode(at: { pretraining: string; finetuning: string; card: string }): string {
+  const { pretraining, finetuning, card } = at;
+  const training = pretraining === finetuning ? `code at ${finetuning}` : `pretraining code at ${pretraining}, fine-tuning code at ${finetuning}`;
+  return card === finetuning ? training : `${training}; card and evaluation by code at ${card}`;
 }

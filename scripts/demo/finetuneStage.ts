@@ -24,7 +24,7 @@ import { readModelFiles } from '../../src/cli/modelFiles';
 import { REPO_ROOT } from '../../src/cli/paths';
 import { reconstructionReport, reconstructionSection } from '../demoReconstruction';
 import { lineChart } from './charts';
-import { codeVersion, PRETRAINING_CODE_FILE } from './codeVersion';
+import { codeVersion, describeCode, FINETUNE_CODE_FILE, PRETRAINING_CODE_FILE } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
 import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
@@ -208,8 +208,11 @@ export async function finetuneStage(runDir: string): Promise<void> {
   // Read before the long runs, so later edits to the checkout do not pass for the code that ran; pretraining's own
   // record comes from the run folder (it may have run at another commit, or before this record existed).
   const pretrainedAt = existsSync(join(runDir, PRETRAINING_CODE_FILE)) ? readFileSync(join(runDir, PRETRAINING_CODE_FILE), 'utf8').trim() : 'an unrecorded commit';
-  const finetunedAt = codeVersion();
-  const code = pretrainedAt === finetunedAt ? `code at ${finetunedAt}` : `pretraining code at ${pretrainedAt}, fine-tuning code at ${finetunedAt}`;
+  // The fine-tuning runs' code is recorded when they first start: a stage started again over finished runs (to rewrite
+  // the card) must not pass its own commit for theirs.
+  const finetuneRecord = join(runDir, FINETUNE_CODE_FILE);
+  if (!existsSync(finetuneRecord)) writeFileSync(finetuneRecord, `${codeVersion()}\n`);
+  const code = describeCode({ pretraining: pretrainedAt, finetuning: readFileSync(finetuneRecord, 'utf8').trim(), card: codeVersion() });
   await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
   const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
   const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
