@@ -375,7 +375,7 @@ recordings (it aligns each recording's channels on that recording's own covarian
 ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, no GPU, tfjs-backend-wasm in Node ${process.version}. Pretraining: the three experts in parallel, ${(pretrainWall / 60).toFixed(0)} min
 (step time of the slowest); fine-tuning stage (the longer of the two full runs, which run in parallel, then the head-only
 run and the evaluation): ${(r.finetuneWallSec / 60).toFixed(0)} min.
-In all ${totalHours.toFixed(1)} h on a machine shared with other work (see the project README for a quiet-machine figure).
+In all ${totalHours.toFixed(1)} h of wall time (the machine was not reserved for the run: other work may have slowed it).
 
 ## Results on the test subjects
 | model | balanced accuracy | Cohen's κ | weighted F1 | recall left / right | confusion (rows: true left / right) | n |
