@@ -47,6 +47,9 @@ const EARLIER_RUNS = `- The bundle before this one (2026-12-05 to 2026-12-07; ba
   together, run of 2026-12-07, from scratch) replaced it by the rule fixed before the run: adopt if the whole model's
   validation beats 67.9 %; it reached 70.4 %. On the test subjects, which decided nothing, it scored 1.3 points lower
   (54.8 against 56.1 %), within the noise described at the end of this list.
+- Seed 2 of this bundle's fine-tuning (\`--seed 2\`, whole model only, from this bundle's pretrained experts; 2026-12-07;
+  run to measure the recipe's spread, not for adoption): 58.9 % (κ 0.178; validation 62.7 %, best epoch 6 of 12). Seed
+  1 (this bundle) ranked higher on validation (70.4 %) and lower on test (54.8 %).
 - 1 500 pretraining steps per expert, gate learning rate 1e-2 (2026-12-04, the bundle of its day): whole model 53.6 %,
   random-init experts 55.9 %, head only 50.0 % (validation 61.0 % whole model); the gate stayed within 0.01 of 0.5.
   The 2026-12-05 bundle: 600 steps (the loss is flat after ~150), gate learning rate 5e-2.
