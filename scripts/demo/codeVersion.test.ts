@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { codeVersion, describeCode } from './codeVersion';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codeVersion, describeCode, recordedCode } from './codeVersion';
 
 describe('codeVersion', () => {
   it("names this checkout's commit, or says plainly that there is none", () => {
@@ -28,5 +31,18 @@ describe('describeCode', () => {
   it('keeps the training commit when only the card was rewritten by later code', () => {
     expect(describeCode({ pretraining: a, finetuning: a, card: c })).toBe(`code at ${a}; card and evaluation by code at ${c}`);
     expect(describeCode({ pretraining: a, finetuning: b, card: c })).toBe(`pretraining code at ${a}, fine-tuning code at ${b}; card and evaluation by code at ${c}`);
+  });
+});
+
+describe('recordedCode', () => {
+  it("reads a stage's record from the run folder, and says so plainly where there is none", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    try {
+      expect(recordedCode(dir, 'finetune-code.txt')).toBe('an unrecorded commit');
+      writeFileSync(join(dir, 'finetune-code.txt'), 'commit aaaaaaaaaaaa\n');
+      expect(recordedCode(dir, 'finetune-code.txt')).toBe('commit aaaaaaaaaaaa');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

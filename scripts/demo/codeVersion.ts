@@ -1,5 +1,7 @@
 // Which code made a demo bundle: the git commit of the checkout, and whether its tracked files differed from it.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/cli/paths';
 
 /** File in a run folder where the pretraining stage records the code it ran. */
@@ -15,6 +17,12 @@ export function codeVersion(): string {
   } catch {
     return 'an unknown commit (not a git checkout)';
   }
+}
+
+/** The code a stage recorded in a run folder (`file`), or "an unrecorded commit" where it recorded none. */
+export function recordedCode(runDir: string, file: string): string {
+  const path = join(runDir, file);
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : 'an unrecorded commit';
 }
 
 /**

@@ -24,7 +24,7 @@ import { readModelFiles } from '../../src/cli/modelFiles';
 import { REPO_ROOT } from '../../src/cli/paths';
 import { reconstructionReport, reconstructionSection } from '../demoReconstruction';
 import { lineChart } from './charts';
-import { codeVersion, describeCode, FINETUNE_CODE_FILE, PRETRAINING_CODE_FILE } from './codeVersion';
+import { codeVersion, describeCode, FINETUNE_CODE_FILE, PRETRAINING_CODE_FILE, recordedCode } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
 import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
@@ -210,12 +210,14 @@ const row = (name: string, m: Metrics) => `| ${name} | ${pct(m.balancedAccuracy)
 export async function finetuneStage(runDir: string): Promise<void> {
   // Read before the long runs, so later edits to the checkout do not pass for the code that ran; pretraining's own
   // record comes from the run folder (it may have run at another commit, or before this record existed).
-  const pretrainedAt = existsSync(join(runDir, PRETRAINING_CODE_FILE)) ? readFileSync(join(runDir, PRETRAINING_CODE_FILE), 'utf8').trim() : 'an unrecorded commit';
+  const pretrainedAt = recordedCode(runDir, PRETRAINING_CODE_FILE);
+  const cardAt = codeVersion();
+  const runs = { full: join(runDir, 'full-pretrained'), random: join(runDir, 'full-random'), head: join(runDir, 'head-only') };
+  const done = (dir: string) => existsSync(join(dir, 'finetune-report.json'));
   // The fine-tuning runs' code is recorded when they first start: a stage started again over finished runs (to rewrite
-  // the card) must not pass its own commit for theirs.
-  const finetuneRecord = join(runDir, FINETUNE_CODE_FILE);
-  if (!existsSync(finetuneRecord)) writeFileSync(finetuneRecord, `${codeVersion()}\n`);
-  const code = describeCode({ pretraining: pretrainedAt, finetuning: readFileSync(finetuneRecord, 'utf8').trim(), card: codeVersion() });
+  // the card) must not pass its own commit for theirs, nor claim runs that finished before this record existed.
+  if (!existsSync(join(runDir, FINETUNE_CODE_FILE)) && !Object.values(runs).some(done)) writeFileSync(join(runDir, FINETUNE_CODE_FILE), `${cardAt}\n`);
+  const code = describeCode({ pretraining: pretrainedAt, finetuning: recordedCode(runDir, FINETUNE_CODE_FILE), card: cardAt });
   await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
   const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
   const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
@@ -223,9 +225,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
   const bases = { pretrained: join(runDir, 'base-pretrained'), random: join(runDir, 'base-random') };
   if (!existsSync(join(bases.pretrained, 'bundle.json'))) await writeBaseBundle(bases.pretrained, experts, widths, 'SpecMoE demo base (pretrained experts)');
   if (!existsSync(join(bases.random, 'bundle.json'))) await writeBaseBundle(bases.random, [0, 1, 2].map((k) => freshExpert(widths, 500 + k)), widths, 'SpecMoE demo base (random experts)');
-  const runs = { full: join(runDir, 'full-pretrained'), random: join(runDir, 'full-random'), head: join(runDir, 'head-only') };
   console.log('fine-tuning the whole model from pretrained and from random experts (in parallel), then the head alone');
-  const done = (dir: string) => existsSync(join(dir, 'finetune-report.json'));
   await Promise.all([
     done(runs.full) ? null : cli(['finetune', '--full', '--model', bases.pretrained, '--labels', LABEL_ARG, '--segment', String(SEGMENT_SEC), ...FULL_ARGS, ...splitArgs(), '--out', runs.full], join(runDir, 'full-pretrained.log')),
     done(runs.random) ? null : cli(['finetune', '--full', '--model', bases.random, '--labels', LABEL_ARG, '--segment', String(SEGMENT_SEC), ...FULL_ARGS, ...splitArgs(), '--out', runs.random], join(runDir, 'full-random.log')),
