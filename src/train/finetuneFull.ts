@@ -38,6 +38,11 @@ export interface FullFinetuneRequest {
   readonly headSeed: number;
   /** A fresh head for the label map's classes: state-dict entries (gate linears and classifier). */
   readonly freshHead: (config: SpecMoEConfig, seed: number) => Map<string, NamedTensor>;
+  /**
+   * Start from the state dict's own head (gate linears and classifier, e.g. one trained on frozen experts: a linear
+   * probe, then fine-tuning) instead of a fresh one; it must have the fresh head's keys and shapes.
+   */
+  readonly keepHead?: boolean;
   readonly checkpoint?: { load(): Promise<ReadonlyMap<string, Uint8Array> | null>; save(files: ReadonlyMap<string, Uint8Array>): Promise<void> };
   readonly signal?: AbortSignal;
   readonly onStage?: (stage: string) => void;
@@ -88,6 +93,14 @@ async function readSplits(request: FullFinetuneRequest, preprocessing: BundlePre
   return out;
 }
 
+/** The starting state dict's head tensor `key`, which must have the fresh head's `shape`. */
+function keptHeadTensor(tensors: ReadonlyMap<string, NamedTensor>, key: string, shape: readonly number[]): NamedTensor {
+  const kept = tensors.get(key);
+  if (!kept) throw new RangeError(`keeping the model's head: it has no tensor "${key}"`);
+  if (kept.shape.join() !== shape.join()) throw new RangeError(`keeping the model's head: "${key}" has shape [${kept.shape.join(', ')}], the task needs [${shape.join(', ')}]`);
+  return kept;
+}
+
 export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFinetuneResult> {
   const classes = [...new Set(request.labelMap.values())];
   if (classes.length < 2) throw new RangeError(`fine-tuning needs at least 2 classes, the label map gives ${classes.length}`);
@@ -102,7 +115,7 @@ export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFi
   // into the bundle unchanged (fullFinetunedBundle).
   const tensors = splitDecoders(request.tensors).core;
   for (const key of [...tensors.keys()]) if (!key.startsWith('experts.')) tensors.delete(key);
-  for (const [key, t] of request.freshHead(config, request.headSeed)) tensors.set(key, t);
+  for (const [key, t] of request.freshHead(config, request.headSeed)) tensors.set(key, request.keepHead ? keptHeadTensor(request.tensors, key, t.shape) : t);
   const finetuner = new FullFinetuner(trainableSpecMoE(tensors, config), request.settings);
   let trainSec = 0;
   const saved = await request.checkpoint?.load();

@@ -48,9 +48,10 @@ function folderCache(dir: string): EmbeddingCache {
 export const finetuneCommand: Command = {
   help,
   async run(argv) {
-    const args = parseArgs(argv, ['model', 'labels', 'segment', 'offset', 'train', 'val', 'test', 'out', 'epochs', 'batch', 'lr', 'weight-decay', 'patience', 'seed', 'cache', 'name', ...FULL_OPTIONS], ['train', 'val', 'test'], ['full']);
+    const args = parseArgs(argv, ['model', 'labels', 'segment', 'offset', 'train', 'val', 'test', 'out', 'epochs', 'batch', 'lr', 'weight-decay', 'patience', 'seed', 'cache', 'name', ...FULL_OPTIONS], ['train', 'val', 'test'], ['full', 'keep-head']);
     if (args.positional.length > 0) throw new CliError(`unexpected argument "${args.positional[0]}"`);
     if (args.flags.has('full')) return runFullFinetune(args);
+    if (args.flags.has('keep-head')) throw new CliError('--keep-head starts a whole-model fine-tuning (--full) from the model\'s own head; the head-only fine-tuning always trains a fresh one');
     const out = option(args, 'out');
     const labelsText = option(args, 'labels');
     const train = args.options.get('train') ?? [];

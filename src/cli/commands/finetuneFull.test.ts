@@ -54,6 +54,22 @@ async function tinyBaseBundle(dir: string): Promise<void> {
   for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
 }
 
+describe('specmoe finetune --keep-head, bad uses', () => {
+  it.each([
+    [['--full', '--labels', 'T1=right fist,T2=left fist'], /--keep-head: the model's head decodes left fist, right fist; the label map's classes are right fist, left fist/],
+    [['--labels', 'T1=left fist,T2=right fist'], /--keep-head starts a whole-model fine-tuning \(--full\)/],
+  ])('refuses %j before reading any recording', async (extra, message) => {
+    const errors: string[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(String(s)));
+    const missing = join(tmpdir(), 'no-such-recording.edf');
+    const code = await main(['finetune', '--keep-head', ...extra, '--model', join('models', 'specmoe-demo-mi'), '--segment', '4', '--out', tmpdir(), '--train', missing, '--val', missing]);
+    err.mockRestore();
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toMatch(message);
+    expect(errors.join('\n')).not.toMatch(/no-such-recording/);
+  });
+});
+
 describe('specmoe finetune --full, bad options', () => {
   // The recordings do not exist: each option must be refused before any of them is read, as a usage error.
   it.each([
@@ -118,6 +134,15 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     expect(weight(out)).not.toEqual(weight(base));
     const decoder = (dir: string) => Array.from(readSafetensors(readFileSync(join(dir, 'expert2.safetensors'))).tensors.get('experts.1.Up1.features1.0.weight')!.data);
     expect(decoder(out)).toEqual(decoder(base));
+
+    // --keep-head starts from the model's own head: with every learning rate at 0, the head comes out as it went in
+    // (a fresh head, drawn from a seed, would not).
+    const kept = mkdtempSync(join(tmpdir(), 'full-kept-'));
+    expect(await main(['finetune', '--full', '--keep-head', '--model', out, '--labels', 'T1=left fist,T2=right fist', '--segment', '4', '--epochs', '1', '--batch', '8',
+      '--experts-lr', '0', '--lr', '0', '--gate-lr', '0', '--out', kept, '--train', ...runs('S002', ['04']), '--val', ...runs('S003', ['04'])]), errors.join('\n')).toBe(0);
+    const head = (dir: string) => readSafetensors(readFileSync(join(dir, 'head.safetensors'))).tensors;
+    expect(head(kept).size).toBeGreaterThan(0);
+    for (const [key, t] of head(out)) expect(Array.from(head(kept).get(key)!.data), key).toEqual(Array.from(t.data));
 
     // More epochs: the run continues from the checkpoint instead of starting over.
     lines.length = 0;

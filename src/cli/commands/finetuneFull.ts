@@ -35,6 +35,8 @@ export const fullHelp = `  --full            fine-tune the whole model (experts 
                     average: stochastic weight averaging; ${DEFAULT_FULL_FINETUNE.averageFrom}: off)
                     --stop-after N (train epochs 1..N of the --epochs schedule and keep epoch N, no early stopping:
                     for an epoch count chosen beforehand, e.g. by cross-validation; ${DEFAULT_FULL_FINETUNE.stopAfter}: off)
+                    --keep-head (start from the model's own gate and classifier, e.g. a head-only fine-tuning's,
+                    instead of a fresh head: its classes must be the label map's, in the same order)
                     --checkpoint DIR (default OUT/checkpoint; a run there is resumed)`;
 
 function folderCheckpoint(dir: string) {
@@ -103,6 +105,10 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     stopAfter: numberOption(args, 'stop-after', DEFAULT_FULL_FINETUNE.stopAfter),
     ...(mirror ? { mirror } : {}),
   };
+  const keepHead = args.flags.has('keep-head');
+  if (keepHead && base.task.classes.join('\n') !== classes.join('\n')) {
+    throw new CliError(`--keep-head: the model's head decodes ${base.task.classes.join(', ')}; the label map's classes are ${classes.join(', ')} (same classes, same order needed)`);
+  }
   // Refused before any recording is read (the trainer checks again when it is built).
   try {
     checkFullFinetuneSettings(settings);
@@ -127,6 +133,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
       settings,
       headSeed: settings.seed + 10,
       freshHead,
+      keepHead,
       checkpoint: folderCheckpoint(option(args, 'checkpoint') ?? join(out, 'checkpoint')),
       onStage: (stage) => console.log(stage),
       onBatch: (epoch, done, total, loss) => done % 10 === 0 && console.log(`epoch ${epoch} batch ${done}/${total} loss ${loss.toFixed(4)}`),
