@@ -112,6 +112,7 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     };
     expect(report.splits.map((s) => [s.name, s.subjects, s.trials])).toEqual([['train', ['S002'], 45], ['validation', ['S003'], 45], ['test', ['S004'], 15]]);
     expect(report.history.map((h) => h.epoch)).toEqual([1]);
+    expect((report as unknown as { head: string }).head).toBe('fresh, seed 11');
     expect(report.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(15);
     expect(report.bandPowerReference.channels).toEqual(['C3', 'Cz', 'C4', 'CP3', 'CP4', 'FC3', 'FC4']);
     expect(report.settings.mirror).toEqual({ probability: 0.5, channels: [4, 3, 2, 1, 0, 6, 5], classes: [1, 0] });
@@ -143,6 +144,8 @@ describeShared('specmoe finetune --full on eegmmidb (tiny model)', () => {
     const head = (dir: string) => readSafetensors(readFileSync(join(dir, 'head.safetensors'))).tensors;
     expect(head(kept).size).toBeGreaterThan(0);
     for (const [key, t] of head(out)) expect(Array.from(head(kept).get(key)!.data), key).toEqual(Array.from(t.data));
+    expect(JSON.parse(readFileSync(join(kept, 'finetune-report.json'), 'utf8')).head).toBe('kept from the model (--keep-head)');
+    expect(JSON.parse(readFileSync(join(kept, 'bundle.json'), 'utf8')).provenance.source).toMatch(/^whole model fine-tuned \(specmoe finetune --full --keep-head\) from /);
 
     // More epochs: the run continues from the checkpoint instead of starting over.
     lines.length = 0;

@@ -150,7 +150,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     for (const w of weakHeadWarnings(evaluation, result.classes.length)) console.error(`warning: ${w}`);
     const name = option(args, 'name') ?? `${base.bundle?.name ?? 'SpecMoE'}, fully fine-tuned for ${result.classes.join('/')}`;
     const notes = evaluationNotes(evaluation);
-    const bundle = fullFinetunedBundle({ tensors: weights.tensors, preprocessing: base.preprocessing, trainingSubjects: base.bundle?.provenance.trainingSubjects }, result, name, { source: `whole model fine-tuned (specmoe finetune --full) from ${base.bundle?.name ?? 'a SpecMoE state dict'}`, notes }, labelMap);
+    const bundle = fullFinetunedBundle({ tensors: weights.tensors, preprocessing: base.preprocessing, trainingSubjects: base.bundle?.provenance.trainingSubjects }, result, name, { source: `whole model fine-tuned (specmoe finetune --full${keepHead ? ' --keep-head' : ''}) from ${base.bundle?.name ?? 'a SpecMoE state dict'}`, notes }, labelMap);
     mkdirSync(out, { recursive: true });
     for (const [file, bytes] of await saveBundle(bundle)) writeFileSync(join(out, file), bytes);
     const report = {
@@ -163,6 +163,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
       test: result.test?.metrics ?? null,
       bandPowerReference: { channels: result.reference.channels, ...result.reference.metrics },
       settings,
+      head: keepHead ? 'kept from the model (--keep-head)' : `fresh, seed ${settings.seed + 10}`,
       trainSec: result.trainSec,
     };
     writeFileSync(join(out, 'finetune-report.json'), JSON.stringify(report, null, 1));
