@@ -166,6 +166,18 @@ describe('FullFinetuner', () => {
     expect(() => trainer.evaluate(set, undefined, undefined, -0.3)).toThrow(/shifted by -0.3 s needs trials read with a margin of at least that much \(they have 0.25 s\)/);
   });
 
+  it("with batch normalisation, a trial's prediction depends on the statistics of its batch (AdaBN); with the running ones it does not", () => {
+    const trainer = new FullFinetuner(trainableSpecMoE(stateDict(4), CONFIG), DEFAULT_FULL_FINETUNE);
+    const set = synthetic(8, 3);
+    const p = (batchSize: number, mode: 'running' | 'batch') => trainer.evaluate(set, undefined, batchSize, 0, mode).probabilities.flat();
+    const running = p(8, 'running');
+    p(4, 'running').forEach((v, i) => expect(v).toBeCloseTo(running[i]!, 5));
+    const whole = p(8, 'batch');
+    expect(Math.max(...p(4, 'batch').map((v, i) => Math.abs(v - whole[i]!)))).toBeGreaterThan(1e-4);
+    expect(Math.max(...whole.map((v, i) => Math.abs(v - running[i]!)))).toBeGreaterThan(1e-4);
+    trainer.dispose();
+  });
+
   it('with gateWeightScale moves the gate weights that many times further in the first step, and keeps it in checkpoints', async () => {
     const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 1, batchSize: 16, shiftSec: 0, channelDropout: 0 };
     const key = 'gate_LinearT_3.weight';

@@ -286,9 +286,10 @@ export class FullFinetuner {
 
   /**
    * Inference-mode predictions on every trial (no dropout), its window at the onset or `shiftSec` later (earlier when
-   * negative), within the margin the trials were read with.
+   * negative), within the margin the trials were read with. With `normalisation` 'batch', BatchNorm normalises each
+   * batch by its own statistics instead of the running ones (AdaBN when a batch holds one recording's trials).
    */
-  evaluate(set: TrialSet, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1), batchSize = 16, shiftSec = 0): TrialEvaluation {
+  evaluate(set: TrialSet, classWeights: readonly number[] = new Array(this.config.nClasses).fill(1), batchSize = 16, shiftSec = 0, normalisation: 'running' | 'batch' = 'running'): TrialEvaluation {
     const shift = Math.round(shiftSec * this.config.sampleRateHz);
     if (Math.abs(shift) > set.margin) throw new RangeError(`a window shifted by ${shiftSec} s needs trials read with a margin of at least that much (they have ${set.margin / this.config.sampleRateHz} s)`);
     const probabilities: number[][] = [];
@@ -299,7 +300,7 @@ export class FullFinetuner {
       const indices = Array.from({ length: Math.min(batchSize, set.n - start) }, (_, i) => start + i);
       const labels = set.labels.subarray(start, start + indices.length);
       const { x, times, psd } = this.batch(set, indices, indices.map(() => set.margin + shift), (_, c) => c);
-      const pooled = this.model.experts.map((e) => tf.tidy(() => poolOverTime(e.encode(x, times), set.nChannels, this.config.lPool)));
+      const pooled = this.model.experts.map((e) => tf.tidy(() => poolOverTime(e.encode(x, times, normalisation === 'batch'), set.nChannels, this.config.lPool)));
       const out = tf.tidy(() => {
         const head = specMoEHead(pooled, psd, this.config, this.model.params);
         const w = tf.sum(tf.gather(tf.tensor1d([...classWeights]), tf.tensor1d(labels, 'int32')));
