@@ -107,15 +107,15 @@ export async function finetuneFull(request: FullFinetuneRequest): Promise<FullFi
   const classOf = new Map([...request.labelMap].map(([annotation, cls]) => [annotation, classes.indexOf(cls)]));
   const config: SpecMoEConfig = { ...request.config, nClasses: classes.length };
   const task: TaskDefinition = { ...request.task, classes };
-  const splits = await readSplits(request, request.preprocessing, classOf, request.settings.shiftSec);
-  const { train, validation, test } = splits;
-  if (!train || !validation) throw new RangeError('fine-tuning needs labelled trials in both the training and the validation split');
-
   // The experts' encoders are fine-tuned; their decoders (reconstruction only) stay out of training and go back
-  // into the bundle unchanged (fullFinetunedBundle).
+  // into the bundle unchanged (fullFinetunedBundle). A kept head is checked before any recording is read.
   const tensors = splitDecoders(request.tensors).core;
   for (const key of [...tensors.keys()]) if (!key.startsWith('experts.')) tensors.delete(key);
   for (const [key, t] of request.freshHead(config, request.headSeed)) tensors.set(key, request.keepHead ? keptHeadTensor(request.tensors, key, t.shape) : t);
+
+  const splits = await readSplits(request, request.preprocessing, classOf, request.settings.shiftSec);
+  const { train, validation, test } = splits;
+  if (!train || !validation) throw new RangeError('fine-tuning needs labelled trials in both the training and the validation split');
   const finetuner = new FullFinetuner(trainableSpecMoE(tensors, config), request.settings);
   let trainSec = 0;
   const saved = await request.checkpoint?.load();
