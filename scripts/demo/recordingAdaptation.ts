@@ -11,7 +11,7 @@ import { specMoEFromWeights } from '../../src/model/load';
 import { initBackend } from '../../src/runtime/backend';
 import { DEFAULT_FULL_FINETUNE, FullFinetuner, trainableSpecMoE } from '../../src/train/fullFinetune';
 import { classificationMetrics } from '../../src/train/metrics';
-import { concatTrials, type TrialSet } from '../../src/train/trials';
+import type { TrialSet } from '../../src/train/trials';
 import { SPLIT, splitTrials } from './data';
 import { asNamed } from './finetuneRun';
 
@@ -23,6 +23,12 @@ function byRecording(set: TrialSet): number[][] {
   const groups = new Map<string, number[]>();
   set.recordingIds.forEach((id, i) => groups.set(id, [...(groups.get(id) ?? []), i]));
   return [...groups.values()];
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
 }
 
 /** The trials `indices` of `set` as a set of their own. */
@@ -41,17 +47,15 @@ for (const dir of dirs) {
   for (const split of ['validation', 'test'] as const) {
     const set = await splitTrials(SPLIT[split], 0);
     const groups = byRecording(set);
-    const ordered = concatTrials(groups.map((g) => subset(set, g)));
-    const plain = finetuner.evaluate(ordered);
-    const adaBn = groups.flatMap((g) => finetuner.evaluate(subset(set, g), undefined, g.length, 0, 'batch').predicted);
+    const plain = finetuner.evaluate(set);
+    const adaBn = new Array<number>(set.n);
+    const centred = new Array<number>(set.n);
     const logOdds = plain.probabilities.map((p) => Math.log(p[1]! + 1e-9) - Math.log(p[0]! + 1e-9));
-    let first = 0;
-    const centred = groups.flatMap((g) => {
-      const own = logOdds.slice(first, (first += g.length));
-      const sorted = [...own].sort((a, b) => a - b);
-      const median = sorted.length % 2 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-      return own.map((v) => (v > median ? 1 : 0));
-    });
-    console.log(`${dir} ${split}: as decoded ${pct(ordered.labels, plain.predicted)}, AdaBN per recording ${pct(ordered.labels, adaBn)}, centred per recording ${pct(ordered.labels, centred)}`);
+    for (const g of groups) {
+      finetuner.evaluate(subset(set, g), undefined, g.length, 0, 'batch').predicted.forEach((p, k) => (adaBn[g[k]!] = p));
+      const median = medianOf(g.map((i) => logOdds[i]!));
+      for (const i of g) centred[i] = logOdds[i]! > median ? 1 : 0;
+    }
+    console.log(`${dir} ${split}: as decoded ${pct(set.labels, plain.predicted)}, AdaBN per recording ${pct(set.labels, adaBn)}, centred per recording ${pct(set.labels, centred)}`);
   }
 }
