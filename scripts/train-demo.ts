@@ -1,14 +1,15 @@
-// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction] [--steps N] [--run-dir DIR]`: retrains the
+// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction|earlier-runs] [--steps N] [--run-dir DIR]`: retrains the
 // bundled motor-imagery model from the shared eegmmidb recordings (../shared/data), the paper's recipe end to end:
 //   pretrain  three experts by Gaussian-masked reconstruction on every shared run of the train and validation subjects,
 //             on three disjoint partitions by recording (recording i → expert i mod 3), in parallel;
 //   finetune  the whole SpecMoE on left vs right fist imagery (experts unfrozen), early stopping on validation, beside
 //             the ablations (random-init experts, frozen experts) and the band-power reference; writes the bundle, its
 //             model card and report to models/specmoe-demo-mi.
+//   earlier-runs  only the card's "earlier runs" list, from scripts/demo/earlier-runs.md (no run folder needed).
 // The subject split is scripts/demo/split.json; test subjects are seen by no stage. Every stage checkpoints into the
 // run folder (default .cache/demo-run) and resumes from it when started again.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { codeVersion, PRETRAINING_CODE_FILE } from './demo/codeVersion';
 import { CHANNELS, PREPROCESSING, recordingsOf, SPLIT } from './demo/data';
@@ -17,6 +18,11 @@ import { REPO_ROOT } from '../src/cli/paths';
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const stage = arg('stage', 'all');
+const STAGES = ['pretrain', 'finetune', 'all', 'reconstruction', 'earlier-runs'];
+if (!STAGES.includes(stage)) {
+  console.error(`train-demo: unknown --stage "${stage}" (one of ${STAGES.join(', ')})`);
+  process.exit(2);
+}
 const steps = arg('steps', '600');
 export const RUN_DIR = resolve(arg('run-dir', join(REPO_ROOT, '.cache', 'demo-run')));
 
@@ -64,6 +70,13 @@ if (stage === 'pretrain' || stage === 'all') await pretrain();
 if (stage === 'finetune' || stage === 'all') {
   const { finetuneStage } = await import('./demo/finetuneStage');
   await finetuneStage(RUN_DIR);
+}
+
+if (stage === 'earlier-runs') {
+  // Only the card's "earlier runs" list, from scripts/demo/earlier-runs.md; the weights, figures and evaluation stay.
+  const { CARD_FILE, earlierRuns, withEarlierRuns } = await import('./demo/earlierRuns');
+  writeFileSync(CARD_FILE, withEarlierRuns(readFileSync(CARD_FILE, 'utf8'), earlierRuns()));
+  console.log(`rewrote the earlier-runs list in ${CARD_FILE}`);
 }
 
 if (stage === 'reconstruction') {

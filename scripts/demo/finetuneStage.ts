@@ -26,6 +26,7 @@ import { reconstructionReport, reconstructionSection } from '../demoReconstructi
 import { lineChart } from './charts';
 import { codeVersion, describeCode, FINETUNE_CODE_FILE, PRETRAINING_CODE_FILE, recordedCode } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
+import { earlierRuns } from './earlierRuns';
 import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
 export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
@@ -35,12 +36,6 @@ const MIRROR_ARG = `${CLASSES[0]}=${CLASSES[1]}`;
 export const FULL_ARGS = ['--epochs', '20', '--batch', '16', '--experts-lr', '5e-4', '--lr', '1e-3', '--gate-lr', '5e-2', '--patience', '6', '--shift', '0.5', '--channel-dropout', '0.1', '--mirror', MIRROR_ARG, '--seed', '1', '--gate-weight-scale', '10'];
 /** The epoch from which the recipe averages weights (`--average-from`), or null when it does not. */
 const AVERAGE_FROM = FULL_ARGS.includes('--average-from') ? Number(FULL_ARGS[FULL_ARGS.indexOf('--average-from') + 1]) : null;
-
-/**
- * Earlier runs and ablations of this pipeline, as measured then (a Markdown list kept beside split.json; the card
- * quotes it without its leading comment).
- */
-const EARLIER_RUNS = readFileSync(join(REPO_ROOT, 'scripts', 'demo', 'earlier-runs.md'), 'utf8').replace(/^<!--[\s\S]*?-->\n/, '').trimEnd();
 
 /** How far the figures above can be trusted: the bundle's own numbers, so a retraining keeps the bullet true. */
 function noiseBullet(r: { bundled: Report; aligned: Metrics; alignedValidation: Metrics }): string {
@@ -298,7 +293,7 @@ Validation balanced accuracy (which chose the bundle): whole model ${pct(r.full.
 Band power and the models are trained on the same training subjects (band power: train only; the models stop early on validation).
 
 ## Ablations and earlier runs (same split, same test subjects)
-${EARLIER_RUNS}
+${earlierRuns()}
 ${noiseBullet(r)}
 
 ## What the gate learned
