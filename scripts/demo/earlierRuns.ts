@@ -7,9 +7,9 @@ import { REPO_ROOT } from '../../src/cli/paths';
 
 export const EARLIER_RUNS_FILE = join(REPO_ROOT, 'scripts', 'demo', 'earlier-runs.md');
 export const CARD_FILE = join(REPO_ROOT, 'models', 'specmoe-demo-mi', 'README.md');
-/** The card's heading over the list; the list ends where the card's own noise bullet begins. */
+/** The card's heading over the list, and the start of the card's own bullet that follows it (finetuneStage writes both). */
 export const EARLIER_RUNS_HEADING = '## Ablations and earlier runs (same split, same test subjects)';
-const NOISE_BULLET = '- How noisy these figures are:';
+export const NOISE_BULLET = '- How noisy these figures are:';
 
 /** The list as the card quotes it. */
 export function earlierRuns(text = readFileSync(EARLIER_RUNS_FILE, 'utf8')): string {

@@ -26,7 +26,7 @@ import { reconstructionReport, reconstructionSection } from '../demoReconstructi
 import { lineChart } from './charts';
 import { codeVersion, describeCode, FINETUNE_CODE_FILE, PRETRAINING_CODE_FILE, recordedCode } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
-import { earlierRuns } from './earlierRuns';
+import { EARLIER_RUNS_HEADING, earlierRuns, NOISE_BULLET } from './earlierRuns';
 import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
 export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
@@ -40,7 +40,7 @@ const AVERAGE_FROM = FULL_ARGS.includes('--average-from') ? Number(FULL_ARGS[FUL
 /** How far the figures above can be trusted: the bundle's own numbers, so a retraining keeps the bullet true. */
 function noiseBullet(r: { bundled: Report; aligned: Metrics; alignedValidation: Metrics }): string {
   const standardError = 100 * Math.sqrt(0.25 / r.bundled.test.count);
-  return `- How noisy these figures are: ${r.bundled.test.count} test trials give a standard error of about ${standardError.toFixed(0)} points of balanced accuracy from
+  return `${NOISE_BULLET} ${r.bundled.test.count} test trials give a standard error of about ${standardError.toFixed(0)} points of balanced accuracy from
   the trials alone; the same recipe with another seed moved it by up to 6.8 points (50.9 → 57.7 %); the subjects
   differ far more (per-subject figures above); and the ${SPLIT.validation.length} validation subjects rank runs poorly (this bundle: ${pct(r.bundled.validation.balancedAccuracy)} on
   validation, ${pct(r.bundled.test.balancedAccuracy)} on test; aligned band power ${pct(r.alignedValidation.balancedAccuracy)} and ${pct(r.aligned.balancedAccuracy)}). A difference of a few points between two rows here is
@@ -292,7 +292,7 @@ Per test subject (balanced accuracy of ${r.chosen === 'full' ? 'this bundle' : '
 Validation balanced accuracy (which chose the bundle): whole model ${pct(r.full.validation.balancedAccuracy)}, random init ${pct(r.random.validation.balancedAccuracy)}, head only ${pct(r.head.validation.balancedAccuracy)}.
 Band power and the models are trained on the same training subjects (band power: train only; the models stop early on validation).
 
-## Ablations and earlier runs (same split, same test subjects)
+${EARLIER_RUNS_HEADING}
 ${earlierRuns()}
 ${noiseBullet(r)}
 
