@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { saveBundle } from '../../src/io/bundle';
 import { readSafetensors, type NamedTensor } from '../../src/io/safetensors';
 import { isEncoderKey } from '../../src/io/stateDict';
@@ -26,10 +26,10 @@ import { reconstructionReport, reconstructionSection } from '../demoReconstructi
 import { lineChart } from './charts';
 import { codeVersion, describeCode, FINETUNE_CODE_FILE, PRETRAINING_CODE_FILE, recordedCode } from './codeVersion';
 import { CHANNELS, CLASSES, LABELS, PREPROCESSING, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
-import { EARLIER_RUNS_HEADING, earlierRuns, NOISE_BULLET } from './earlierRuns';
+import { CARD_FILE, EARLIER_RUNS_HEADING, earlierRuns, NOISE_BULLET } from './earlierRuns';
 import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
-export const OUT_DIR = join(REPO_ROOT, 'models', 'specmoe-demo-mi');
+export const OUT_DIR = dirname(CARD_FILE);
 const LABEL_ARG = [...LABELS].map(([a, c]) => `${a}=${c}`).join(',');
 const MIRROR_ARG = `${CLASSES[0]}=${CLASSES[1]}`;
 /** Fine-tuning settings of the bundle and of the random-init ablation (the CLI's options). */
@@ -174,7 +174,7 @@ export async function finetuneStage(runDir: string): Promise<void> {
     decoders: (loaded.experts ?? []).reduce((a, e) => a + parameterCount([...e.params.entries()].filter(([k]) => !isEncoderKey(k))), 0),
   };
   const card = modelCard({ code, chosen, bundled, full, random, head, aligned: aligned.metrics, alignedValidation, perSubject, gates, pretrainSec, states, widths, parameters, finetuneWallSec: trainedSec + (Date.now() - evaluationStarted) / 1000, reconstruction: reconstructionSection(reconstruction) });
-  writeFileSync(join(OUT_DIR, 'README.md'), card);
+  writeFileSync(CARD_FILE, card);
   writeFileSync(join(OUT_DIR, 'report.json'), JSON.stringify({ split: SPLIT, chosen, full, random, head, bandPowerAligned: aligned.metrics, perSubject, gates, pretrainSec, reconstruction }, null, 1));
   console.log(`wrote ${OUT_DIR}: test balanced accuracy ${pct(bundled.test.balancedAccuracy)}, band power ${pct(full.bandPowerReference.balancedAccuracy)}`);
 }
