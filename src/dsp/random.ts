@@ -44,6 +44,19 @@ export function keyedRandom(seed: number, stream: number, index: number): Random
   return seededRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)) >>> 0);
 }
 
+/**
+ * A draw from Beta(α, α) (Jöhnk's method: u^(1/α) and v^(1/α) until their sum is at most 1; the mean acceptance is
+ * above 1/2 for α ≤ 1 and falls for larger α, so it suits the small α of mixup).
+ */
+export function betaSample(random: Random, alpha: number): number {
+  if (!(alpha > 0)) throw new RangeError(`a Beta distribution needs α > 0, got ${alpha}`);
+  for (;;) {
+    const x = random.next() ** (1 / alpha);
+    const y = random.next() ** (1 / alpha);
+    if (x + y <= 1 && x + y > 0) return x / (x + y);
+  }
+}
+
 /** Fisher–Yates shuffle of a copy. */
 export function shuffled<T>(items: readonly T[], random: Random): T[] {
   const out = [...items];

@@ -10,7 +10,7 @@ import { type ExpertConfig, specMoEConfig } from '../model/config';
 import { initExpertParams, initHeadParams } from '../model/init';
 import type { ParamStore } from '../model/params';
 import { readSafetensors } from '../io/safetensors';
-import { DEFAULT_FULL_FINETUNE, FULL_FINETUNE_FILES, FullFinetuner, trainableSpecMoE } from './fullFinetune';
+import { DEFAULT_FULL_FINETUNE, FULL_FINETUNE_FILES, FullFinetuner, mixWindows, trainableSpecMoE } from './fullFinetune';
 import type { TrialSet } from './trials';
 
 const EXPERT: ExpertConfig = { d1: 4, d2: 8, d3: 16, up3Mid: 4, heads: 2, auxChannels: 4 };
@@ -197,6 +197,30 @@ describe('FullFinetuner', () => {
     expect(() => new FullFinetuner(plain.trainer.model, { ...settings, gateWeightScale: 0 })).toThrow(/--gate-weight-scale.*got 0/);
     for (const t of [plain.trainer, scaled.trainer]) t.dispose();
   }, 120_000);
+
+  it('mixes each window with its own λ, sample for sample', () => {
+    const a = Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]);
+    const b = Float32Array.from([0, 0, 0, 0, 50, 60, 70, 80]);
+    expect(Array.from(mixWindows(a, b, Float32Array.from([0.25, 0.5])))).toEqual([0.25, 0.5, 0.75, 1, 30, 40, 50, 60]);
+  });
+
+  it('with mixup trains on mixed windows and labels, lowers the loss, keeps α in checkpoints and refuses a negative α', async () => {
+    const settings = { ...DEFAULT_FULL_FINETUNE, epochs: 4, batchSize: 8, shiftSec: 0, channelDropout: 0, patience: 10, headLearningRate: 3e-3, expertLearningRate: 1e-3 };
+    const train = synthetic(32, 7);
+    const validation = synthetic(16, 8);
+    const key = 'classifier.net.4.weight';
+    const plain = new FullFinetuner(trainableSpecMoE(stateDict(31), CONFIG), { ...settings, epochs: 1 });
+    await plain.fit(train, validation);
+    const mixing = new FullFinetuner(trainableSpecMoE(stateDict(31), CONFIG), { ...settings, mixup: 0.4 });
+    const history = await mixing.fit(train, validation);
+    // The same start and order: the first epoch's steps differ only by the mixing.
+    expect(history[0]!.trainLoss).not.toBeCloseTo(plain.history[0]!.trainLoss, 6);
+    expect(history.at(-1)!.trainLoss).toBeLessThan(history[0]!.trainLoss);
+    expect(values(mixing, key)).not.toEqual(values(plain, key));
+    expect(() => plain.restore(mixing.checkpoint())).toThrow(/mixup = 0.4, this run has 0/);
+    expect(() => new FullFinetuner(plain.model, { ...settings, mixup: -1 })).toThrow(/--mixup.*got -1/);
+    for (const t of [plain, mixing]) t.dispose();
+  }, 300_000);
 
   it('refuses a fixed epoch count outside the schedule, naming the option', () => {
     const model = trainableSpecMoE(stateDict(13), CONFIG);

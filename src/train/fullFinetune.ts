@@ -6,7 +6,7 @@
 // early stopping on the validation loss with the best epoch's weights (or average) kept. State (weights, the average,
 // both optimisers' moments, history) goes to and comes back from checkpoint bytes, so a run can resume.
 import * as tf from '@tensorflow/tfjs';
-import { type Random, seededRandom, shuffled } from '../dsp/random';
+import { betaSample, type Random, seededRandom, shuffled } from '../dsp/random';
 import { paddedLengthOf, segmentPositions } from '../dsp/segments';
 import { type NamedTensor, readSafetensors, type TensorToWrite, writeSafetensors } from '../io/safetensors';
 import type { SpecMoEConfig } from '../model/config';
@@ -45,6 +45,12 @@ export interface FullFinetuneSettings {
   readonly shiftSec: number;
   /** Probability that a channel of a training window is zeroed. */
   readonly channelDropout: number;
+  /**
+   * Mixup (Zhang et al. 2018): each training window is mixed, sample for sample, with a window of another trial drawn
+   * at random (its own shift, mirroring and channel dropout), λ·a + (1 − λ)·b with λ ~ Beta(α, α), and the loss mixes
+   * the two labels' cross-entropies by λ. This is α; 0 = off (no draws: a run without it is the same as before it).
+   */
+  readonly mixup: number;
   readonly seed: number;
   /** False trains the head only (the experts stay as they are): the frozen-expert ablation on the same data path. */
   readonly trainExperts: boolean;
@@ -80,6 +86,7 @@ export const DEFAULT_FULL_FINETUNE: FullFinetuneSettings = {
   dropout: 0.2,
   shiftSec: 0.5,
   channelDropout: 0.1,
+  mixup: 0,
   seed: 1,
   trainExperts: true,
   averageFrom: 0,
@@ -105,6 +112,7 @@ export interface TrialEvaluation {
 export function checkFullFinetuneSettings(settings: FullFinetuneSettings): void {
   if (!Number.isInteger(settings.batchSize) || settings.batchSize < 2) throw new RangeError(`batchSize (--batch) must be a whole number of at least 2 trials (BatchNorm in training mode), got ${settings.batchSize}`);
   if (!Number.isInteger(settings.epochs) || settings.epochs < 1) throw new RangeError(`epochs (--epochs) must be a whole number of at least 1, got ${settings.epochs}`);
+  if (!(settings.mixup >= 0 && Number.isFinite(settings.mixup))) throw new RangeError(`mixup (--mixup) must be a Beta distribution's α > 0, or 0 for none, got ${settings.mixup}`);
   if (!(settings.gateWeightScale > 0)) throw new RangeError(`gateWeightScale (--gate-weight-scale) must be a positive number, got ${settings.gateWeightScale}`);
   if (!Number.isInteger(settings.averageFrom) || settings.averageFrom < 0) throw new RangeError(`averageFrom (--average-from) must be an epoch number (1, 2, …) or 0 for no averaging, got ${settings.averageFrom}`);
   if (!Number.isInteger(settings.stopAfter) || settings.stopAfter < 0 || settings.stopAfter > settings.epochs) {
@@ -186,11 +194,15 @@ export class FullFinetuner {
    * names the trial channel that fills channel c of item b (-1: zeros).
    */
   private batch(set: TrialSet, indices: readonly number[], offsets: readonly number[], source: (b: number, c: number) => number): { x: tf.Tensor3D; times: tf.Tensor3D; psd: tf.Tensor3D } {
+    return this.tensors(this.windows(set, indices, offsets, source), indices.length, set.nChannels, set.length);
+  }
+
+  /** The padded windows of batch() as one buffer, [b, c, padded]. */
+  private windows(set: TrialSet, indices: readonly number[], offsets: readonly number[], source: (b: number, c: number) => number): Float32Array {
     const { nChannels: c, length, margin } = set;
     const span = length + 2 * margin;
     const padded = paddedLengthOf(length);
-    const b = indices.length;
-    const x = new Float32Array(b * c * padded);
+    const x = new Float32Array(indices.length * c * padded);
     indices.forEach((idx, k) => {
       for (let ch = 0; ch < c; ch++) {
         const src = source(k, ch);
@@ -199,6 +211,13 @@ export class FullFinetuner {
         x.set(set.x.subarray(from, from + length), (k * c + ch) * padded);
       }
     });
+    return x;
+  }
+
+  /** The model's inputs for `b` padded windows of `c` channels and `length` samples: the signal, sample times and each
+   *  channel's Welch PSD. */
+  private tensors(x: Float32Array, b: number, c: number, length: number): { x: tf.Tensor3D; times: tf.Tensor3D; psd: tf.Tensor3D } {
+    const padded = paddedLengthOf(length);
     const psd = inputPsd(x, b, c, padded, this.config);
     const times = segmentPositions(length, padded);
     return {
@@ -219,6 +238,35 @@ export class FullFinetuner {
   }
 
   /**
+   * Mixup's loss: each item's cross-entropy with its own label weighted λ·w(label), with its partner's weighted
+   * (1 − λ)·w(partner's label), summed over the batch and divided by `denominator` (the sum of those weights).
+   */
+  private mixedLoss(logits: tf.Tensor2D, mix: { readonly labels: Int32Array; readonly partnerLabels: Int32Array; readonly lambdas: Float32Array }, classWeights: readonly number[], denominator: number): tf.Scalar {
+    return tf.tidy(() => {
+      const logP = tf.logSoftmax(logits);
+      const w = tf.tensor1d([...classWeights]);
+      const part = (labels: Int32Array, scale: tf.Tensor1D) => {
+        const y = tf.tensor1d(labels, 'int32');
+        const nll = tf.neg(tf.sum(tf.mul(tf.cast(tf.oneHot(y, this.config.nClasses), 'float32'), logP), 1));
+        return tf.sum(tf.mul(nll, tf.mul(tf.gather(w, y), scale)));
+      };
+      const lambda = tf.tensor1d(mix.lambdas);
+      return tf.div(tf.add(part(mix.labels, lambda), part(mix.partnerLabels, tf.sub(1, lambda) as tf.Tensor1D)), denominator) as tf.Scalar;
+    });
+  }
+
+  /** Mixup's draws for a batch of `n` windows: each one's partner trial, its shift, mirroring and label, and λ. */
+  private mixupDraws(set: TrialSet, n: number, maxShift: number, random: Random): { partners: number[]; offsets: number[]; mirrored: boolean[]; partnerLabels: Int32Array; lambdas: Float32Array } {
+    const s = this.settings;
+    const partners = Array.from({ length: n }, () => random.int(set.n));
+    const offsets = partners.map(() => set.margin + Math.round((2 * random.next() - 1) * maxShift));
+    const mirrored = partners.map(() => (s.mirror ? random.next() < s.mirror.probability : false));
+    const partnerLabels = Int32Array.from(partners, (i, b) => (mirrored[b] ? s.mirror!.classes[set.labels[i]!]! : set.labels[i]!));
+    const lambdas = Float32Array.from(partners, () => betaSample(random, s.mixup));
+    return { partners, offsets, mirrored, partnerLabels, lambdas };
+  }
+
+  /**
    * One optimisation step over `indices` (PyTorch CrossEntropyLoss(weight), mean reduction over the batch), run in
    * micro-batches whose gradients add up to the batch's: autograd keeps every activation of three experts for the
    * backward pass (~150 MB per trial of the small experts), and tfjs-wasm's heap stops at 4 GB.
@@ -230,7 +278,10 @@ export class FullFinetuner {
     const offsets = indices.map(() => set.margin + Math.round((2 * random.next() - 1) * maxShift));
     const mirrored = indices.map(() => (s.mirror ? random.next() < s.mirror.probability : false));
     const batchLabels = Int32Array.from(indices, (i, b) => (mirrored[b] ? s.mirror!.classes[set.labels[i]!]! : set.labels[i]!));
-    const denominator = batchLabels.reduce((a, l) => a + classWeights[l]!, 0);
+    const mix = s.mixup > 0 ? this.mixupDraws(set, indices.length, maxShift, random) : null;
+    const denominator = mix
+      ? batchLabels.reduce((a, l, b) => a + mix.lambdas[b]! * classWeights[l]! + (1 - mix.lambdas[b]!) * classWeights[mix.partnerLabels[b]!]!, 0)
+      : batchLabels.reduce((a, l) => a + classWeights[l]!, 0);
     const variables = this.groups.flatMap((g) => [...g.variables.values()]);
     const summed: Record<string, tf.Tensor> = {};
     const predicted = new Int32Array(indices.length);
@@ -239,8 +290,12 @@ export class FullFinetuner {
       // BatchNorm's batch statistics need two trials: a lone last one joins the previous micro-batch.
       last = indices.length - (first + MICRO_BATCH) === 1 ? indices.length : Math.min(indices.length, first + MICRO_BATCH);
       const part = indices.slice(first, last);
-      const { x, times, psd } = this.batch(set, part, offsets.slice(first, last), (b, c) => (random.next() < s.channelDropout ? -1 : mirrored[first + b] ? s.mirror!.channels[c]! : c));
+      const source = (flags: readonly boolean[]) => (b: number, c: number) => (random.next() < s.channelDropout ? -1 : flags[first + b] ? s.mirror!.channels[c]! : c);
+      let windows = this.windows(set, part, offsets.slice(first, last), source(mirrored));
+      if (mix) windows = mixWindows(windows, this.windows(set, mix.partners.slice(first, last), mix.offsets.slice(first, last), source(mix.mirrored)), mix.lambdas.subarray(first, last));
+      const { x, times, psd } = this.tensors(windows, part.length, set.nChannels, set.length);
       const labels = batchLabels.subarray(first, last);
+      const partMix = mix ? { labels, partnerLabels: mix.partnerLabels.subarray(first, last), lambdas: mix.lambdas.subarray(first, last) } : null;
       const dropoutSeed = random.int(2 ** 31);
       const stats = this.model.experts.map(() => new Map<string, { mean: tf.Tensor1D; variance: tf.Tensor1D }>());
       let logits: tf.Tensor2D | null = null;
@@ -250,7 +305,7 @@ export class FullFinetuner {
         const rows = tf.reshape(psd, [b * c, f]) as tf.Tensor2D;
         const out = specMoEHeadTrainingLogits(tf.concat(pooled, -1), rows, tf.transpose(rows) as tf.Tensor2D, this.config, this.model.params, s.dropout, dropoutSeed);
         logits = tf.keep(out);
-        return this.loss(out, labels, classWeights, denominator);
+        return partMix ? this.mixedLoss(out, partMix, classWeights, denominator) : this.loss(out, labels, classWeights, denominator);
       }, variables);
       for (const [name, g] of Object.entries(grads)) {
         const previous = summed[name];
@@ -269,7 +324,9 @@ export class FullFinetuner {
       g.optimizer.apply(g.variables, byKey, cosineLearningRate(this.epoch, s.epochs, g.learningRate, g.learningRate * 0.01) * lrScale, stepScale);
     }
     tf.dispose(Object.values(summed));
-    return { loss, predicted, labels: batchLabels };
+    // Training accuracy under mixup counts each window as the label that weighs more in it.
+    const labels = mix ? batchLabels.map((l, b) => (mix.lambdas[b]! >= 0.5 ? l : mix.partnerLabels[b]!)) : batchLabels;
+    return { loss, predicted, labels };
   }
 
   /** running = 0.9·running + 0.1·batch (BatchNorm momentum 0.1, unbiased batch variance). */
@@ -457,8 +514,9 @@ export class FullFinetuner {
     // More epochs than the checkpoint's run is fine (a run continued); a different batch or frozen state is another run.
     // (Checkpoints from before weight averaging have no averageFrom: they did not average.)
     // (… and checkpoints from before the gate weight scale trained the gate at scale 1.)
-    const saved = { ...state.settings, averageFrom: state.settings.averageFrom ?? 0, gateWeightScale: state.settings.gateWeightScale ?? 1 };
-    for (const key of ['batchSize', 'trainExperts', 'averageFrom', 'gateWeightScale'] as const) {
+    // (… and checkpoints from before mixup did not mix.)
+    const saved = { ...state.settings, averageFrom: state.settings.averageFrom ?? 0, gateWeightScale: state.settings.gateWeightScale ?? 1, mixup: state.settings.mixup ?? 0 };
+    for (const key of ['batchSize', 'trainExperts', 'averageFrom', 'gateWeightScale', 'mixup'] as const) {
       if (saved[key] !== this.settings[key]) throw new FinetuneStateError(`checkpoint was made with ${key} = ${saved[key]}, this run has ${this.settings[key]}`);
     }
     const named = (bytes: Uint8Array) => new Map([...readSafetensors(bytes).tensors].map(([k, t]) => [k, t.data as ArrayLike<number>]));
@@ -492,6 +550,16 @@ export class FullFinetuner {
   dispose(): void {
     for (const g of this.groups) g.optimizer.dispose();
   }
+}
+
+/** λ·a + (1 − λ)·b per window (`lambdas[k]` for the k-th of equal-sized windows), into `a`. */
+export function mixWindows(a: Float32Array, b: Float32Array, lambdas: Float32Array): Float32Array {
+  const size = a.length / lambdas.length;
+  for (let i = 0; i < a.length; i++) {
+    const lambda = lambdas[Math.floor(i / size)]!;
+    a[i] = lambda * a[i]! + (1 - lambda) * b[i]!;
+  }
+  return a;
 }
 
 export { STATE_FILES as FULL_FINETUNE_FILES };

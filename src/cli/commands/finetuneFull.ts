@@ -22,7 +22,7 @@ import { openRecordingFile } from '../files';
 import { defaultModelFiles, readModelFiles } from '../modelFiles';
 import { metricsLine, pct } from './metricsLine';
 
-export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'gate-weight-scale', 'shift', 'channel-dropout', 'mirror', 'average-from', 'stop-after', 'checkpoint'] as const;
+export const FULL_OPTIONS = ['experts-lr', 'gate-lr', 'gate-weight-scale', 'shift', 'channel-dropout', 'mixup', 'mirror', 'average-from', 'stop-after', 'checkpoint'] as const;
 
 export const fullHelp = `  --full            fine-tune the whole model (experts unfrozen, as the paper does) instead of the head alone:
                     --experts-lr LR (default ${DEFAULT_FULL_FINETUNE.expertLearningRate}) --lr LR (classifier, ${DEFAULT_FULL_FINETUNE.headLearningRate})
@@ -30,6 +30,8 @@ export const fullHelp = `  --full            fine-tune the whole model (experts 
                     the biases': a gate that follows the spectrum faster; ${DEFAULT_FULL_FINETUNE.gateWeightScale}: as the authors) --epochs N (${DEFAULT_FULL_FINETUNE.epochs}) --batch N (${DEFAULT_FULL_FINETUNE.batchSize})
                     --patience N (${DEFAULT_FULL_FINETUNE.patience}) --weight-decay WD (${DEFAULT_FULL_FINETUNE.weightDecay}) --seed S
                     --shift SEC (random time shifts, ${DEFAULT_FULL_FINETUNE.shiftSec}) --channel-dropout P (${DEFAULT_FULL_FINETUNE.channelDropout})
+                    --mixup ALPHA (mix each training window with another trial's, λ ~ Beta(ALPHA, ALPHA), and
+                    their labels' losses by λ; ${DEFAULT_FULL_FINETUNE.mixup}: off)
                     --mirror "A=B" (left-right mirroring of 10-20 channels, swapping classes A and B, half the time)
                     --average-from N (average the weights of epochs N, N+1, ... and validate, stop on and keep the
                     average: stochastic weight averaging; ${DEFAULT_FULL_FINETUNE.averageFrom}: off)
@@ -100,6 +102,7 @@ export async function runFullFinetune(args: ParsedArgs): Promise<number> {
     patience: numberOption(args, 'patience', DEFAULT_FULL_FINETUNE.patience),
     shiftSec: numberOption(args, 'shift', DEFAULT_FULL_FINETUNE.shiftSec),
     channelDropout: numberOption(args, 'channel-dropout', DEFAULT_FULL_FINETUNE.channelDropout),
+    mixup: numberOption(args, 'mixup', DEFAULT_FULL_FINETUNE.mixup),
     seed: numberOption(args, 'seed', DEFAULT_FULL_FINETUNE.seed),
     averageFrom: numberOption(args, 'average-from', DEFAULT_FULL_FINETUNE.averageFrom),
     stopAfter: numberOption(args, 'stop-after', DEFAULT_FULL_FINETUNE.stopAfter),
