@@ -105,6 +105,25 @@ const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'finetune-
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const row = (name: string, m: Metrics) => `| ${name} | ${pct(m.balancedAccuracy)} | ${m.kappa.toFixed(3)} | ${m.weightedF1.toFixed(3)} | ${m.recall.map(pct).join(' / ')} | ${m.confusion.map((r) => r.join(' ')).join(' / ')} | ${m.count} |`;
 
+/** The pretraining stage's experts in the run folder, their checkpoint states and widths. */
+function pretrainedExperts(runDir: string) {
+  const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
+  const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
+  return { experts, states, widths: states[0]!.settings.expert };
+}
+
+/**
+ * The run folder's base bundles (written once): base-pretrained (the pretrained experts and a fresh head) and
+ * base-random (random experts, the same fresh head); `specmoe finetune` starts from them.
+ */
+export async function baseBundles(runDir: string, { experts, widths } = pretrainedExperts(runDir)): Promise<{ readonly pretrained: string; readonly random: string }> {
+  await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
+  const bases = { pretrained: join(runDir, 'base-pretrained'), random: join(runDir, 'base-random') };
+  if (!existsSync(join(bases.pretrained, 'bundle.json'))) await writeBaseBundle(bases.pretrained, experts, widths, 'SpecMoE demo base (pretrained experts)');
+  if (!existsSync(join(bases.random, 'bundle.json'))) await writeBaseBundle(bases.random, [0, 1, 2].map((k) => freshExpert(widths, 500 + k)), widths, 'SpecMoE demo base (random experts)');
+  return bases;
+}
+
 export async function finetuneStage(runDir: string): Promise<void> {
   // Read before the long runs, so later edits to the checkout do not pass for the code that ran; pretraining's own
   // record comes from the run folder (it may have run at another commit, or before this record existed).
@@ -116,13 +135,9 @@ export async function finetuneStage(runDir: string): Promise<void> {
   // the card) must not pass its own commit for theirs, nor claim runs that finished before this record existed.
   if (!existsSync(join(runDir, FINETUNE_CODE_FILE)) && !Object.values(runs).some(done)) writeFileSync(join(runDir, FINETUNE_CODE_FILE), `${cardAt}\n`);
   const code = describeCode({ pretraining: pretrainedAt, finetuning: recordedCode(runDir, FINETUNE_CODE_FILE), card: cardAt });
-  await initBackend(['wasm']); // the base bundles' fresh heads and random experts are drawn with tfjs
-  const experts = [1, 2, 3].map((k) => readSafetensors(readFileSync(join(runDir, `expert${k}`, 'expert.safetensors'))).tensors);
-  const states = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(runDir, `expert${k}`, 'state.json'), 'utf8')) as CheckpointState);
-  const widths = states[0]!.settings.expert;
-  const bases = { pretrained: join(runDir, 'base-pretrained'), random: join(runDir, 'base-random') };
-  if (!existsSync(join(bases.pretrained, 'bundle.json'))) await writeBaseBundle(bases.pretrained, experts, widths, 'SpecMoE demo base (pretrained experts)');
-  if (!existsSync(join(bases.random, 'bundle.json'))) await writeBaseBundle(bases.random, [0, 1, 2].map((k) => freshExpert(widths, 500 + k)), widths, 'SpecMoE demo base (random experts)');
+  const pretrained = pretrainedExperts(runDir);
+  const { states, widths } = pretrained;
+  const bases = await baseBundles(runDir, pretrained);
   console.log('fine-tuning the whole model from pretrained and from random experts (in parallel), then the head alone');
   await Promise.all([
     done(runs.full) ? null : cli(['finetune', '--full', '--model', bases.pretrained, '--labels', LABEL_ARG, '--segment', String(SEGMENT_SEC), ...FULL_ARGS, ...splitArgs(), '--out', runs.full], join(runDir, 'full-pretrained.log')),
