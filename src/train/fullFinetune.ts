@@ -1,10 +1,11 @@
-// Fine-tuning the whole SpecMoE (the paper's fine-tuning: experts unfrozen, issue 15): the three experts' encoders,
-// the spectral gate and the classifier trained together on labelled trials, the experts at a lower learning rate
-// than the head. Class-weighted cross-entropy, the classifier's dropout, BatchNorm in training mode with running
-// statistics updated (momentum 0.1, as the pretraining), augmentation by random time shifts, channel dropout,
-// left-right mirroring and optionally mixup, cosine learning rates, optionally an average of the weights over the later epochs (stochastic weight averaging),
-// early stopping on the validation loss with the best epoch's weights (or average) kept. State (weights, the average,
-// both optimisers' moments, history) goes to and comes back from checkpoint bytes, so a run can resume.
+// Fine-tuning the whole SpecMoE (the paper's fine-tuning: experts unfrozen, issue 15): the three experts' encoders, the
+// spectral gate and the classifier trained together on labelled trials, the experts at a lower learning rate than the
+// head. Class-weighted cross-entropy, the classifier's dropout, BatchNorm in training mode with running statistics
+// updated (momentum 0.1, as the pretraining), augmentation by random time shifts, channel dropout, left-right mirroring
+// and optionally mixup, cosine learning rates, optionally an average of the weights over the later epochs (stochastic
+// weight averaging), early stopping on the validation loss with the best epoch's weights (or average) kept. State
+// (weights, the average, both optimisers' moments, history) goes to and comes back from checkpoint bytes, so a run can
+// resume.
 import * as tf from '@tensorflow/tfjs';
 import { betaSample, type Random, seededRandom, shuffled } from '../dsp/random';
 import { paddedLengthOf, segmentPositions } from '../dsp/segments';
