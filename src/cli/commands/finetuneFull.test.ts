@@ -76,6 +76,7 @@ describe('specmoe finetune --full, bad options', () => {
     [['--gate-weight-scale', '0'], /gateWeightScale \(--gate-weight-scale\) must be a positive number, got 0/],
     [['--stop-after', '30'], /stopAfter \(--stop-after\) must be an epoch number from 1 to epochs \(20\) or 0 for early stopping, got 30/],
     [['--average-from', '1.5'], /averageFrom \(--average-from\) must be an epoch number .* got 1.5/],
+    [['--mixup', '-0.5'], /mixup \(--mixup\) must be a Beta distribution's α > 0, or 0 for none, got -0.5/],
     [['--batch', '1'], /batchSize \(--batch\) must be a whole number of at least 2 trials .* got 1/],
     [['--epochs', '0', '--stop-after', '0'], /epochs \(--epochs\) must be a whole number of at least 1, got 0/],
   ])('refuses %j before reading any recording, naming the option', async (bad, message) => {
