@@ -228,13 +228,17 @@ export class FullFinetuner {
     };
   }
 
+  /** Each trial's negative log-likelihood of its label `y`, from log-probabilities `logP`. */
+  private nll(logP: tf.Tensor2D, y: tf.Tensor1D): tf.Tensor1D {
+    return tf.neg(tf.sum(tf.mul(tf.cast(tf.oneHot(y, this.config.nClasses), 'float32'), logP), 1)) as tf.Tensor1D;
+  }
+
   /** Weighted cross-entropy summed over the batch and divided by `denominator` (the batch's total class weight). */
   private loss(logits: tf.Tensor2D, labels: Int32Array, classWeights: readonly number[], denominator?: number): tf.Scalar {
     return tf.tidy(() => {
       const y = tf.tensor1d(labels, 'int32');
       const w = tf.gather(tf.tensor1d([...classWeights]), y);
-      const nll = tf.neg(tf.sum(tf.mul(tf.cast(tf.oneHot(y, this.config.nClasses), 'float32'), tf.logSoftmax(logits)), 1));
-      return tf.div(tf.sum(tf.mul(nll, w)), denominator ?? tf.sum(w)) as tf.Scalar;
+      return tf.div(tf.sum(tf.mul(this.nll(tf.logSoftmax(logits), y), w)), denominator ?? tf.sum(w)) as tf.Scalar;
     });
   }
 
@@ -248,21 +252,28 @@ export class FullFinetuner {
       const w = tf.tensor1d([...classWeights]);
       const part = (labels: Int32Array, scale: tf.Tensor1D) => {
         const y = tf.tensor1d(labels, 'int32');
-        const nll = tf.neg(tf.sum(tf.mul(tf.cast(tf.oneHot(y, this.config.nClasses), 'float32'), logP), 1));
-        return tf.sum(tf.mul(nll, tf.mul(tf.gather(w, y), scale)));
+        return tf.sum(tf.mul(this.nll(logP, y), tf.mul(tf.gather(w, y), scale)));
       };
       const lambda = tf.tensor1d(mix.lambdas);
       return tf.div(tf.add(part(mix.labels, lambda), part(mix.partnerLabels, tf.sub(1, lambda) as tf.Tensor1D)), denominator) as tf.Scalar;
     });
   }
 
+  /** Each training window's draws, all shifts first, then all mirrorings: its start in the trial's span, whether it is
+   *  mirrored, and its label (swapped when mirrored). */
+  private windowDraws(set: TrialSet, indices: readonly number[], maxShift: number, random: Random): { offsets: number[]; mirrored: boolean[]; labels: Int32Array } {
+    const mirror = this.settings.mirror;
+    const offsets = indices.map(() => set.margin + Math.round((2 * random.next() - 1) * maxShift));
+    const mirrored = indices.map(() => (mirror ? random.next() < mirror.probability : false));
+    const labels = Int32Array.from(indices, (i, b) => (mirrored[b] ? mirror!.classes[set.labels[i]!]! : set.labels[i]!));
+    return { offsets, mirrored, labels };
+  }
+
   /** Mixup's draws for a batch of `n` windows: each one's partner trial, its shift, mirroring and label, and λ. */
   private mixupDraws(set: TrialSet, n: number, maxShift: number, random: Random): { partners: number[]; offsets: number[]; mirrored: boolean[]; partnerLabels: Int32Array; lambdas: Float32Array } {
     const s = this.settings;
     const partners = Array.from({ length: n }, () => random.int(set.n));
-    const offsets = partners.map(() => set.margin + Math.round((2 * random.next() - 1) * maxShift));
-    const mirrored = partners.map(() => (s.mirror ? random.next() < s.mirror.probability : false));
-    const partnerLabels = Int32Array.from(partners, (i, b) => (mirrored[b] ? s.mirror!.classes[set.labels[i]!]! : set.labels[i]!));
+    const { offsets, mirrored, labels: partnerLabels } = this.windowDraws(set, partners, maxShift, random);
     const lambdas = Float32Array.from(partners, () => betaSample(random, s.mixup));
     return { partners, offsets, mirrored, partnerLabels, lambdas };
   }
@@ -276,9 +287,7 @@ export class FullFinetuner {
     const s = this.settings;
     const maxShift = Math.min(set.margin, Math.round(s.shiftSec * this.config.sampleRateHz));
     // Each window's shift, mirroring and label, drawn for the whole batch first (the loss divides by its total weight).
-    const offsets = indices.map(() => set.margin + Math.round((2 * random.next() - 1) * maxShift));
-    const mirrored = indices.map(() => (s.mirror ? random.next() < s.mirror.probability : false));
-    const batchLabels = Int32Array.from(indices, (i, b) => (mirrored[b] ? s.mirror!.classes[set.labels[i]!]! : set.labels[i]!));
+    const { offsets, mirrored, labels: batchLabels } = this.windowDraws(set, indices, maxShift, random);
     const mix = s.mixup > 0 ? this.mixupDraws(set, indices.length, maxShift, random) : null;
     const denominator = mix
       ? batchLabels.reduce((a, l, b) => a + mix.lambdas[b]! * classWeights[l]! + (1 - mix.lambdas[b]!) * classWeights[mix.partnerLabels[b]!]!, 0)
