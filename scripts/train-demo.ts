@@ -1,4 +1,4 @@
-// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction|earlier-runs|bases] [--steps N] [--run-dir DIR]`: retrains the
+// `npm run train-demo [-- --stage pretrain|finetune|all|reconstruction|earlier-runs|bases|cv] [--steps N] [--run-dir DIR]`: retrains the
 // bundled motor-imagery model from the shared eegmmidb recordings (../shared/data), the paper's recipe end to end:
 //   pretrain  three experts by Gaussian-masked reconstruction on every shared run of the train and validation subjects,
 //             on three disjoint partitions by recording (recording i → expert i mod 3), in parallel;
@@ -8,6 +8,8 @@
 //   earlier-runs  only the card's "earlier runs" list, from scripts/demo/earlier-runs.md (no run folder needed).
 //   bases     only the base bundles (pretrained experts and random ones, each with a fresh head) in the run folder, for
 //             fine-tuning runs of one's own with `specmoe finetune` (the finetune stage starts from the same ones).
+//   cv        the whole-model recipe cross-validated in the 3 subject-wise folds of scripts/demo/folds.json, from the
+//             run folder's base-pretrained or [--base DIR], epochs 1..[--stop-after N, default 12], beside band power.
 // The subject split is scripts/demo/split.json; test subjects are seen by no stage. Every stage checkpoints into the
 // run folder (default .cache/demo-run) and resumes from it when started again.
 import { spawn } from 'node:child_process';
@@ -20,7 +22,7 @@ import { REPO_ROOT } from '../src/cli/paths';
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const stage = arg('stage', 'all');
-const STAGES = ['pretrain', 'finetune', 'all', 'reconstruction', 'earlier-runs', 'bases'];
+const STAGES = ['pretrain', 'finetune', 'all', 'reconstruction', 'earlier-runs', 'bases', 'cv'];
 if (!STAGES.includes(stage)) {
   console.error(`train-demo: unknown --stage "${stage}" (one of ${STAGES.join(', ')})`);
   process.exit(2);
@@ -78,6 +80,11 @@ if (stage === 'bases') {
   const { baseBundles } = await import('./demo/finetuneStage');
   const bases = await baseBundles(RUN_DIR);
   console.log(`base bundles: ${bases.pretrained} (pretrained experts), ${bases.random} (random experts)`);
+}
+
+if (stage === 'cv') {
+  const { crossValidationStage } = await import('./demo/crossValidation');
+  await crossValidationStage(RUN_DIR, { base: args.includes('--base') ? resolve(arg('base', '')) : undefined, stopAfter: Number(arg('stop-after', '12')) });
 }
 
 if (stage === 'earlier-runs') {

@@ -30,7 +30,7 @@ import { CARD_FILE, EARLIER_RUNS_HEADING, earlierRuns, NOISE_BULLET } from './ea
 import { asNamed, freshExpert, specMoEStateDict } from './finetuneRun';
 
 export const OUT_DIR = dirname(CARD_FILE);
-const LABEL_ARG = [...LABELS].map(([a, c]) => `${a}=${c}`).join(',');
+export const LABEL_ARG = [...LABELS].map(([a, c]) => `${a}=${c}`).join(',');
 const MIRROR_ARG = `${CLASSES[0]}=${CLASSES[1]}`;
 /** Fine-tuning settings of the bundle and of the random-init ablation (the CLI's options). */
 export const FULL_ARGS = ['--epochs', '20', '--batch', '16', '--experts-lr', '5e-4', '--lr', '1e-3', '--gate-lr', '5e-2', '--patience', '6', '--shift', '0.5', '--channel-dropout', '0.1', '--mirror', MIRROR_ARG, '--seed', '1', '--gate-weight-scale', '10'];
@@ -82,7 +82,8 @@ async function writeBaseBundle(dir: string, experts: Map<string, NamedTensor>[],
   for (const [file, bytes] of files) writeFileSync(join(dir, file), bytes);
 }
 
-function cli(argv: string[], logFile: string): Promise<void> {
+/** `specmoe ARGV...` in a child process, its output to `logFile`; rejects naming the log when it fails. */
+export function cli(argv: string[], logFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', `${[process.execPath, join(REPO_ROOT, 'bin', 'specmoe.mjs'), ...argv].map((a) => `'${a}'`).join(' ')} > '${logFile}' 2>&1`], { cwd: REPO_ROOT, stdio: 'inherit' });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`specmoe ${argv[0]} exited with ${code}; see ${logFile}`))));
