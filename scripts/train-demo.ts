@@ -84,7 +84,11 @@ if (stage === 'bases') {
 
 if (stage === 'cv') {
   const { crossValidationStage } = await import('./demo/crossValidation');
-  await crossValidationStage(RUN_DIR, { base: args.includes('--base') ? resolve(arg('base', '')) : undefined, stopAfter: Number(arg('stop-after', '12')) });
+  // Refusals (a bad --stop-after, a missing base, a failed fold and its log) print as one line, not a stack trace.
+  await crossValidationStage(RUN_DIR, { base: args.includes('--base') ? resolve(arg('base', '')) : undefined, stopAfter: Number(arg('stop-after', '12')) }).catch((error: Error) => {
+    console.error(`train-demo: ${error.message}`);
+    process.exit(1);
+  });
 }
 
 if (stage === 'earlier-runs') {
