@@ -9,7 +9,8 @@
 //   bases     only the base bundles (pretrained experts and random ones, each with a fresh head) in the run folder, for
 //             fine-tuning runs of one's own with `specmoe finetune` (the finetune stage starts from the same ones).
 //   cv        the whole-model recipe cross-validated in the 3 subject-wise folds of scripts/demo/folds.json, from the
-//             run folder's base-pretrained or [--base DIR], epochs 1..[--stop-after N, default 12], beside band power.
+//             run folder's base-pretrained or [--base DIR], epochs 1..[--stop-after N, default 12], beside band power;
+//             [--with 'OPTIONS' --name NAME] adds fine-tuning options for an arm of its own (DIR/cv-NAME).
 // The subject split is scripts/demo/split.json; test subjects are seen by no stage. Every stage checkpoints into the
 // run folder (default .cache/demo-run) and resumes from it when started again.
 import { spawn } from 'node:child_process';
@@ -83,9 +84,15 @@ if (stage === 'bases') {
 }
 
 if (stage === 'cv') {
-  const { crossValidationStage } = await import('./demo/crossValidation');
-  // Refusals (a bad --stop-after, a missing base, a failed fold and its log) print as one line, not a stack trace.
-  await crossValidationStage(RUN_DIR, { base: args.includes('--base') ? resolve(arg('base', '')) : undefined, stopAfter: Number(arg('stop-after', '12')) }).catch((error: Error) => {
+  const { crossValidationStage, extraFinetuneArgs } = await import('./demo/crossValidation');
+  // Refusals (a bad --stop-after or --with, a missing base, a failed fold and its log) print as one line, not a stack trace.
+  const options = async () => ({
+    base: args.includes('--base') ? resolve(arg('base', '')) : undefined,
+    stopAfter: Number(arg('stop-after', '12')),
+    extraArgs: extraFinetuneArgs(arg('with', '')),
+    name: args.includes('--name') ? arg('name', '') : undefined,
+  });
+  await options().then((o) => crossValidationStage(RUN_DIR, o)).catch((error: Error) => {
     console.error(`train-demo: ${error.message}`);
     process.exit(1);
   });

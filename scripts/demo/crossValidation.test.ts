@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crossValidationStage, cvSummary, cvTable, foldSplits, readFolds } from './crossValidation';
+import { crossValidationStage, cvSummary, cvTable, extraFinetuneArgs, foldSplits, readFolds } from './crossValidation';
 import { SPLIT } from './data';
 
 const split = { train: ['A', 'B', 'C', 'D'], validation: ['E', 'F'], test: ['T'] };
@@ -69,5 +72,35 @@ describe('crossValidationStage', () => {
     await expect(crossValidationStage('/nonexistent-run', { stopAfter: 30 })).rejects.toThrow("--stop-after must be an epoch number from 1 to the recipe's 20, got 30");
     await expect(crossValidationStage('/nonexistent-run', { stopAfter: 0 })).rejects.toThrow('got 0');
     await expect(crossValidationStage('/nonexistent-run', { stopAfter: 12 })).rejects.toThrow('/nonexistent-run/base-pretrained/bundle.json is missing: run --stage bases first, or pass --base DIR');
+  });
+});
+
+describe('--with: fine-tuning options for an arm of its own', () => {
+  it('splits the options at white space, and nothing at all gives none', () => {
+    expect(extraFinetuneArgs(' --mixup 0.4   --experts-lr=1e-4 ')).toEqual(['--mixup', '0.4', '--experts-lr=1e-4']);
+    expect(extraFinetuneArgs('')).toEqual([]);
+  });
+
+  it('refuses text that does not start with an option, and the options the stage sets, naming them', () => {
+    expect(() => extraFinetuneArgs('0.4 --mixup')).toThrow('--with must start with a fine-tuning option such as --mixup, got "0.4"');
+    expect(() => extraFinetuneArgs('--mixup 0.4 --val a.edf')).toThrow('--with may not set --val: the cv stage sets it');
+    expect(() => extraFinetuneArgs('--stop-after=5')).toThrow('--with may not set --stop-after');
+  });
+
+  it('needs --name, and refuses to resume an arm with other arguments, before training anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cv-stage-'));
+    try {
+      const base = join(dir, 'base');
+      mkdirSync(base);
+      writeFileSync(join(base, 'bundle.json'), '{}');
+      await expect(crossValidationStage(dir, { base, stopAfter: 12, extraArgs: ['--mixup', '0.4'] })).rejects.toThrow('--with needs --name NAME');
+      mkdirSync(join(dir, 'cv-mixup'));
+      const armFile = join(dir, 'cv-mixup', 'arm.json');
+      writeFileSync(armFile, JSON.stringify({ base, stopAfter: 12, extraArgs: ['--mixup', '0.2'] }, null, 1) + '\n');
+      await expect(crossValidationStage(dir, { base, stopAfter: 12, extraArgs: ['--mixup', '0.4'], name: 'mixup' })).rejects.toThrow(`${join(dir, 'cv-mixup')} was started with other arguments`);
+      expect(JSON.parse(readFileSync(armFile, 'utf8')).extraArgs).toEqual(['--mixup', '0.2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
 // base bundle (by default the run folder's base-pretrained; pass another with --base, e.g. one with other head
 // settings in its bundle.json). Each fold trains epochs 1..N of the recipe's schedule without early stopping
 // (--stop-after N) and is scored on its held-out subjects after every epoch; two folds run at a time, each resuming
-// from its checkpoint. Aligned band power, fitted and scored on the same folds, is the yardstick. The test subjects
+// from its checkpoint. `--with 'OPTIONS' --name NAME` adds fine-tuning options to the recipe's, for an arm of its own. Aligned band power, fitted and scored on the same folds, is the yardstick. The test subjects
 // are in no fold. Writes DIR/cv-<base>/cv.json and prints each epoch's fold scores, their mean and its peak.
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,21 +84,46 @@ async function inTurn(jobs: readonly (() => Promise<void>)[], width: number): Pr
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
 }
 
-export async function crossValidationStage(runDir: string, options: { base?: string; stopAfter: number }): Promise<void> {
+/** Fine-tuning options the stage sets itself, which `--with` may not change. */
+const STAGE_OPTIONS = ['model', 'labels', 'segment', 'epochs', 'stop-after', 'train', 'val', 'test', 'out', 'checkpoint'];
+
+/**
+ * `--with` text: fine-tuning options added after the recipe's (the CLI keeps an option's last value), split at
+ * white space, so a value cannot hold a space. Refuses text that does not start with an option, and options the
+ * stage sets itself.
+ */
+export function extraFinetuneArgs(text: string): string[] {
+  const args = text.trim().split(/\s+/).filter((a) => a.length > 0);
+  if (args.length > 0 && !args[0]!.startsWith('--')) throw new Error(`--with must start with a fine-tuning option such as --mixup, got "${args[0]}"`);
+  for (const a of args.filter((x) => x.startsWith('--'))) {
+    const name = a.slice(2).split('=')[0]!;
+    if (STAGE_OPTIONS.includes(name)) throw new Error(`--with may not set --${name}: the cv stage sets it (${STAGE_OPTIONS.map((o) => `--${o}`).join(', ')})`);
+  }
+  return args;
+}
+
+export async function crossValidationStage(runDir: string, options: { base?: string; stopAfter: number; extraArgs?: readonly string[]; name?: string }): Promise<void> {
   const epochs = Number(FULL_ARGS[FULL_ARGS.indexOf('--epochs') + 1]);
   if (!Number.isInteger(options.stopAfter) || options.stopAfter < 1 || options.stopAfter > epochs) throw new Error(`--stop-after must be an epoch number from 1 to the recipe's ${epochs}, got ${options.stopAfter}`);
   const base = options.base ?? join(runDir, 'base-pretrained');
   if (!existsSync(join(base, 'bundle.json'))) throw new Error(`${base}/bundle.json is missing: run --stage bases first, or pass --base DIR`);
+  const extraArgs = options.extraArgs ?? [];
+  if (extraArgs.length > 0 && !options.name) throw new Error('--with needs --name NAME: the arm\'s folds go to DIR/cv-NAME, apart from the recipe\'s');
   const folds = readFolds();
-  const outDir = join(runDir, `cv-${basename(base)}`);
+  const outDir = join(runDir, `cv-${options.name ?? basename(base)}`);
   mkdirSync(outDir, { recursive: true });
+  // An arm's folds must all run with the same arguments: a restart with others is refused, not mixed in.
+  const armFile = join(outDir, 'arm.json');
+  const arm = `${JSON.stringify({ base, stopAfter: options.stopAfter, extraArgs }, null, 1)}\n`;
+  if (existsSync(armFile) && readFileSync(armFile, 'utf8') !== arm) throw new Error(`${outDir} was started with other arguments (${armFile}): pass another --name, or the same arguments to resume`);
+  writeFileSync(armFile, arm);
   const foldDir = (k: number) => join(outDir, `fold${k + 1}`);
   const done = (k: number) => existsSync(join(foldDir(k), 'finetune-report.json'));
   const args = (fold: Fold, k: number) => [
-    'finetune', '--full', '--model', base, '--labels', LABEL_ARG, '--segment', String(SEGMENT_SEC), ...FULL_ARGS, '--stop-after', String(options.stopAfter),
+    'finetune', '--full', '--model', base, '--labels', LABEL_ARG, '--segment', String(SEGMENT_SEC), ...FULL_ARGS, ...extraArgs, '--stop-after', String(options.stopAfter),
     '--train', ...recordingsOf(fold.train, 'imagery'), '--val', ...recordingsOf(fold.heldOut, 'imagery'), '--out', foldDir(k),
   ];
-  console.log(`cross-validating ${base} over ${folds.length} folds, epochs 1..${options.stopAfter}, ${Math.min(2, cpus().length)} at a time (logs in ${outDir})`);
+  console.log(`cross-validating ${base}${extraArgs.length ? ` with ${extraArgs.join(' ')}` : ''} over ${folds.length} folds, epochs 1..${options.stopAfter}, ${Math.min(2, cpus().length)} at a time (logs in ${outDir})`);
   await inTurn(folds.map((fold, k) => async () => (done(k) ? undefined : cli(args(fold, k), join(outDir, `fold${k + 1}.log`)))), Math.min(2, cpus().length));
 
   const reports = folds.map((_, k) => JSON.parse(readFileSync(join(foldDir(k), 'finetune-report.json'), 'utf8')) as { history: { epoch: number; validationBalancedAccuracy: number }[] });
@@ -107,7 +132,7 @@ export async function crossValidationStage(runDir: string, options: { base?: str
   const refChannels = MOTOR_REFERENCE.channels.map((c) => CHANNELS.indexOf(c));
   const bandPower: number[] = [];
   for (const fold of folds) bandPower.push(trialBandPowerReference(await splitTrials(fold.train, 0), await splitTrials(fold.heldOut, 0), refChannels, CLASSES.length, 200).metrics.balancedAccuracy);
-  const result = { base, stopAfter: options.stopAfter, recipe: FULL_ARGS, folds, summary, bandPower, summarisedBy: codeVersion() };
+  const result = { base, stopAfter: options.stopAfter, recipe: FULL_ARGS, extraArgs, folds, summary, bandPower, summarisedBy: codeVersion() };
   writeFileSync(join(outDir, 'cv.json'), `${JSON.stringify(result, null, 1)}\n`);
   console.log(cvTable(summary, bandPower));
   console.log(`peak of the fold mean: epoch ${summary.peak.epoch}, ${pct(summary.peak.mean)}; wrote ${join(outDir, 'cv.json')}`);
