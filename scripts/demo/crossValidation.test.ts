@@ -94,6 +94,7 @@ describe('--with: fine-tuning options for an arm of its own', () => {
       mkdirSync(base);
       writeFileSync(join(base, 'bundle.json'), '{}');
       await expect(crossValidationStage(dir, { base, stopAfter: 12, extraArgs: ['--mixup', '0.4'] })).rejects.toThrow('--with needs --name NAME');
+      await expect(crossValidationStage(dir, { base, stopAfter: 12, extraArgs: ['--mixup', '0.4'], name: '../elsewhere' })).rejects.toThrow('--name must be a folder name of letters, digits, "_", "." and "-", got "../elsewhere"');
       mkdirSync(join(dir, 'cv-mixup'));
       const armFile = join(dir, 'cv-mixup', 'arm.json');
       writeFileSync(armFile, JSON.stringify({ base, stopAfter: 12, extraArgs: ['--mixup', '0.2'] }, null, 1) + '\n');

@@ -109,6 +109,7 @@ export async function crossValidationStage(runDir: string, options: { base?: str
   if (!existsSync(join(base, 'bundle.json'))) throw new Error(`${base}/bundle.json is missing: run --stage bases first, or pass --base DIR`);
   const extraArgs = options.extraArgs ?? [];
   if (extraArgs.length > 0 && !options.name) throw new Error('--with needs --name NAME: the arm\'s folds go to DIR/cv-NAME, apart from the recipe\'s');
+  if (options.name !== undefined && !/^\w[\w.-]*$/.test(options.name)) throw new Error(`--name must be a folder name of letters, digits, "_", "." and "-", got "${options.name}"`);
   const folds = readFolds();
   const outDir = join(runDir, `cv-${options.name ?? basename(base)}`);
   mkdirSync(outDir, { recursive: true });
