@@ -4,8 +4,9 @@
 // base bundle (by default the run folder's base-pretrained; pass another with --base, e.g. one with other head
 // settings in its bundle.json). Each fold trains epochs 1..N of the recipe's schedule without early stopping
 // (--stop-after N) and is scored on its held-out subjects after every epoch; two folds run at a time, each resuming
-// from its checkpoint. `--with 'OPTIONS' --name NAME` adds fine-tuning options to the recipe's, for an arm of its own. Aligned band power, fitted and scored on the same folds, is the yardstick. The test subjects
-// are in no fold. Writes DIR/cv-<base>/cv.json and prints each epoch's fold scores, their mean and its peak.
+// from its checkpoint. `--with 'OPTIONS' --name NAME` adds fine-tuning options to the recipe's, for an arm of its
+// own. Aligned band power, fitted and scored on the same folds, is the yardstick. The test subjects are in no fold.
+// Writes DIR/cv-<NAME, or the base's folder name>/cv.json and prints each epoch's fold scores, their mean and its peak.
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
