@@ -86,16 +86,14 @@ if (stage === 'bases') {
 if (stage === 'cv') {
   const { crossValidationStage, extraFinetuneArgs } = await import('./demo/crossValidation');
   // Refusals (a bad --stop-after or --with, a missing base, a failed fold and its log) print as one line, not a stack trace.
-  const options = async () => ({
-    base: args.includes('--base') ? resolve(arg('base', '')) : undefined,
-    stopAfter: Number(arg('stop-after', '12')),
-    extraArgs: extraFinetuneArgs(arg('with', '')),
-    name: args.includes('--name') ? arg('name', '') : undefined,
-  });
-  await options().then((o) => crossValidationStage(RUN_DIR, o)).catch((error: Error) => {
-    console.error(`train-demo: ${error.message}`);
+  try {
+    const base = args.includes('--base') ? resolve(arg('base', '')) : undefined;
+    const name = args.includes('--name') ? arg('name', '') : undefined;
+    await crossValidationStage(RUN_DIR, { base, stopAfter: Number(arg('stop-after', '12')), extraArgs: extraFinetuneArgs(arg('with', '')), name });
+  } catch (error) {
+    console.error(`train-demo: ${(error as Error).message}`);
     process.exit(1);
-  });
+  }
 }
 
 if (stage === 'earlier-runs') {

@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MOTOR_REFERENCE, trialBandPowerReference } from '../../src/train/bandPowerReference';
+import { pct } from '../../src/cli/commands/metricsLine';
 import { REPO_ROOT } from '../../src/cli/paths';
 import { codeVersion } from './codeVersion';
 import { CHANNELS, CLASSES, recordingsOf, SEGMENT_SEC, SPLIT, splitTrials } from './data';
@@ -65,8 +66,6 @@ export function cvSummary(histories: readonly (readonly { readonly epoch: number
   const peak = epochs.reduce((best, e) => (e.mean > best.mean ? e : best));
   return { epochs, peak };
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 /** The printed table: one row per epoch, the fold scores and their mean, the peak marked; band power last. */
 export function cvTable(summary: CvSummary, bandPower: readonly number[]): string {
